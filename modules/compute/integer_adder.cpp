@@ -1,0 +1,128 @@
+#include "compute/integer_adder.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace mrampim {
+
+namespace {
+
+// The carry-in of one full adder: a column, or a constant for bit 0.
+struct CarryIn {
+  bool is_column;
+  Column column;
+  bool constant;
+};
+
+// One SOT full adder (4 steps). `y_inverted` feeds not-Y through the copies
+// in step 1: the write current takes the complement of the sensed bit, at no
+// extra cost, which is how subtraction x + ~y + 1 runs.
+void emit_sot_full_adder(ProgramBuilder& b, Phase phase, Column x, Column y, bool y_inverted, CarryIn z, Column sum,
+                         Column carry, Column scratch) {
+  const Column c0 = scratch, c1 = Column(scratch + 1);
+  b.step(phase);
+  if (z.is_column) b.copy(sum, z.column); else b.set(sum, z.constant);
+  if (y_inverted) b.copy_not(c0, y).copy_not(c1, y); else b.copy(c0, y).copy(c1, y);
+  if (!z.is_column) b.set(carry, z.constant);
+  else if (z.column != carry) b.copy(carry, z.column);
+  b.step(phase).xor_(c0, x).and_(c1, x);
+  b.step(phase).and_(carry, c0);
+  b.step(phase).xor_(sum, c0).or_(carry, c1);
+}
+
+// One MAGIC NOR full adder (13 steps; 14 with the NOT of Y for subtraction).
+// `z` must be a column here; a constant carry-in is first written into it by
+// the caller within this adder's initialisation step (`z_init`).
+void emit_reram_full_adder(ProgramBuilder& b, Phase phase, Column x, Column y, bool y_inverted, Column z,
+                           std::optional<bool> z_init, Column sum, Column carry, Column scratch) {
+  Column t[11];
+  for (int i = 0; i < 11; ++i) t[i] = Column(scratch + i);  // t[10]: not-Y for subtraction
+  b.step(phase);
+  for (int i = 0; i < 10; ++i) b.set(t[i], true);
+  if (y_inverted) b.set(t[10], true);
+  b.set(sum, true).set(carry, true);
+  if (z_init) b.set(z, *z_init);
+  Column yy = y;
+  if (y_inverted) {
+    b.step(phase).nor(t[10], {y});
+    yy = t[10];
+  }
+  b.step(phase).nor(t[0], {x, yy});
+  b.step(phase).nor(t[1], {x, t[0]});
+  b.step(phase).nor(t[2], {yy, t[0]});
+  b.step(phase).nor(t[3], {t[1], t[2]});  // XNOR(X, Y)
+  b.step(phase).nor(t[4], {t[3]});        // X xor Y
+  b.step(phase).nor(t[5], {t[4], z});
+  b.step(phase).nor(t[6], {t[4], t[5]});
+  b.step(phase).nor(t[7], {z, t[5]});
+  b.step(phase).nor(t[8], {t[6], t[7]});  // XNOR(X xor Y, Z)
+  b.step(phase).nor(sum, {t[8]});
+  b.step(phase).nor(t[9], {t[3], z});     // (X xor Y) and not Z
+  b.step(phase).nor(carry, {t[0], t[9]});
+}
+
+bool overlaps(Column a, std::uint32_t an, Column b, std::uint32_t bn) {
+  return std::uint32_t(a) < std::uint32_t(b) + bn && std::uint32_t(b) < std::uint32_t(a) + an;
+}
+
+void check_layout(LogicFamily family, const AdderColumns& c, AddOp op) {
+  if (c.bits == 0 || c.bits > 64) throw std::invalid_argument("adder width must be 1..64 bits");
+  const std::uint32_t n = c.bits, s = adder_scratch_columns(family, op);
+  auto fail = [](const std::string& what) { throw std::invalid_argument("adder layout: " + what); };
+  if (overlaps(c.sum, n, c.x, n) || overlaps(c.sum, n, c.y, n)) fail("sum overlaps an operand");
+  if (overlaps(c.scratch, s, c.x, n) || overlaps(c.scratch, s, c.y, n) || overlaps(c.scratch, s, c.sum, n)) {
+    fail("scratch cells overlap an operand or the sum");
+  }
+  if (c.carry_out && (overlaps(*c.carry_out, 1, c.x, n) || overlaps(*c.carry_out, 1, c.y, n) ||
+                      overlaps(*c.carry_out, 1, c.sum, n) || overlaps(*c.carry_out, 1, c.scratch, s))) {
+    fail("carry-out overlaps another field");
+  }
+}
+
+}  // namespace
+
+std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op) {
+  if (family == LogicFamily::SotStateful) return 3;         // c0, c1, carry
+  return op == AddOp::Subtract ? 13 : 12;                   // t1..t10 (+ not-Y), two carry cells
+}
+
+void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns& c, AddOp op, Phase phase) {
+  check_layout(family, c, op);
+  const bool sub = op == AddOp::Subtract;
+  const bool cin = sub;  // x - y = x + ~y + 1
+  for (std::uint16_t i = 0; i < c.bits; ++i) {
+    const bool last = i + 1 == c.bits;
+    const Column x = Column(c.x + i), y = Column(c.y + i), s = Column(c.sum + i);
+    if (family == LogicFamily::SotStateful) {
+      const Column cc = Column(c.scratch + 2);
+      const Column carry = (last && c.carry_out) ? *c.carry_out : cc;
+      const CarryIn z = i == 0 ? CarryIn{false, 0, cin} : CarryIn{true, cc, false};
+      emit_sot_full_adder(b, phase, x, y, sub, z, s, carry, c.scratch);
+    } else {
+      const std::uint16_t base = sub ? 11 : 10;
+      const Column k_in = Column(c.scratch + base + (i % 2));
+      const Column k_out = (last && c.carry_out) ? *c.carry_out : Column(c.scratch + base + ((i + 1) % 2));
+      emit_reram_full_adder(b, phase, x, y, sub, k_in, i == 0 ? std::optional<bool>(cin) : std::nullopt, s, k_out,
+                            c.scratch);
+    }
+  }
+}
+
+MicroProgram build_ripple_adder(LogicFamily family, std::uint32_t cols, const AdderColumns& c, AddOp op) {
+  ProgramBuilder b(std::string(op == AddOp::Add ? "add" : "sub") + std::to_string(c.bits), family, cols);
+  emit_ripple_adder(b, family, c, op, Phase::Logic);
+  return b.finish();
+}
+
+MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, Column y, Column z, Column sum,
+                              Column carry, Column scratch) {
+  ProgramBuilder b("full-adder", family, cols);
+  if (family == LogicFamily::SotStateful) {
+    emit_sot_full_adder(b, Phase::Logic, x, y, false, CarryIn{true, z, false}, sum, carry, scratch);
+  } else {
+    emit_reram_full_adder(b, Phase::Logic, x, y, false, z, std::nullopt, sum, carry, scratch);
+  }
+  return b.finish();
+}
+
+}  // namespace mrampim

@@ -1,0 +1,102 @@
+#include "ledger/cost_ledger.hpp"
+
+#include <stdexcept>
+
+namespace mrampim {
+
+const char* to_string(StepKind k) {
+  switch (k) {
+    case StepKind::Read: return "read";
+    case StepKind::Write: return "write";
+    case StepKind::Search: return "search";
+    case StepKind::Nor: return "nor";
+  }
+  return "?";
+}
+
+const char* to_string(Phase p) {
+  switch (p) {
+    case Phase::HostAccess: return "host-access";
+    case Phase::Logic: return "logic";
+    case Phase::Exponent: return "exponent";
+    case Phase::Alignment: return "alignment";
+    case Phase::Mantissa: return "mantissa";
+    case Phase::Normalise: return "normalise";
+    case Phase::Transfer: return "transfer";
+  }
+  return "?";
+}
+
+StepPrices StepPrices::from(const StepParams& s) {
+  StepPrices p;
+  p.latency_ns = {s.t_read_ns, s.t_write_ns, s.t_search_ns, s.t_nor_ns};
+  p.energy_fJ = {s.e_read_fJ, s.e_write_fJ, s.e_search_fJ, s.e_nor_fJ};
+  return p;
+}
+
+ActivityCounts& ActivityCounts::operator+=(const ActivityCounts& o) {
+  compute_steps += o.compute_steps;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    steps[k] += o.steps[k];
+    cells[k] += o.cells[k];
+  }
+  return *this;
+}
+
+ActivityCounts ActivityCounts::operator-(const ActivityCounts& o) const {
+  ActivityCounts d;
+  d.compute_steps = compute_steps - o.compute_steps;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    d.steps[k] = steps[k] - o.steps[k];
+    d.cells[k] = cells[k] - o.cells[k];
+  }
+  return d;
+}
+
+bool ActivityCounts::operator==(const ActivityCounts& o) const {
+  return compute_steps == o.compute_steps && steps == o.steps && cells == o.cells;
+}
+
+double ActivityCounts::latency_ns(const StepPrices& p) const {
+  double t = 0;
+  for (std::size_t k = 0; k < kStepKinds; ++k) t += double(steps[k]) * p.latency_ns[k];
+  return t;
+}
+
+double ActivityCounts::energy_pJ(const StepPrices& p) const {
+  double e = 0;
+  for (std::size_t k = 0; k < kStepKinds; ++k) e += double(cells[k]) * p.energy_fJ[k];
+  return e * 1e-3;
+}
+
+ActivityCounts CostAccount::total() const {
+  ActivityCounts t;
+  for (const auto& c : by_phase_) t += c;
+  return t;
+}
+
+CostAccount& CostLedger::open_account(const std::string& name, const StepPrices& prices) {
+  if (find(name) != nullptr) throw std::logic_error("cost account '" + name + "' opened twice");
+  return accounts_.emplace_back(name, prices);
+}
+
+const CostAccount* CostLedger::find(const std::string& name) const {
+  for (const auto& a : accounts_) {
+    if (a.name() == name) return &a;
+  }
+  return nullptr;
+}
+
+double CostLedger::energy_pJ() const {
+  double e = 0;
+  for (const auto& a : accounts_) e += a.energy_pJ();
+  return e;
+}
+
+double CostLedger::serial_latency_ns() const {
+  double t = 0;
+  for (const auto& a : accounts_) t += a.latency_ns();
+  return t;
+}
+
+}  // namespace mrampim

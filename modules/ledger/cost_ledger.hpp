@@ -1,0 +1,114 @@
+// The cost ledger: the one place the model counts what the hardware did.
+//
+// Every array operation charges the ledger with *counts*: how many steps of
+// each kind ran (latency: one step costs its latency however many rows take
+// part) and how many bit-cells each kind touched (energy: per bit, so it grows
+// with the active rows). Latency and energy are derived from those counts and
+// the technology's prices on demand, so reports, power traces and VCD that read
+// the ledger can never disagree with it, and nothing keeps a second count.
+//
+// The ledger holds one account per component (a subarray, a cell, later a bank
+// or a transfer path); an account keeps its counts split by the phase of the
+// computation that caused them (the paper's Figure 5 breakdown).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "tech/technology.hpp"
+
+namespace mrampim {
+
+enum class StepKind : std::uint8_t { Read, Write, Search, Nor };
+inline constexpr std::size_t kStepKinds = 4;
+const char* to_string(StepKind k);
+
+// What part of a computation a step serves. Reports break costs down by it.
+enum class Phase : std::uint8_t {
+  HostAccess,  // rows written or read through the data port
+  Logic,       // bit-wise logic and integer arithmetic
+  Exponent,    // floating point: exponent difference, exponent add and re-bias
+  Alignment,   // floating point: search-and-shift mantissa alignment
+  Mantissa,    // floating point: mantissa add or multiply
+  Normalise,   // floating point: normalisation, rounding, packing
+  Transfer,    // moves between subarrays
+};
+inline constexpr std::size_t kPhases = 7;
+const char* to_string(Phase p);
+
+// Price of each step kind: latency per step and energy per bit-cell.
+struct StepPrices {
+  std::array<double, kStepKinds> latency_ns{};
+  std::array<double, kStepKinds> energy_fJ{};
+
+  static StepPrices from(const StepParams& s);
+};
+
+// Counts of hardware activity. Plain data: copy it to take a snapshot,
+// subtract two snapshots to measure what happened in between.
+struct ActivityCounts {
+  std::uint64_t compute_steps = 0;                 // parallel steps (each may hold several kinds)
+  std::array<std::uint64_t, kStepKinds> steps{};   // step phases of each kind
+  std::array<std::uint64_t, kStepKinds> cells{};   // bit-cells touched by each kind
+
+  ActivityCounts& operator+=(const ActivityCounts& o);
+  ActivityCounts operator-(const ActivityCounts& o) const;
+  bool operator==(const ActivityCounts& o) const;
+  bool operator!=(const ActivityCounts& o) const { return !(*this == o); }
+
+  std::uint64_t steps_of(StepKind k) const { return steps[std::size_t(k)]; }
+  std::uint64_t cells_of(StepKind k) const { return cells[std::size_t(k)]; }
+  double latency_ns(const StepPrices& p) const;
+  double energy_pJ(const StepPrices& p) const;
+};
+
+class CostLedger;
+
+// One component's costs, priced by that component's technology.
+class CostAccount {
+ public:
+  CostAccount(std::string name, const StepPrices& prices) : name_(std::move(name)), prices_(prices) {}
+  CostAccount(const CostAccount&) = delete;
+  CostAccount& operator=(const CostAccount&) = delete;
+
+  // Hot path: called once per step kind of every micro-operation.
+  void begin_step(Phase phase) { ++by_phase_[std::size_t(phase)].compute_steps; }
+  void charge_step(Phase phase, StepKind kind) { ++by_phase_[std::size_t(phase)].steps[std::size_t(kind)]; }
+  void charge_cells(Phase phase, StepKind kind, std::uint64_t cells) {
+    by_phase_[std::size_t(phase)].cells[std::size_t(kind)] += cells;
+  }
+
+  const std::string& name() const { return name_; }
+  const StepPrices& prices() const { return prices_; }
+  const ActivityCounts& phase(Phase p) const { return by_phase_[std::size_t(p)]; }
+  ActivityCounts total() const;
+  double latency_ns() const { return total().latency_ns(prices_); }
+  double energy_pJ() const { return total().energy_pJ(prices_); }
+
+ private:
+  std::string name_;
+  StepPrices prices_;
+  std::array<ActivityCounts, kPhases> by_phase_{};
+};
+
+class CostLedger {
+ public:
+  // Accounts live as long as the ledger; references to them stay valid.
+  CostAccount& open_account(const std::string& name, const StepPrices& prices);
+
+  const std::deque<CostAccount>& accounts() const { return accounts_; }
+  const CostAccount* find(const std::string& name) const;
+
+  // Sums over all accounts, each priced by its own technology.
+  double energy_pJ() const;
+  // Serial latency: the sum over accounts, as if nothing overlapped. The
+  // platform's scheduler (not the ledger) decides what runs concurrently.
+  double serial_latency_ns() const;
+
+ private:
+  std::deque<CostAccount> accounts_;
+};
+
+}  // namespace mrampim

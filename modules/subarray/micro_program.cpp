@@ -1,0 +1,325 @@
+#include "subarray/micro_program.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+namespace mrampim {
+
+const char* to_string(OpKind k) {
+  switch (k) {
+    case OpKind::Stateful: return "write";
+    case OpKind::Nor: return "nor";
+    case OpKind::Shift: return "shift";
+    case OpKind::Search: return "search";
+  }
+  return "?";
+}
+
+namespace {
+
+std::uint8_t kind_bits(const MicroOp& op) {
+  std::uint8_t bits = 0;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    if (op.cells_per_row[k] != 0) bits = std::uint8_t(bits | (1u << k));
+  }
+  return bits;
+}
+
+std::uint16_t u16(std::size_t v) { return static_cast<std::uint16_t>(v); }
+
+}  // namespace
+
+double MicroProgram::step_latency_ns(std::size_t step, const StepPrices& prices) const {
+  double t = 0;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    if (steps_[step].has(StepKind(k))) t += prices.latency_ns[k];
+  }
+  return t;
+}
+
+ActivityCounts MicroProgram::cost(std::uint32_t active_rows) const {
+  ActivityCounts c;
+  for (std::size_t p = 0; p < kPhases; ++p) c += cost(active_rows, Phase(p));
+  return c;
+}
+
+ActivityCounts MicroProgram::cost(std::uint32_t active_rows, Phase phase) const {
+  ActivityCounts c;
+  for (const MicroStep& s : steps_) {
+    if (s.phase != phase) continue;
+    ++c.compute_steps;
+    for (std::size_t k = 0; k < kStepKinds; ++k) c.steps[k] += s.has(StepKind(k)) ? 1 : 0;
+    for (std::uint32_t i = 0; i < s.op_count; ++i) {
+      const MicroOp& op = ops_[s.first_op + i];
+      for (std::size_t k = 0; k < kStepKinds; ++k) c.cells[k] += std::uint64_t(op.cells_per_row[k]) * active_rows;
+    }
+  }
+  return c;
+}
+
+std::uint32_t MicroProgram::cells_written_per_row() const {
+  std::vector<Column> written;
+  for (const MicroOp& op : ops_) {
+    if (op.kind == OpKind::Stateful || op.kind == OpKind::Nor) written.push_back(op.dst);
+    if (op.kind == OpKind::Shift) {
+      for (std::uint16_t i = 0; i < op.width; ++i) written.push_back(Column(op.dst + i));
+    }
+  }
+  std::sort(written.begin(), written.end());
+  return static_cast<std::uint32_t>(std::unique(written.begin(), written.end()) - written.begin());
+}
+
+std::string MicroProgram::listing() const {
+  std::ostringstream out;
+  out << "program " << name_ << " (" << to_string(family_) << "): " << steps_.size() << " steps, "
+      << ops_.size() << " ops\n";
+  for (std::size_t s = 0; s < steps_.size(); ++s) {
+    const MicroStep& st = steps_[s];
+    out << "  " << s << " [" << to_string(st.phase) << "]";
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      if (st.has(StepKind(k))) out << ' ' << to_string(StepKind(k));
+    }
+    out << ":";
+    for (std::uint32_t i = 0; i < st.op_count; ++i) {
+      const MicroOp& op = ops_[st.first_op + i];
+      out << (i ? "; " : " ");
+      switch (op.kind) {
+        case OpKind::Stateful:
+          out << to_string(op.gate) << " c" << op.dst;
+          if (SheMtj::reads_x(SheMtj::drive_of(op.gate).a) || SheMtj::reads_x(SheMtj::drive_of(op.gate).c)) {
+            out << " <- c" << op.src[0];
+          }
+          break;
+        case OpKind::Nor:
+          out << "nor c" << op.dst << " <-";
+          for (std::uint8_t j = 0; j < op.n_src; ++j) out << " c" << op.src[j];
+          break;
+        case OpKind::Shift:
+          out << "shift c" << op.dst << "+" << op.width << " <- c" << op.src[0] << " by " << op.amount;
+          break;
+        case OpKind::Search:
+          out << "search c" << op.src[0] << "+" << op.width << " == 0x" << std::hex << op.key << std::dec
+              << " -> m" << unsigned(op.out_mask);
+          break;
+      }
+      out << " @m" << unsigned(op.mask);
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+ProgramBuilder::ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols)
+    : cols_(cols), col_use_(cols, 0) {
+  prog_.name_ = std::move(name);
+  prog_.family_ = family;
+}
+
+ProgramBuilder& ProgramBuilder::step(Phase phase) {
+  for (Column c : touched_) col_use_[c] = 0;
+  touched_.clear();
+  masks_written_ = masks_read_ = 0;
+  MicroStep s;
+  s.first_op = static_cast<std::uint32_t>(prog_.ops_.size());
+  s.phase = phase;
+  prog_.steps_.push_back(s);
+  open_ = true;
+  return *this;
+}
+
+ProgramBuilder& ProgramBuilder::mask(std::uint8_t reg) {
+  if (reg >= kMaskRegisters) throw std::invalid_argument("row-enable register " + std::to_string(reg) + " does not exist");
+  mask_ = reg;
+  return *this;
+}
+
+void ProgramBuilder::check_column(Column c, std::uint16_t width, const char* what) const {
+  if (width == 0 || std::uint32_t(c) + width > cols_) {
+    throw std::invalid_argument(prog_.name_ + ": " + what + " columns " + std::to_string(c) + ".." +
+                                std::to_string(std::uint32_t(c) + width) + " outside the array's " +
+                                std::to_string(cols_) + " columns");
+  }
+}
+
+void ProgramBuilder::use(Column c, std::uint16_t width, bool write) {
+  prog_.columns_needed_ = std::max(prog_.columns_needed_, std::uint32_t(c) + width);
+  for (std::uint16_t i = 0; i < width; ++i) {
+    std::uint8_t& u = col_use_[Column(c + i)];
+    if (u == 0) touched_.push_back(Column(c + i));
+    if (write) u = 2;
+    else if (u == 0) u = 1;
+  }
+}
+
+MicroOp& ProgramBuilder::add(MicroOp op) {
+  if (!open_) throw std::logic_error(prog_.name_ + ": an op was added before the first step()");
+  // Hazards against the other ops of this step.
+  auto reads_of = [&](auto&& f) {
+    switch (op.kind) {
+      case OpKind::Stateful: {
+        const GateDrive d = SheMtj::drive_of(op.gate);
+        if (SheMtj::reads_x(d.a) || SheMtj::reads_x(d.c)) f(op.src[0], std::uint16_t(1));
+        break;
+      }
+      case OpKind::Nor:
+        for (std::uint8_t j = 0; j < op.n_src; ++j) f(op.src[j], std::uint16_t(1));
+        break;
+      case OpKind::Shift:
+      case OpKind::Search: f(op.src[0], op.width); break;
+    }
+  };
+  auto writes_of = [&](auto&& f) {
+    if (op.kind == OpKind::Stateful || op.kind == OpKind::Nor) f(op.dst, std::uint16_t(1));
+    if (op.kind == OpKind::Shift) f(op.dst, op.width);
+  };
+  const std::string where = prog_.name_ + ": step " + std::to_string(prog_.steps_.size() - 1) + ": ";
+  writes_of([&](Column c, std::uint16_t w) {
+    for (std::uint16_t i = 0; i < w; ++i) {
+      if (col_use_[Column(c + i)] != 0) {
+        throw std::invalid_argument(where + "column " + std::to_string(c + i) +
+                                    " is written while another op of the same step uses it");
+      }
+    }
+  });
+  reads_of([&](Column c, std::uint16_t w) {
+    for (std::uint16_t i = 0; i < w; ++i) {
+      if (col_use_[Column(c + i)] == 2) {
+        throw std::invalid_argument(where + "column " + std::to_string(c + i) +
+                                    " is read while another op of the same step writes it");
+      }
+    }
+  });
+  const std::uint8_t mbit = std::uint8_t(1u << op.mask);
+  if (masks_written_ & mbit) {
+    throw std::invalid_argument(where + "row-enable register m" + std::to_string(op.mask) +
+                                " is used while a search of the same step writes it");
+  }
+  if (op.kind == OpKind::Search) {
+    const std::uint8_t obit = std::uint8_t(1u << op.out_mask);
+    if ((masks_read_ | masks_written_) & obit) {
+      throw std::invalid_argument(where + "row-enable register m" + std::to_string(op.out_mask) +
+                                  " is written by a search while the same step uses it");
+    }
+    masks_written_ = std::uint8_t(masks_written_ | obit);
+  }
+  masks_read_ = std::uint8_t(masks_read_ | mbit);
+  reads_of([&](Column c, std::uint16_t w) { use(c, w, false); });
+  writes_of([&](Column c, std::uint16_t w) { use(c, w, true); });
+
+  prog_.ops_.push_back(op);
+  MicroStep& s = prog_.steps_.back();
+  ++s.op_count;
+  s.kinds = std::uint8_t(s.kinds | kind_bits(op));
+  return prog_.ops_.back();
+}
+
+ProgramBuilder& ProgramBuilder::gate(StatefulGate g, Column dst, Column x) {
+  check_column(dst, 1, "destination");
+  check_column(x, 1, "operand");
+  if (prog_.family_ == LogicFamily::ReramNor && g != StatefulGate::Copy && g != StatefulGate::Set0 &&
+      g != StatefulGate::Set1) {
+    throw std::invalid_argument(prog_.name_ + ": '" + std::string(to_string(g)) +
+                                "' is a stateful SOT write; a ReRAM array computes with NOR");
+  }
+  MicroOp op;
+  op.kind = OpKind::Stateful;
+  op.gate = g;
+  op.mask = mask_;
+  op.dst = dst;
+  op.src[0] = x;
+  // Cells read: the operand cell if A or C follows x, the destination itself
+  // if they follow its stored y (XOR); one cell written per row.
+  const GateDrive d = SheMtj::drive_of(g);
+  const bool rx = SheMtj::reads_x(d.a) || SheMtj::reads_x(d.c);
+  const bool ry = SheMtj::reads_y(d.a) || SheMtj::reads_y(d.c);
+  op.cells_per_row[std::size_t(StepKind::Read)] = u16(std::size_t(rx) + std::size_t(ry));
+  op.cells_per_row[std::size_t(StepKind::Write)] = 1;
+  add(op);
+  return *this;
+}
+
+ProgramBuilder& ProgramBuilder::nor(Column dst, std::initializer_list<Column> inputs) {
+  if (prog_.family_ != LogicFamily::ReramNor) {
+    throw std::invalid_argument(prog_.name_ + ": NOR is the ReRAM array's logic; SOT-MRAM uses stateful writes");
+  }
+  if (inputs.size() == 0 || inputs.size() > 3) {
+    throw std::invalid_argument(prog_.name_ + ": a NOR takes 1 to 3 inputs");
+  }
+  check_column(dst, 1, "NOR output");
+  MicroOp op;
+  op.kind = OpKind::Nor;
+  op.mask = mask_;
+  op.dst = dst;
+  for (Column c : inputs) {
+    check_column(c, 1, "NOR input");
+    if (c == dst) throw std::invalid_argument(prog_.name_ + ": a MAGIC NOR output cannot be one of its inputs");
+    op.src[op.n_src++] = c;
+  }
+  // The output cell is evaluated (switched or not) in every active row.
+  op.cells_per_row[std::size_t(StepKind::Nor)] = 1;
+  add(op);
+  return *this;
+}
+
+ProgramBuilder& ProgramBuilder::shift(Column dst, Column src, std::uint16_t width, std::int16_t amount) {
+  check_column(dst, width, "shift destination");
+  check_column(src, width, "shift source");
+  if (dst != src && std::max(dst, src) < std::min(dst, src) + width) {
+    throw std::invalid_argument(prog_.name_ + ": shift source and destination groups partly overlap");
+  }
+  if (std::abs(int(amount)) > width) {
+    throw std::invalid_argument(prog_.name_ + ": shift by " + std::to_string(amount) + " exceeds the group width " +
+                                std::to_string(width));
+  }
+  const int per_op = prog_.family_ == LogicFamily::ReramNor ? 1 : std::abs(int(amount));
+  const int ops = (amount == 0 || per_op == 0) ? 1 : std::abs(int(amount)) / per_op;
+  const Phase phase = prog_.steps_.empty() ? Phase::Logic : prog_.steps_.back().phase;
+  for (int i = 0; i < ops; ++i) {
+    if (i > 0) step(phase);
+    MicroOp op;
+    op.kind = OpKind::Shift;
+    op.mask = mask_;
+    op.dst = dst;
+    op.src[0] = i == 0 ? src : dst;
+    op.width = width;
+    op.amount = static_cast<std::int16_t>(amount == 0 ? 0 : (amount > 0 ? per_op : -per_op));
+    // Positions shifted in are driven to 0 without a read.
+    op.cells_per_row[std::size_t(StepKind::Read)] = u16(width - std::abs(int(op.amount)));
+    op.cells_per_row[std::size_t(StepKind::Write)] = width;
+    add(op);
+  }
+  return *this;
+}
+
+ProgramBuilder& ProgramBuilder::search(Column first, std::uint16_t width, std::uint64_t key, std::uint8_t out_reg) {
+  check_column(first, width, "search");
+  if (width > 64) throw std::invalid_argument(prog_.name_ + ": a search key holds at most 64 bits");
+  if (out_reg >= kMaskRegisters) {
+    throw std::invalid_argument("row-enable register " + std::to_string(out_reg) + " does not exist");
+  }
+  if (width < 64 && (key >> width) != 0) {
+    throw std::invalid_argument(prog_.name_ + ": search key has bits beyond the group width");
+  }
+  MicroOp op;
+  op.kind = OpKind::Search;
+  op.mask = mask_;
+  op.out_mask = out_reg;
+  op.src[0] = first;
+  op.width = width;
+  op.key = key;
+  op.cells_per_row[std::size_t(StepKind::Search)] = width;
+  add(op);
+  return *this;
+}
+
+MicroProgram ProgramBuilder::finish() {
+  for (const MicroStep& s : prog_.steps_) {
+    if (s.op_count == 0) throw std::logic_error(prog_.name_ + ": a step has no ops");
+  }
+  open_ = false;
+  return std::move(prog_);
+}
+
+}  // namespace mrampim

@@ -1,0 +1,105 @@
+// A micro-program: a sequence of parallel steps, each a group of micro-ops on
+// different columns that the array performs at once (all reads, then all
+// writes). Built once per (operation, technology), then executed by a
+// Subarray, printed, costed without executing, or traced step by step.
+//
+// The cost of a step is the latency of each step kind it contains (read,
+// write, search, NOR), paid once however many ops and rows take part; the
+// energy is per bit-cell, so it scales with the rows each op's mask enables.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "ledger/cost_ledger.hpp"
+#include "subarray/micro_op.hpp"
+#include "tech/technology.hpp"
+
+namespace mrampim {
+
+struct MicroStep {
+  std::uint32_t first_op = 0;
+  std::uint32_t op_count = 0;
+  Phase phase = Phase::Logic;
+  std::uint8_t kinds = 0;  // bit k set: the step has a phase of StepKind k
+
+  bool has(StepKind k) const { return (kinds >> unsigned(k)) & 1u; }
+};
+
+class MicroProgram {
+ public:
+  const std::vector<MicroOp>& ops() const { return ops_; }
+  const std::vector<MicroStep>& steps() const { return steps_; }
+  LogicFamily family() const { return family_; }
+  const std::string& name() const { return name_; }
+  // One past the highest column any op touches: the array must be this wide.
+  std::uint32_t columns_needed() const { return columns_needed_; }
+
+  // Latency of one step: the sum of its kinds' step latencies.
+  double step_latency_ns(std::size_t step, const StepPrices& prices) const;
+  // Counts the program charges when every op's mask enables `active_rows` rows.
+  ActivityCounts cost(std::uint32_t active_rows) const;
+  ActivityCounts cost(std::uint32_t active_rows, Phase phase) const;
+  // Distinct columns the program writes: cells each row occupies for it.
+  std::uint32_t cells_written_per_row() const;
+  // Human-readable listing, one line per step.
+  std::string listing() const;
+
+ private:
+  friend class ProgramBuilder;
+  std::string name_;
+  LogicFamily family_ = LogicFamily::SotStateful;
+  std::uint32_t columns_needed_ = 0;
+  std::vector<MicroOp> ops_;
+  std::vector<MicroStep> steps_;
+};
+
+// Builds a program op by op, checking as it goes that each op exists on the
+// technology, its columns fit the array, and ops in one step neither write
+// the same column nor read one another writes (so sequential execution of a
+// step equals the hardware's parallel read-then-write).
+class ProgramBuilder {
+ public:
+  static constexpr std::uint8_t kMaskRegisters = 4;
+
+  ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols);
+
+  ProgramBuilder& step(Phase phase);          // opens a new parallel step
+  ProgramBuilder& mask(std::uint8_t reg);     // row-enable register for the ops that follow
+
+  ProgramBuilder& gate(StatefulGate g, Column dst, Column x);
+  ProgramBuilder& copy(Column dst, Column x) { return gate(StatefulGate::Copy, dst, x); }
+  ProgramBuilder& copy_not(Column dst, Column x) { return gate(StatefulGate::CopyNot, dst, x); }
+  ProgramBuilder& set(Column dst, bool bit) { return gate(bit ? StatefulGate::Set1 : StatefulGate::Set0, dst, dst); }
+  ProgramBuilder& and_(Column dst, Column x) { return gate(StatefulGate::And, dst, x); }
+  ProgramBuilder& or_(Column dst, Column x) { return gate(StatefulGate::Or, dst, x); }
+  ProgramBuilder& xor_(Column dst, Column x) { return gate(StatefulGate::Xor, dst, x); }
+  ProgramBuilder& nor(Column dst, std::initializer_list<Column> inputs);
+  // Moves the group [src, src+width) by `amount` positions into [dst, dst+width)
+  // (dst == src shifts in place); vacated positions become 0. On ReRAM, which
+  // shifts one position per operation, a larger amount becomes |amount|
+  // consecutive steps, the last of which stays open.
+  ProgramBuilder& shift(Column dst, Column src, std::uint16_t width, std::int16_t amount);
+  ProgramBuilder& search(Column first, std::uint16_t width, std::uint64_t key, std::uint8_t out_reg);
+
+  MicroProgram finish();
+
+ private:
+  MicroOp& add(MicroOp op);
+  void check_column(Column c, std::uint16_t width, const char* what) const;
+  void use(Column c, std::uint16_t width, bool write);
+
+  MicroProgram prog_;
+  std::uint32_t cols_;
+  std::uint8_t mask_ = 0;
+  bool open_ = false;
+  // Per column in the open step: 0 untouched, 1 read, 2 written.
+  std::vector<std::uint8_t> col_use_;
+  std::vector<Column> touched_;
+  std::uint8_t masks_written_ = 0;  // row-enable registers a search in this step writes
+  std::uint8_t masks_read_ = 0;
+};
+
+}  // namespace mrampim

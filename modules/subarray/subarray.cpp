@@ -1,0 +1,276 @@
+#include "subarray/subarray.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "device/reram_memristor.hpp"
+#include "device/she_mtj.hpp"
+
+namespace mrampim {
+
+namespace {
+
+constexpr std::uint64_t kAllOnes = ~std::uint64_t{0};
+
+// One stateful write over all words of a column, the gate's A and C drives
+// resolved at compile time so the loop is plain word logic. Rows outside the
+// mask are not gated (A = 0) and keep their bit, exactly as the MTJ rule says.
+template <StatefulGate G>
+void stateful_loop(std::uint64_t* __restrict y, const std::uint64_t* x, const std::uint64_t* __restrict m,
+                   std::size_t words) {
+  constexpr GateDrive d = SheMtj::drive_of(G);
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t xv = x[w], yv = y[w];
+    const std::uint64_t a = SheMtj::resolve(d.a, xv, yv) & m[w];
+    y[w] = SheMtj::next_state_word(a, yv, SheMtj::resolve(d.c, xv, yv));
+  }
+}
+
+}  // namespace
+
+Subarray::Subarray(const Technology& tech, CostAccount& account)
+    : tech_(tech),
+      account_(account),
+      sense_(SenseAmp::for_technology(tech)),
+      rows_(tech.array.rows),
+      cols_(tech.array.cols),
+      words_(tech.array.rows / 64),
+      bits_(std::size_t(tech.array.cols) * (tech.array.rows / 64), 0),
+      footprint_((tech.array.cols + 63) / 64, 0) {
+  if (rows_ == 0 || rows_ % 64 != 0) {
+    throw ConfigError("array.rows = " + std::to_string(rows_) + " in " + tech.source +
+                      " is not a positive multiple of 64");
+  }
+  if (cols_ == 0 || cols_ > 65535) {
+    throw ConfigError("array.cols = " + std::to_string(cols_) + " in " + tech.source +
+                      " is outside 1..65535 (columns are 16-bit addresses)");
+  }
+  if (!sense_.senses_reliably(0.0)) {
+    throw ConfigError("device.r_on_ohm/device.r_off_ohm in " + tech.source +
+                      ": the sense amplifier's margin does not exceed its offset (sense.offset_uA)");
+  }
+  for (std::size_t r = 0; r < kMaskRegisters; ++r) {
+    masks_[r] = RowMask(rows_, true);
+    mask_rows_[r] = rows_;
+  }
+}
+
+void Subarray::set_mask(std::size_t reg, const RowMask& m) {
+  if (reg >= kMaskRegisters) throw std::out_of_range("row-enable register " + std::to_string(reg) + " does not exist");
+  if (m.rows() != rows_) {
+    throw std::invalid_argument("row mask of " + std::to_string(m.rows()) + " rows for a subarray of " +
+                                std::to_string(rows_));
+  }
+  masks_[reg] = m;
+  mask_rows_[reg] = m.count();
+}
+
+void Subarray::check_access(std::uint32_t row, Column col, std::uint16_t width) const {
+  if (row >= rows_ || width == 0 || width > 64 || std::uint32_t(col) + width > cols_) {
+    throw std::out_of_range("access to row " + std::to_string(row) + ", columns " + std::to_string(col) + ".." +
+                            std::to_string(std::uint32_t(col) + width) + " outside the " + std::to_string(rows_) +
+                            " x " + std::to_string(cols_) + " subarray");
+  }
+}
+
+bool Subarray::peek(std::uint32_t row, Column col) const {
+  check_access(row, col, 1);
+  return (column_words(col)[row >> 6] >> (row & 63)) & 1u;
+}
+
+void Subarray::poke(std::uint32_t row, Column col, bool bit) {
+  check_access(row, col, 1);
+  std::uint64_t& w = column_words(col)[row >> 6];
+  const std::uint64_t b = std::uint64_t{1} << (row & 63);
+  w = bit ? (w | b) : (w & ~b);
+}
+
+std::uint64_t Subarray::peek_field(std::uint32_t row, Column col, std::uint16_t width) const {
+  check_access(row, col, width);
+  std::uint64_t v = 0;
+  for (std::uint16_t i = 0; i < width; ++i) {
+    v |= ((column_words(Column(col + i))[row >> 6] >> (row & 63)) & 1u) << i;
+  }
+  return v;
+}
+
+void Subarray::poke_field(std::uint32_t row, Column col, std::uint16_t width, std::uint64_t value) {
+  check_access(row, col, width);
+  const std::uint64_t b = std::uint64_t{1} << (row & 63);
+  for (std::uint16_t i = 0; i < width; ++i) {
+    std::uint64_t& w = column_words(Column(col + i))[row >> 6];
+    w = ((value >> i) & 1u) ? (w | b) : (w & ~b);
+  }
+}
+
+std::uint64_t Subarray::read_field(std::uint32_t row, Column col, std::uint16_t width) {
+  const std::uint64_t v = peek_field(row, col, width);
+  account_.begin_step(Phase::HostAccess);
+  account_.charge_step(Phase::HostAccess, StepKind::Read);
+  account_.charge_cells(Phase::HostAccess, StepKind::Read, width);
+  return v;
+}
+
+void Subarray::write_field(std::uint32_t row, Column col, std::uint16_t width, std::uint64_t value) {
+  poke_field(row, col, width, value);
+  account_.begin_step(Phase::HostAccess);
+  account_.charge_step(Phase::HostAccess, StepKind::Write);
+  account_.charge_cells(Phase::HostAccess, StepKind::Write, width);
+}
+
+void Subarray::read_row(std::uint32_t row, std::uint64_t* out) {
+  check_access(row, 0, 1);
+  const std::size_t out_words = (cols_ + 63) / 64;
+  std::fill(out, out + out_words, 0);
+  for (std::uint32_t c = 0; c < cols_; ++c) {
+    out[c >> 6] |= ((column_words(Column(c))[row >> 6] >> (row & 63)) & 1u) << (c & 63);
+  }
+  account_.begin_step(Phase::HostAccess);
+  account_.charge_step(Phase::HostAccess, StepKind::Read);
+  account_.charge_cells(Phase::HostAccess, StepKind::Read, cols_);
+}
+
+void Subarray::write_row(std::uint32_t row, const std::uint64_t* in) {
+  check_access(row, 0, 1);
+  const std::uint64_t b = std::uint64_t{1} << (row & 63);
+  for (std::uint32_t c = 0; c < cols_; ++c) {
+    std::uint64_t& w = column_words(Column(c))[row >> 6];
+    w = ((in[c >> 6] >> (c & 63)) & 1u) ? (w | b) : (w & ~b);
+  }
+  account_.begin_step(Phase::HostAccess);
+  account_.charge_step(Phase::HostAccess, StepKind::Write);
+  account_.charge_cells(Phase::HostAccess, StepKind::Write, cols_);
+}
+
+void Subarray::check_program(const MicroProgram& program) const {
+  if (program.family() != tech_.family) {
+    throw std::invalid_argument("program '" + program.name() + "' was built for " + to_string(program.family()) +
+                                " but this subarray is " + to_string(tech_.family));
+  }
+  if (program.columns_needed() > cols_) {
+    throw std::invalid_argument("program '" + program.name() + "' uses " + std::to_string(program.columns_needed()) +
+                                " columns but this subarray has " + std::to_string(cols_));
+  }
+}
+
+void Subarray::execute(const MicroProgram& program) {
+  check_program(program);
+  for (std::size_t s = 0; s < program.steps().size(); ++s) run_step(program, s);
+}
+
+void Subarray::execute_step(const MicroProgram& program, std::size_t step) {
+  check_program(program);
+  if (step >= program.steps().size()) {
+    throw std::out_of_range("program '" + program.name() + "' has no step " + std::to_string(step));
+  }
+  run_step(program, step);
+}
+
+void Subarray::run_step(const MicroProgram& program, std::size_t step) {
+  const MicroStep& st = program.steps()[step];
+  account_.begin_step(st.phase);
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    if (st.has(StepKind(k))) account_.charge_step(st.phase, StepKind(k));
+  }
+  const MicroOp* ops = program.ops().data() + st.first_op;
+  for (std::uint32_t i = 0; i < st.op_count; ++i) {
+    const MicroOp& op = ops[i];
+    // Energy follows the rows enabled when the op runs (before a search
+    // rewrites its output register).
+    const std::uint64_t active = mask_rows_[op.mask];
+    apply(op);
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      if (op.cells_per_row[k] != 0) account_.charge_cells(st.phase, StepKind(k), op.cells_per_row[k] * active);
+    }
+  }
+}
+
+void Subarray::apply(const MicroOp& op) {
+  switch (op.kind) {
+    case OpKind::Stateful: apply_stateful(op); break;
+    case OpKind::Nor: apply_nor(op); break;
+    case OpKind::Shift: apply_shift(op); break;
+    case OpKind::Search: apply_search(op); break;
+  }
+}
+
+void Subarray::mark_written(Column first, std::uint16_t width) {
+  for (std::uint32_t c = first; c < std::uint32_t(first) + width; ++c) {
+    footprint_[c >> 6] |= std::uint64_t{1} << (c & 63);
+  }
+}
+
+std::uint32_t Subarray::footprint_cells_per_row() const {
+  std::uint32_t n = 0;
+  for (auto w : footprint_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
+  return n;
+}
+
+void Subarray::apply_stateful(const MicroOp& op) {
+  std::uint64_t* y = column_words(op.dst);
+  const std::uint64_t* x = column_words(op.src[0]);
+  const std::uint64_t* m = masks_[op.mask].data();
+  switch (op.gate) {
+    case StatefulGate::Copy: stateful_loop<StatefulGate::Copy>(y, x, m, words_); break;
+    case StatefulGate::CopyNot: stateful_loop<StatefulGate::CopyNot>(y, x, m, words_); break;
+    case StatefulGate::Set0: stateful_loop<StatefulGate::Set0>(y, x, m, words_); break;
+    case StatefulGate::Set1: stateful_loop<StatefulGate::Set1>(y, x, m, words_); break;
+    case StatefulGate::And: stateful_loop<StatefulGate::And>(y, x, m, words_); break;
+    case StatefulGate::Or: stateful_loop<StatefulGate::Or>(y, x, m, words_); break;
+    case StatefulGate::Xor: stateful_loop<StatefulGate::Xor>(y, x, m, words_); break;
+  }
+  mark_written(op.dst, 1);
+}
+
+void Subarray::apply_nor(const MicroOp& op) {
+  std::uint64_t* __restrict out = column_words(op.dst);
+  const std::uint64_t* m = masks_[op.mask].data();
+  const std::uint64_t* a = column_words(op.src[0]);
+  const std::uint64_t* b = column_words(op.n_src > 1 ? op.src[1] : op.src[0]);
+  const std::uint64_t* c = column_words(op.n_src > 2 ? op.src[2] : op.src[0]);
+  for (std::size_t w = 0; w < words_; ++w) {
+    out[w] = ReramMemristor::next_state_nor_word(out[w], (a[w] | b[w] | c[w]) & m[w]);
+  }
+  mark_written(op.dst, 1);
+}
+
+void Subarray::apply_shift(const MicroOp& op) {
+  const std::uint64_t* m = masks_[op.mask].data();
+  const int width = op.width, k = op.amount;
+  // dst[i] = src[i + k]. Walking away from the source side keeps an in-place
+  // shift from reading a column it has already overwritten.
+  auto move_column = [&](int i) {
+    std::uint64_t* __restrict d = column_words(Column(op.dst + i));
+    const int from = i + k;
+    if (from < 0 || from >= width) {
+      for (std::size_t w = 0; w < words_; ++w) d[w] &= ~m[w];
+    } else {
+      const std::uint64_t* s = column_words(Column(op.src[0] + from));
+      for (std::size_t w = 0; w < words_; ++w) d[w] = (d[w] & ~m[w]) | (s[w] & m[w]);
+    }
+  };
+  if (k >= 0) {
+    for (int i = 0; i < width; ++i) move_column(i);
+  } else {
+    for (int i = width - 1; i >= 0; --i) move_column(i);
+  }
+  mark_written(op.dst, op.width);
+}
+
+void Subarray::apply_search(const MicroOp& op) {
+  const std::uint64_t* m = masks_[op.mask].data();
+  std::uint64_t* out = masks_[op.out_mask].data();
+  std::uint32_t matched = 0;
+  for (std::size_t w = 0; w < words_; ++w) {
+    std::uint64_t mismatch = 0;
+    for (std::uint16_t i = 0; i < op.width; ++i) {
+      mismatch |= SenseAmp::mismatch_word(column_words(Column(op.src[0] + i))[w], (op.key >> i) & 1u);
+    }
+    out[w] = m[w] & ~mismatch;
+    matched += static_cast<std::uint32_t>(__builtin_popcountll(out[w]));
+  }
+  mask_rows_[op.out_mask] = matched;
+}
+
+}  // namespace mrampim

@@ -1,0 +1,94 @@
+// A rows x columns array of cells with column-parallel operations.
+//
+// Owns: the cells, stored bit-sliced (one column's bits for 64 rows in one
+// 64-bit word, so an operation over all rows is rows/64 word operations), the
+// row-enable registers that select which rows take part, and a sense
+// amplifier per column (one model, shared: they are identical).
+// Exposes: host row/field access through the data port (costed), debug access
+// (not costed, like TLM transport_dbg), and execution of micro-programs.
+// Costs: every operation charges this subarray's account in the shared cost
+// ledger; there is no other count.
+//
+// No SystemC processes and no allocation per operation: the SystemC wrappers
+// (cells, banks) call into this plain class.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "ledger/cost_ledger.hpp"
+#include "sense_amp/sense_amp.hpp"
+#include "subarray/micro_program.hpp"
+#include "subarray/row_mask.hpp"
+#include "tech/technology.hpp"
+
+namespace mrampim {
+
+class Subarray {
+ public:
+  static constexpr std::size_t kMaskRegisters = ProgramBuilder::kMaskRegisters;
+
+  // Geometry comes from the technology (array.rows, array.cols).
+  Subarray(const Technology& tech, CostAccount& account);
+
+  std::uint32_t rows() const { return rows_; }
+  std::uint32_t cols() const { return cols_; }
+  std::size_t words_per_column() const { return words_; }
+  const Technology& technology() const { return tech_; }
+  const SenseAmp& sense_amp() const { return sense_; }
+  CostAccount& account() { return account_; }
+  const CostAccount& account() const { return account_; }
+
+  // Row-enable registers. All rows are enabled at construction.
+  const RowMask& mask(std::size_t reg) const { return masks_.at(reg); }
+  void set_mask(std::size_t reg, const RowMask& m);
+
+  // Debug access: no cost is charged.
+  bool peek(std::uint32_t row, Column col) const;
+  void poke(std::uint32_t row, Column col, bool bit);
+  std::uint64_t peek_field(std::uint32_t row, Column col, std::uint16_t width) const;
+  void poke_field(std::uint32_t row, Column col, std::uint16_t width, std::uint64_t value);
+  const std::uint64_t* column_words(Column col) const { return &bits_[std::size_t(col) * words_]; }
+  std::uint64_t* column_words(Column col) { return &bits_[std::size_t(col) * words_]; }
+
+  // Host access through the data port: one read or write step of `width`
+  // cells in one row, charged to Phase::HostAccess.
+  std::uint64_t read_field(std::uint32_t row, Column col, std::uint16_t width);
+  void write_field(std::uint32_t row, Column col, std::uint16_t width, std::uint64_t value);
+  // A whole row, packed 64 columns per word (cols/64 words, rounded up).
+  void read_row(std::uint32_t row, std::uint64_t* out);
+  void write_row(std::uint32_t row, const std::uint64_t* in);
+
+  // Column-parallel execution.
+  void execute(const MicroProgram& program);
+  void execute_step(const MicroProgram& program, std::size_t step);
+
+  // Distinct columns written by micro-programs since construction or the last
+  // clear_footprint(): the cells per row that computation has occupied.
+  std::uint32_t footprint_cells_per_row() const;
+  void clear_footprint() { std::fill(footprint_.begin(), footprint_.end(), 0); }
+
+ private:
+  void check_program(const MicroProgram& program) const;
+  void run_step(const MicroProgram& program, std::size_t step);
+  void check_access(std::uint32_t row, Column col, std::uint16_t width) const;
+  void apply(const MicroOp& op);
+  void apply_stateful(const MicroOp& op);
+  void apply_nor(const MicroOp& op);
+  void apply_shift(const MicroOp& op);
+  void apply_search(const MicroOp& op);
+  void mark_written(Column first, std::uint16_t width);
+
+  const Technology tech_;
+  CostAccount& account_;
+  SenseAmp sense_;
+  std::uint32_t rows_, cols_;
+  std::size_t words_;
+  std::vector<std::uint64_t> bits_;   // column-major: column c at [c * words_]
+  std::array<RowMask, kMaskRegisters> masks_;
+  std::array<std::uint32_t, kMaskRegisters> mask_rows_{};  // popcount of each register
+  std::vector<std::uint64_t> footprint_;                   // one bit per column
+};
+
+}  // namespace mrampim

@@ -1,0 +1,347 @@
+#include "tech/technology.hpp"
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/parsers.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tech/embedded_technologies.hpp"
+
+namespace mrampim {
+
+const char* to_string(LogicFamily f) {
+  switch (f) {
+    case LogicFamily::SotStateful: return "sot-mram";
+    case LogicFamily::ReramNor: return "reram";
+  }
+  return "?";
+}
+
+namespace {
+
+enum class Applies { All, Sot, Reram };
+
+// One row of the schema: the key, its meaning and where the value lands.
+// Declared once here; parsing, validation, --list-params and the docs table
+// all follow from it.
+struct Param {
+  const char* key;
+  const char* unit;
+  Applies applies;
+  bool integer;
+  double& (*real)(Technology&);
+  std::uint32_t& (*count)(Technology&);
+  const char* meaning;
+};
+
+#define MRAMPIM_REAL(path) [](Technology& t) -> double& { return t.path; }, nullptr
+#define MRAMPIM_COUNT(path) nullptr, [](Technology& t) -> std::uint32_t& { return t.path; }
+
+const Param kParams[] = {
+    {"device.r_on_ohm", "ohm", Applies::All, false, MRAMPIM_REAL(device.r_on_ohm),
+     "low-resistance state"},
+    {"device.r_off_ohm", "ohm", Applies::All, false, MRAMPIM_REAL(device.r_off_ohm),
+     "high-resistance state"},
+    {"device.v_write_V", "V", Applies::All, false, MRAMPIM_REAL(device.v_write_V),
+     "SOT: gating voltage Vb on RBL; ReRAM: MAGIC NOR evaluation voltage"},
+    {"device.i_write_uA", "uA", Applies::All, false, MRAMPIM_REAL(device.i_write_uA),
+     "write current that switches a gated cell"},
+    {"device.t_switch_ns", "ns", Applies::All, false, MRAMPIM_REAL(device.t_switch_ns),
+     "switching time of one write pulse"},
+    {"device.e_switch_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(device.e_switch_fJ),
+     "energy of one switching event inside the device"},
+    {"cell.v_wordline_V", "V", Applies::All, false, MRAMPIM_REAL(cell.v_wordline_V),
+     "word-line (access transistor gate) voltage"},
+    {"cell.v_read_V", "V", Applies::All, false, MRAMPIM_REAL(cell.v_read_V),
+     "read bias magnitude (applied negative on RBL for SOT)"},
+    {"step.t_read_ns", "ns", Applies::All, false, MRAMPIM_REAL(step.t_read_ns),
+     "latency of one column-parallel read step"},
+    {"step.t_write_ns", "ns", Applies::All, false, MRAMPIM_REAL(step.t_write_ns),
+     "latency of one column-parallel write step (SOT: also a logic write)"},
+    {"step.t_search_ns", "ns", Applies::All, false, MRAMPIM_REAL(step.t_search_ns),
+     "latency of one search step"},
+    {"step.t_nor_ns", "ns", Applies::Reram, false, MRAMPIM_REAL(step.t_nor_ns),
+     "latency of one MAGIC NOR step"},
+    {"step.e_read_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(step.e_read_fJ),
+     "energy per bit-cell read"},
+    {"step.e_write_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(step.e_write_fJ),
+     "energy per bit-cell written"},
+    {"step.e_search_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(step.e_search_fJ),
+     "energy per bit-cell searched"},
+    {"step.e_nor_fJ", "fJ", Applies::Reram, false, MRAMPIM_REAL(step.e_nor_fJ),
+     "energy per NOR output cell evaluated"},
+    {"sense.offset_uA", "uA", Applies::All, false, MRAMPIM_REAL(sense.offset_uA),
+     "sense amplifier input offset the margin must exceed"},
+    {"area.cell_um2", "um^2", Applies::All, false, MRAMPIM_REAL(area.cell_um2),
+     "area of one bit-cell"},
+    {"area.peripheral_um2", "um^2", Applies::All, false, MRAMPIM_REAL(area.peripheral_um2),
+     "peripheral area per subarray"},
+    {"array.rows", "rows", Applies::All, true, MRAMPIM_COUNT(array.rows),
+     "subarray rows (multiple of 64)"},
+    {"array.cols", "columns", Applies::All, true, MRAMPIM_COUNT(array.cols),
+     "subarray columns"},
+};
+
+#undef MRAMPIM_REAL
+#undef MRAMPIM_COUNT
+
+// Text keys handled outside the numeric table.
+constexpr const char* kNameKey = "technology.name";
+constexpr const char* kFamilyKey = "technology.family";
+constexpr const char* kBaseKey = "technology.base";
+
+bool applies_to(Applies a, LogicFamily f) {
+  return a == Applies::All || (a == Applies::Sot && f == LogicFamily::SotStateful) ||
+         (a == Applies::Reram && f == LogicFamily::ReramNor);
+}
+
+const char* applies_name(Applies a) {
+  switch (a) {
+    case Applies::All: return "all";
+    case Applies::Sot: return "sot-mram";
+    case Applies::Reram: return "reram";
+  }
+  return "?";
+}
+
+struct Entry {
+  std::string value;
+  std::string origin;  // file (or "--set") that gave it, for messages
+};
+using Entries = std::map<std::string, Entry>;
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+const detail::EmbeddedTechnology* find_embedded(const std::string& name) {
+  for (std::size_t i = 0; i < detail::kEmbeddedTechnologyCount; ++i) {
+    if (name == detail::kEmbeddedTechnologies[i].name) return &detail::kEmbeddedTechnologies[i];
+  }
+  return nullptr;
+}
+
+struct Source {
+  std::string text;
+  std::string origin;  // shown in messages
+  std::string dir;     // where a base file is looked for ("" for embedded)
+};
+
+std::string known_names() {
+  std::string out;
+  for (const auto& n : embedded_technology_names()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+bool looks_like_path(const std::string& s) {
+  return s.find('/') != std::string::npos ||
+         (s.size() > 4 && s.compare(s.size() - 4, 4, ".cfg") == 0);
+}
+
+Source open_source(const std::string& name_or_path, const std::string& dir_hint) {
+  if (!looks_like_path(name_or_path)) {
+    if (!dir_hint.empty()) {
+      std::ifstream in(dir_hint + "/" + name_or_path + ".cfg");
+      if (in) {
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return {ss.str(), dir_hint + "/" + name_or_path + ".cfg", dir_hint};
+      }
+    }
+    if (const auto* e = find_embedded(name_or_path)) {
+      return {e->text, std::string(e->path) + " (embedded)", ""};
+    }
+    throw ConfigError("unknown technology '" + name_or_path + "': not a file and not one of " +
+                      known_names());
+  }
+  std::ifstream in(name_or_path);
+  if (!in) throw ConfigError("cannot open technology file '" + name_or_path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto slash = name_or_path.find_last_of('/');
+  return {ss.str(), name_or_path, slash == std::string::npos ? "." : name_or_path.substr(0, slash)};
+}
+
+// Reads key/value pairs with Boost.Program_options' config-file grammar
+// (INI sections become "section.key"; '#' starts a comment).
+Entries read_entries(const std::string& text, const std::string& origin) {
+  namespace po = boost::program_options;
+  std::istringstream in(text);
+  po::options_description none;
+  po::parsed_options parsed(&none);
+  try {
+    parsed = po::parse_config_file(in, none, /*allow_unregistered=*/true);
+  } catch (const po::error& e) {
+    throw ConfigError(origin + ": " + e.what());
+  }
+  Entries out;
+  for (const auto& opt : parsed.options) {
+    const std::string value = opt.value.empty() ? std::string() : trim(opt.value.front());
+    if (!out.emplace(opt.string_key, Entry{value, origin}).second) {
+      throw ConfigError("key '" + opt.string_key + "' is given twice in " + origin);
+    }
+  }
+  return out;
+}
+
+// Resolves technology.base chains: the base's entries first, this file's on top.
+Entries read_with_bases(const Source& src, std::set<std::string>& seen) {
+  if (!seen.insert(src.origin).second) {
+    throw ConfigError("technology.base forms a cycle through " + src.origin);
+  }
+  Entries own = read_entries(src.text, src.origin);
+  auto base = own.find(kBaseKey);
+  if (base == own.end()) return own;
+  const std::string base_name = base->second.value;
+  if (base_name.empty()) throw ConfigError("key 'technology.base' is empty in " + src.origin);
+  own.erase(base);
+  Entries merged = read_with_bases(open_source(base_name, src.dir), seen);
+  for (auto& [k, e] : own) merged[k] = e;
+  return merged;
+}
+
+double parse_real(const Entry& e, const std::string& key) {
+  const char* begin = e.value.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(begin, &end);
+  if (e.value.empty() || end == begin || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
+    throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
+                      "' is not a number");
+  }
+  if (v <= 0) {
+    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
+                      " must be positive (a physical quantity cannot be zero or negative)");
+  }
+  return v;
+}
+
+std::uint32_t parse_count(const Entry& e, const std::string& key) {
+  const char* begin = e.value.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(begin, &end, 10);
+  if (e.value.empty() || end == begin || *end != '\0' || errno == ERANGE) {
+    throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
+                      "' is not a whole number");
+  }
+  if (v <= 0 || v > 1'000'000) {
+    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
+                      " must be between 1 and 1000000");
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+Technology build(Entries entries, const std::string& origin,
+                 const std::vector<std::string>& overrides) {
+  for (const auto& kv : overrides) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw ConfigError("--set '" + kv + "' is not key=value (overriding " + origin + ")");
+    }
+    entries[trim(kv.substr(0, eq))] =
+        Entry{trim(kv.substr(eq + 1)), "--set (command line, overriding " + origin + ")"};
+  }
+
+  Technology t;
+  t.source = origin;
+  auto take_text = [&](const char* key) -> Entry {
+    auto it = entries.find(key);
+    if (it == entries.end()) throw ConfigError("missing key '" + std::string(key) + "' in " + origin);
+    Entry e = it->second;
+    entries.erase(it);
+    if (e.value.empty()) throw ConfigError("key '" + std::string(key) + "' is empty in " + e.origin);
+    return e;
+  };
+  t.name = take_text(kNameKey).value;
+  const Entry fam = take_text(kFamilyKey);
+  if (fam.value == "sot-mram") {
+    t.family = LogicFamily::SotStateful;
+  } else if (fam.value == "reram") {
+    t.family = LogicFamily::ReramNor;
+  } else {
+    throw ConfigError("key 'technology.family' in " + fam.origin + ": '" + fam.value +
+                      "' is not one of sot-mram, reram");
+  }
+
+  for (const Param& p : kParams) {
+    auto it = entries.find(p.key);
+    if (!applies_to(p.applies, t.family)) {
+      if (it != entries.end()) {
+        throw ConfigError("key '" + std::string(p.key) + "' in " + it->second.origin +
+                          " applies only to family " + applies_name(p.applies) + ", not " +
+                          to_string(t.family));
+      }
+      continue;
+    }
+    if (it == entries.end()) throw ConfigError("missing key '" + std::string(p.key) + "' in " + origin);
+    if (p.integer) {
+      p.count(t) = parse_count(it->second, p.key);
+    } else {
+      p.real(t) = parse_real(it->second, p.key);
+    }
+    entries.erase(it);
+  }
+  if (!entries.empty()) {
+    const auto& [k, e] = *entries.begin();
+    throw ConfigError("unknown key '" + k + "' in " + e.origin +
+                      " (run with --list-params for the schema)");
+  }
+
+  // Cross-parameter physics: checked here so no model has to.
+  if (t.array.rows % 64 != 0) {
+    throw ConfigError("key 'array.rows' in " + origin + ": " + std::to_string(t.array.rows) +
+                      " is not a multiple of 64 (64 rows share one storage word)");
+  }
+  if (t.device.r_off_ohm <= t.device.r_on_ohm) {
+    throw ConfigError("keys 'device.r_off_ohm' and 'device.r_on_ohm' in " + origin +
+                      ": the high-resistance state must exceed the low one");
+  }
+  if (t.step.t_write_ns < t.device.t_switch_ns) {
+    throw ConfigError("keys 'step.t_write_ns' and 'device.t_switch_ns' in " + origin +
+                      ": a write step cannot be shorter than the cell's switching time");
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<ParamInfo> technology_schema() {
+  std::vector<ParamInfo> out;
+  out.push_back({kNameKey, "text", "name used in reports", "all"});
+  out.push_back({kFamilyKey, "sot-mram|reram", "logic the write path computes", "all"});
+  out.push_back({kBaseKey, "text", "optional: technology whose values this file inherits", "all"});
+  for (const Param& p : kParams) out.push_back({p.key, p.unit, p.meaning, applies_name(p.applies)});
+  return out;
+}
+
+std::vector<std::string> embedded_technology_names() {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < detail::kEmbeddedTechnologyCount; ++i) {
+    out.emplace_back(detail::kEmbeddedTechnologies[i].name);
+  }
+  return out;
+}
+
+Technology load_technology(const std::string& name_or_path,
+                           const std::vector<std::string>& overrides) {
+  const Source src = open_source(name_or_path, "");
+  std::set<std::string> seen;
+  return build(read_with_bases(src, seen), src.origin, overrides);
+}
+
+Technology parse_technology(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& overrides) {
+  std::set<std::string> seen;
+  return build(read_with_bases(Source{text, origin, "."}, seen), origin, overrides);
+}
+
+}  // namespace mrampim

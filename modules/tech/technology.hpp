@@ -1,0 +1,113 @@
+// A technology description: the cell, its array-level step costs and the
+// subarray geometry, read from a config file (platforms/tech/*.cfg).
+//
+// The file is parsed once into this typed, validated object, which model
+// constructors take by const reference. There are no globals: two
+// technologies can live side by side in one run (SOT-MRAM against FloatPIM).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mrampim {
+
+// Which logic the array's write path computes.
+enum class LogicFamily : std::uint8_t {
+  SotStateful,  // voltage-gated spin-Hall write: AND, OR, XOR, copy (paper sec. 3.1)
+  ReramNor,     // MAGIC-style NOR in a ReRAM crossbar (FloatPIM)
+};
+
+const char* to_string(LogicFamily f);
+
+struct DeviceParams {
+  double r_on_ohm = 0;      // low-resistance state
+  double r_off_ohm = 0;     // high-resistance state
+  double v_write_V = 0;     // SOT: gating voltage Vb on RBL; ReRAM: MAGIC evaluation voltage
+  double i_write_uA = 0;    // write current that switches a gated cell
+  double t_switch_ns = 0;   // switching time of one write pulse
+  double e_switch_fJ = 0;   // energy of one switching event in the device
+};
+
+struct CellParams {
+  double v_wordline_V = 0;  // access transistor gate voltage
+  double v_read_V = 0;      // magnitude of the read bias (applied negative on RBL for SOT)
+};
+
+// Latency of one array step (however many rows take part) and energy per
+// bit-cell touched by it. A step is one phase of a column-parallel operation.
+struct StepParams {
+  double t_read_ns = 0;
+  double t_write_ns = 0;
+  double t_search_ns = 0;
+  double t_nor_ns = 0;      // ReRAM only (0 for SOT: no NOR step exists)
+  double e_read_fJ = 0;
+  double e_write_fJ = 0;
+  double e_search_fJ = 0;
+  double e_nor_fJ = 0;      // ReRAM only
+};
+
+struct SenseParams {
+  double offset_uA = 0;     // input-referred offset the sensing margin must exceed
+};
+
+struct AreaParams {
+  double cell_um2 = 0;          // one bit-cell
+  double peripheral_um2 = 0;    // per subarray: decoders, sense amplifiers, drivers
+};
+
+struct ArrayGeometry {
+  std::uint32_t rows = 0;   // multiple of 64: 64 rows share one storage word
+  std::uint32_t cols = 0;
+};
+
+struct Technology {
+  std::string name;
+  std::string source;       // where it was read from, for messages and reports
+  LogicFamily family = LogicFamily::SotStateful;
+  DeviceParams device;
+  CellParams cell;
+  StepParams step;
+  SenseParams sense;
+  AreaParams area;
+  ArrayGeometry array;
+
+  double subarray_area_um2() const {
+    return double(array.rows) * double(array.cols) * area.cell_um2 + area.peripheral_um2;
+  }
+};
+
+// Every config problem: bad key, missing key, bad value. The message names
+// the key and the file; programs exit with status 2 on it and run nothing.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One documented parameter of the technology schema.
+struct ParamInfo {
+  std::string key;
+  std::string unit;
+  std::string meaning;
+  std::string families;  // "all", "sot-mram" or "reram"
+};
+
+// The schema, in file order: what --list-params prints and docs/ describe.
+std::vector<ParamInfo> technology_schema();
+
+// Names of the technologies compiled into the library from platforms/tech.
+std::vector<std::string> embedded_technology_names();
+
+// Loads a technology by embedded name (e.g. "sot-mram-1t1r") or by path to a
+// .cfg file, then applies "key=value" overrides (--set). A file may name a
+// base technology (technology.base) whose values it inherits and overrides.
+Technology load_technology(const std::string& name_or_path,
+                           const std::vector<std::string>& overrides = {});
+
+// Parses config text directly; `origin` is the name used in messages.
+Technology parse_technology(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& overrides = {});
+
+}  // namespace mrampim
