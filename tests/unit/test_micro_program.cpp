@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include "subarray/micro_program.hpp"
+
+using namespace mrampim;
+using Catch::Matchers::Contains;
+
+TEST_CASE("ops of one step may not write a column another op reads or writes", "[program]") {
+  ProgramBuilder b("h", LogicFamily::SotStateful, 64);
+  b.step(Phase::Logic).copy(1, 0);
+  CHECK_THROWS_WITH(b.copy(1, 2), Contains("column 1 is written"));
+  CHECK_THROWS_WITH(b.copy(3, 1), Contains("column 1 is read"));
+  CHECK_THROWS_WITH(b.copy(0, 5), Contains("column 0 is written"));
+  b.xor_(4, 0);   // reading the same source twice is fine
+  b.step(Phase::Logic).copy(0, 1);  // a new step starts clean
+  CHECK(b.finish().steps().size() == 2);
+}
+
+TEST_CASE("ops must exist on the technology", "[program]") {
+  ProgramBuilder sot("s", LogicFamily::SotStateful, 64);
+  sot.step(Phase::Logic);
+  CHECK_THROWS_WITH(sot.nor(3, {1, 2}), Contains("NOR is the ReRAM"));
+  ProgramBuilder reram("r", LogicFamily::ReramNor, 64);
+  reram.step(Phase::Logic);
+  CHECK_THROWS_WITH(reram.xor_(3, 1), Contains("'xor' is a stateful SOT write"));
+  CHECK_THROWS_WITH(reram.nor(3, {3}), Contains("cannot be one of its inputs"));
+  CHECK_THROWS_WITH(reram.nor(3, {}), Contains("1 to 3 inputs"));
+}
+
+TEST_CASE("columns, registers and shift groups are checked", "[program]") {
+  ProgramBuilder b("c", LogicFamily::SotStateful, 64);
+  CHECK_THROWS_WITH(b.copy(1, 0), Contains("before the first step"));
+  b.step(Phase::Logic);
+  CHECK_THROWS_WITH(b.copy(64, 0), Contains("outside the array's 64 columns"));
+  CHECK_THROWS_WITH(b.shift(10, 12, 8, 1), Contains("partly overlap"));
+  CHECK_THROWS_WITH(b.shift(10, 10, 8, 9), Contains("exceeds the group width"));
+  CHECK_THROWS_WITH(b.mask(4), Contains("does not exist"));
+  CHECK_THROWS_WITH(b.search(0, 4, 0x1f, 1), Contains("beyond the group width"));
+  b.search(0, 4, 0xf, 1);
+  CHECK_THROWS_WITH(b.mask(1).copy(20, 21), Contains("m1 is used while a search"));
+}
+
+TEST_CASE("a program prints as a listing and costs itself without running", "[program]") {
+  ProgramBuilder b("demo", LogicFamily::SotStateful, 64);
+  b.step(Phase::Alignment).search(0, 3, 5, 1);
+  b.step(Phase::Alignment).mask(1).shift(10, 10, 8, 5);
+  b.step(Phase::Mantissa).mask(0).xor_(30, 31).copy(32, 33);
+  const MicroProgram p = b.finish();
+  const std::string l = p.listing();
+  CHECK_THAT(l, Contains("search c0+3 == 0x5 -> m1"));
+  CHECK_THAT(l, Contains("shift c10+8 <- c10 by 5 @m1"));
+  CHECK_THAT(l, Contains("xor c30 <- c31"));
+  const ActivityCounts c = p.cost(100);
+  CHECK(c.compute_steps == 3);
+  CHECK(c.steps_of(StepKind::Search) == 1);
+  CHECK(c.steps_of(StepKind::Read) == 2);
+  CHECK(c.steps_of(StepKind::Write) == 2);
+  CHECK(c.cells_of(StepKind::Search) == 300);
+  CHECK(c.cells_of(StepKind::Read) == 100 * (3 + 2 + 1));   // shift reads 8-5 cells; xor 2; copy 1
+  CHECK(c.cells_of(StepKind::Write) == 100 * (8 + 1 + 1));
+  CHECK(p.cost(100, Phase::Alignment).compute_steps == 2);
+  CHECK(p.cells_written_per_row() == 8 + 2);
+  StepPrices prices;
+  prices.latency_ns = {1, 2, 3, 4};
+  CHECK(p.step_latency_ns(0, prices) == 3);
+  CHECK(p.step_latency_ns(2, prices) == 1 + 2);
+}

@@ -1,0 +1,68 @@
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "sense_amp/sense_amp.hpp"
+#include "tech/technology.hpp"
+
+using namespace mrampim;
+
+TEST_CASE("read compares the cell current with a reference between I(Ron) and I(Roff)", "[sense_amp]") {
+  const Technology t = load_technology("sot-mram-1t1r");
+  const SenseAmp sa = SenseAmp::for_technology(t);
+  const double i_on = t.cell.v_read_V / t.device.r_on_ohm * 1e6, i_off = t.cell.v_read_V / t.device.r_off_ohm * 1e6;
+  CHECK(sa.reference_uA() > i_off);
+  CHECK(sa.reference_uA() < i_on);
+  // SOT: 1 is the high-resistance (antiparallel) state, so it draws less current.
+  CHECK(sa.read(i_off) == true);
+  CHECK(sa.read(i_on) == false);
+  CHECK(sa.margin_uA(0.0) == Approx((i_on - i_off) / 2));
+}
+
+TEST_CASE("search: a match leaves the path current low, a mismatch makes it high", "[sense_amp]") {
+  for (const char* name : {"sot-mram-1t1r", "reram-floatpim"}) {
+    const Technology t = load_technology(name);
+    const SenseAmp sa = SenseAmp::for_technology(t);
+    CAPTURE(name);
+    for (int kb = 0; kb < 4; ++kb) {
+      const bool key = kb & 2, stored = kb & 1;
+      const double i_cell = sa.current_of_bit_uA(stored);
+      const double i_path = sa.search_path_uA(key, i_cell);
+      CAPTURE(key, stored);
+      CHECK(sa.search_match(key, i_cell) == (key == stored));
+      if (key == stored) CHECK(i_path < sa.reference_uA());
+      else CHECK(i_path > sa.reference_uA());
+      CHECK(((SenseAmp::mismatch_word(stored ? ~0ull : 0, key) & 1u) != 0) == (key != stored));
+    }
+  }
+}
+
+TEST_CASE("ReRAM stores 1 in the low-resistance state (MAGIC convention)", "[sense_amp]") {
+  const Technology t = load_technology("reram-floatpim");
+  const SenseAmp sa = SenseAmp::for_technology(t);
+  CHECK(sa.read(t.cell.v_read_V / t.device.r_on_ohm * 1e6) == true);
+  CHECK(sa.read(t.cell.v_read_V / t.device.r_off_ohm * 1e6) == false);
+}
+
+TEST_CASE("sensing margin against resistance variation", "[sense_amp]") {
+  const Technology t = load_technology("sot-mram-1t1r");
+  const SenseAmp sa = SenseAmp::for_technology(t);
+  const double v = sa.max_variation();
+  // Ron/Roff = 1/2 puts the reference at 1.5x I(Roff): about a third of either
+  // resistance can be lost before the states meet, less the offset.
+  CHECK(v > 0.25);
+  CHECK(v < 1.0 / 3.0);
+  CHECK(sa.senses_reliably(0.99 * v));
+  CHECK_FALSE(sa.senses_reliably(1.01 * v));
+  // Monte Carlo: cells within the tolerated variation always read right.
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> d(-0.95 * v, 0.95 * v);
+  for (int i = 0; i < 10000; ++i) {
+    const bool bit = rng() & 1;
+    const double r = (bit ? t.device.r_off_ohm : t.device.r_on_ohm) * (1.0 + d(rng));
+    REQUIRE(sa.read(sa.current_uA(r)) == bit);
+  }
+  // A tighter window (Roff barely above Ron) tolerates less.
+  const Technology tight = load_technology("sot-mram-1t1r", {"device.r_off_ohm=60e3"});
+  CHECK(SenseAmp::for_technology(tight).max_variation() < v);
+}

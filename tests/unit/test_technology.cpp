@@ -1,0 +1,184 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+#include "tech/technology.hpp"
+
+using namespace mrampim;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A complete SOT technology text to cut keys from.
+const char* kMinimal = R"(
+[technology]
+name = t
+family = sot-mram
+[device]
+r_on_ohm = 50e3
+r_off_ohm = 100e3
+v_write_V = 0.6
+i_write_uA = 65
+t_switch_ns = 2
+e_switch_fJ = 12
+[cell]
+v_wordline_V = 0.7
+v_read_V = 0.1
+[step]
+t_read_ns = 1
+t_write_ns = 2
+t_search_ns = 1
+e_read_fJ = 20
+e_write_fJ = 100
+e_search_fJ = 20
+[sense]
+offset_uA = 0.05
+[area]
+cell_um2 = 0.01
+peripheral_um2 = 400
+[array]
+rows = 1024
+cols = 1024
+)";
+
+std::string without(const std::string& text, const std::string& line_start) {
+  const auto at = text.find(line_start);
+  REQUIRE(at != std::string::npos);
+  return text.substr(0, at) + text.substr(text.find('\n', at) + 1);
+}
+
+}  // namespace
+
+TEST_CASE("every embedded technology loads and names its source", "[technology]") {
+  const auto names = embedded_technology_names();
+  REQUIRE(names.size() == 3);
+  for (const auto& n : names) {
+    const Technology t = load_technology(n);
+    CHECK(t.name == n);
+    CHECK_THAT(t.source, Contains("platforms/tech/" + n + ".cfg"));
+    CHECK(t.array.rows % 64 == 0);
+  }
+}
+
+TEST_CASE("the paper's Table 1 cell is what sot-mram-1t1r holds", "[technology]") {
+  const Technology t = load_technology("sot-mram-1t1r");
+  CHECK(t.family == LogicFamily::SotStateful);
+  CHECK(t.device.r_on_ohm == 50e3);
+  CHECK(t.device.r_off_ohm == 100e3);
+  CHECK(t.device.v_write_V == 0.6);
+  CHECK(t.device.i_write_uA == 65);
+  CHECK(t.device.t_switch_ns == 2.0);
+  CHECK(t.device.e_switch_fJ == 12.0);
+  CHECK(t.array.rows == 1024);
+  CHECK(t.array.cols == 1024);
+}
+
+TEST_CASE("sot-mram-fast inherits the 1T-1R cell and changes only the switch", "[technology]") {
+  const Technology base = load_technology("sot-mram-1t1r");
+  const Technology fast = load_technology("sot-mram-fast");
+  CHECK(fast.device.t_switch_ns < 0.2);
+  CHECK(fast.step.t_write_ns < base.step.t_write_ns);
+  CHECK(fast.step.t_read_ns == base.step.t_read_ns);
+  CHECK(fast.step.e_write_fJ == base.step.e_write_fJ);
+  CHECK(fast.device.r_on_ohm == base.device.r_on_ohm);
+}
+
+TEST_CASE("reram-floatpim is a NOR technology with FloatPIM's device", "[technology]") {
+  const Technology t = load_technology("reram-floatpim");
+  CHECK(t.family == LogicFamily::ReramNor);
+  CHECK(t.device.r_on_ohm == 10e3);
+  CHECK(t.device.r_off_ohm == 10e6);
+  CHECK(t.step.t_nor_ns > 0);
+  // 32 tiles x 256 blocks of its subarrays make FloatPIM's 30.64 mm^2 (facts sec. 4).
+  CHECK(32 * 256 * t.subarray_area_um2() * 1e-6 == Approx(30.64).epsilon(0.001));
+}
+
+TEST_CASE("set overrides any key", "[technology]") {
+  const Technology t = load_technology("sot-mram-1t1r", {"step.t_write_ns=3.5", "array.rows=128"});
+  CHECK(t.step.t_write_ns == 3.5);
+  CHECK(t.array.rows == 128);
+}
+
+TEST_CASE("a technology file on disk loads, with a base resolved beside it", "[technology]") {
+  const std::string dir = "tech_test_dir";
+  std::system(("mkdir -p " + dir).c_str());
+  { std::ofstream(dir + "/mine.cfg") << kMinimal; }
+  { std::ofstream(dir + "/child.cfg") << "[technology]\nname = child\nfamily = sot-mram\nbase = mine\n[device]\nt_switch_ns = 1\n"; }
+  const Technology t = load_technology(dir + "/child.cfg");
+  CHECK(t.name == "child");
+  CHECK(t.device.t_switch_ns == 1);
+  CHECK(t.device.r_on_ohm == 50e3);
+}
+
+TEST_CASE("config errors name the key and the file", "[technology][errors]") {
+  SECTION("unknown key in a file") {
+    CHECK_THROWS_WITH(parse_technology(std::string(kMinimal) + "[device]\nr_typo = 3\n", "my.cfg"),
+                      Contains("unknown key 'device.r_typo'") && Contains("my.cfg"));
+  }
+  SECTION("unknown key on the command line") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.nonsense=1"}),
+                      Contains("unknown key 'device.nonsense'") && Contains("--set") &&
+                          Contains("sot-mram-1t1r.cfg"));
+  }
+  SECTION("missing key") {
+    CHECK_THROWS_WITH(parse_technology(without(kMinimal, "r_on_ohm"), "my.cfg"),
+                      Contains("missing key 'device.r_on_ohm'") && Contains("my.cfg"));
+  }
+  SECTION("not a number") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_on_ohm=fifty"}),
+                      Contains("'device.r_on_ohm'") && Contains("'fifty' is not a number"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_on_ohm=50k"}), Contains("is not a number"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.rows=12.5"}), Contains("is not a whole number"));
+  }
+  SECTION("negative") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_write_fJ=-1"}),
+                      Contains("'step.e_write_fJ'") && Contains("must be positive"));
+  }
+  SECTION("zero") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.t_switch_ns=0"}),
+                      Contains("'device.t_switch_ns'") && Contains("must be positive"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.cols=0"}), Contains("'array.cols'"));
+  }
+  SECTION("rows not a multiple of 64") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.rows=100"}),
+                      Contains("'array.rows'") && Contains("multiple of 64"));
+  }
+  SECTION("a key of the other family") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.t_nor_ns=1"}),
+                      Contains("'step.t_nor_ns'") && Contains("only to family reram"));
+  }
+  SECTION("a key given twice") {
+    CHECK_THROWS_WITH(parse_technology(std::string(kMinimal) + "[device]\nr_on_ohm = 1\n", "dup.cfg"),
+                      Contains("'device.r_on_ohm' is given twice in dup.cfg"));
+  }
+  SECTION("unknown family, technology and file") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"technology.family=pcm"}),
+                      Contains("'technology.family'") && Contains("'pcm'"));
+    CHECK_THROWS_WITH(load_technology("no-such-tech"), Contains("unknown technology 'no-such-tech'"));
+    CHECK_THROWS_WITH(load_technology("/no/such/file.cfg"), Contains("cannot open technology file '/no/such/file.cfg'"));
+  }
+  SECTION("physics that cannot be") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_off_ohm=1e3"}), Contains("'device.r_off_ohm'"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.t_write_ns=1"}),
+                      Contains("'step.t_write_ns'") && Contains("switching time"));
+  }
+  SECTION("malformed --set") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_on_ohm"}), Contains("is not key=value"));
+  }
+  SECTION("a base cycle") {
+    std::system("mkdir -p tech_cycle_dir");
+    { std::ofstream("tech_cycle_dir/a.cfg") << "[technology]\nbase = b\n"; }
+    { std::ofstream("tech_cycle_dir/b.cfg") << "[technology]\nbase = a\n"; }
+    CHECK_THROWS_WITH(load_technology("tech_cycle_dir/a.cfg"), Contains("cycle") && Contains("a.cfg"));
+  }
+}
+
+TEST_CASE("the schema documents every key with a unit", "[technology]") {
+  const auto schema = technology_schema();
+  CHECK(schema.size() >= 20);
+  for (const auto& p : schema) {
+    CHECK_FALSE(p.unit.empty());
+    CHECK_FALSE(p.meaning.empty());
+  }
+}
