@@ -80,6 +80,21 @@ class CostAccount {
     by_phase_[std::size_t(phase)].cells[std::size_t(kind)] += cells;
   }
 
+  // One whole step at once, branch-free: the step's kinds (bit k = StepKind k)
+  // each take one step, and `cells_per_row[k] * active_rows` cells.
+  void charge(Phase phase, std::uint8_t kinds, const std::array<std::uint32_t, kStepKinds>& cells_per_row,
+              std::uint64_t active_rows) {
+    ActivityCounts& c = by_phase_[std::size_t(phase)];
+    ++c.compute_steps;
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      c.steps[k] += (kinds >> k) & 1u;
+      c.cells[k] += cells_per_row[k] * active_rows;
+    }
+  }
+
+  // Precomputed counts of a whole phase of work (a program run at once).
+  void charge(Phase phase, const ActivityCounts& counts) { by_phase_[std::size_t(phase)] += counts; }
+
   const std::string& name() const { return name_; }
   const StepPrices& prices() const { return prices_; }
   const ActivityCounts& phase(Phase p) const { return by_phase_[std::size_t(p)]; }

@@ -31,6 +31,16 @@ std::uint16_t u16(std::size_t v) { return static_cast<std::uint16_t>(v); }
 
 }  // namespace
 
+ActivityCounts PhaseCharge::counts(const std::array<std::uint32_t, 4>& active_rows) const {
+  ActivityCounts c;
+  c.compute_steps = compute_steps;
+  c.steps = steps;
+  for (std::size_t m = 0; m < active_rows.size(); ++m) {
+    for (std::size_t k = 0; k < kStepKinds; ++k) c.cells[k] += cells_per_row_by_mask[m][k] * active_rows[m];
+  }
+  return c;
+}
+
 double MicroProgram::step_latency_ns(std::size_t step, const StepPrices& prices) const {
   double t = 0;
   for (std::size_t k = 0; k < kStepKinds; ++k) {
@@ -41,34 +51,22 @@ double MicroProgram::step_latency_ns(std::size_t step, const StepPrices& prices)
 
 ActivityCounts MicroProgram::cost(std::uint32_t active_rows) const {
   ActivityCounts c;
-  for (std::size_t p = 0; p < kPhases; ++p) c += cost(active_rows, Phase(p));
+  for (const PhaseCharge& pc : charges_) c += pc.counts({active_rows, active_rows, active_rows, active_rows});
   return c;
 }
 
 ActivityCounts MicroProgram::cost(std::uint32_t active_rows, Phase phase) const {
   ActivityCounts c;
-  for (const MicroStep& s : steps_) {
-    if (s.phase != phase) continue;
-    ++c.compute_steps;
-    for (std::size_t k = 0; k < kStepKinds; ++k) c.steps[k] += s.has(StepKind(k)) ? 1 : 0;
-    for (std::uint32_t i = 0; i < s.op_count; ++i) {
-      const MicroOp& op = ops_[s.first_op + i];
-      for (std::size_t k = 0; k < kStepKinds; ++k) c.cells[k] += std::uint64_t(op.cells_per_row[k]) * active_rows;
-    }
+  for (const PhaseCharge& pc : charges_) {
+    if (pc.phase == phase) c += pc.counts({active_rows, active_rows, active_rows, active_rows});
   }
   return c;
 }
 
 std::uint32_t MicroProgram::cells_written_per_row() const {
-  std::vector<Column> written;
-  for (const MicroOp& op : ops_) {
-    if (op.kind == OpKind::Stateful || op.kind == OpKind::Nor) written.push_back(op.dst);
-    if (op.kind == OpKind::Shift) {
-      for (std::uint16_t i = 0; i < op.width; ++i) written.push_back(Column(op.dst + i));
-    }
-  }
-  std::sort(written.begin(), written.end());
-  return static_cast<std::uint32_t>(std::unique(written.begin(), written.end()) - written.begin());
+  std::uint32_t n = 0;
+  for (auto w : written_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
+  return n;
 }
 
 std::string MicroProgram::listing() const {
@@ -210,8 +208,11 @@ MicroOp& ProgramBuilder::add(MicroOp op) {
 
   prog_.ops_.push_back(op);
   MicroStep& s = prog_.steps_.back();
+  if (s.op_count == 0) s.mask = op.mask;
+  else if (s.mask != op.mask) s.uniform_mask = false;
   ++s.op_count;
   s.kinds = std::uint8_t(s.kinds | kind_bits(op));
+  for (std::size_t k = 0; k < kStepKinds; ++k) s.cells_per_row[k] += op.cells_per_row[k];
   return prog_.ops_.back();
 }
 
@@ -317,6 +318,27 @@ ProgramBuilder& ProgramBuilder::search(Column first, std::uint16_t width, std::u
 MicroProgram ProgramBuilder::finish() {
   for (const MicroStep& s : prog_.steps_) {
     if (s.op_count == 0) throw std::logic_error(prog_.name_ + ": a step has no ops");
+    auto it = std::find_if(prog_.charges_.begin(), prog_.charges_.end(),
+                           [&](const PhaseCharge& pc) { return pc.phase == s.phase; });
+    if (it == prog_.charges_.end()) {
+      prog_.charges_.push_back(PhaseCharge{});
+      it = prog_.charges_.end() - 1;
+      it->phase = s.phase;
+    }
+    ++it->compute_steps;
+    for (std::size_t k = 0; k < kStepKinds; ++k) it->steps[k] += s.has(StepKind(k)) ? 1 : 0;
+    for (std::uint32_t i = 0; i < s.op_count; ++i) {
+      const MicroOp& op = prog_.ops_[s.first_op + i];
+      for (std::size_t k = 0; k < kStepKinds; ++k) it->cells_per_row_by_mask[op.mask][k] += op.cells_per_row[k];
+    }
+  }
+  prog_.written_.assign((prog_.columns_needed_ + 63) / 64, 0);
+  for (const MicroOp& op : prog_.ops_) {
+    if (op.kind == OpKind::Search) prog_.has_search_ = true;
+    const std::uint16_t width = op.kind == OpKind::Shift ? op.width : (op.kind == OpKind::Search ? 0 : 1);
+    for (std::uint32_t c = op.dst; c < std::uint32_t(op.dst) + width; ++c) {
+      prog_.written_[c >> 6] |= std::uint64_t{1} << (c & 63);
+    }
   }
   open_ = false;
   return std::move(prog_);

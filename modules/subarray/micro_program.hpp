@@ -8,6 +8,7 @@
 // energy is per bit-cell, so it scales with the rows each op's mask enables.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -24,8 +25,25 @@ struct MicroStep {
   std::uint32_t op_count = 0;
   Phase phase = Phase::Logic;
   std::uint8_t kinds = 0;  // bit k set: the step has a phase of StepKind k
+  // When every op of the step uses the same row-enable register, the step is
+  // charged once with the summed cells (the common case, and the fast one).
+  bool uniform_mask = true;
+  std::uint8_t mask = 0;
+  std::array<std::uint32_t, kStepKinds> cells_per_row{};  // summed over the step's ops
 
   bool has(StepKind k) const { return (kinds >> unsigned(k)) & 1u; }
+};
+
+// What a program charges, precomputed once at finish(): per phase, the
+// step counts (data-independent) and the cells per row of each step kind
+// under each row-enable register. Static costing and execution both read it.
+struct PhaseCharge {
+  Phase phase = Phase::Logic;
+  std::uint64_t compute_steps = 0;
+  std::array<std::uint64_t, kStepKinds> steps{};
+  std::array<std::array<std::uint64_t, kStepKinds>, 4> cells_per_row_by_mask{};
+
+  ActivityCounts counts(const std::array<std::uint32_t, 4>& active_rows) const;
 };
 
 class MicroProgram {
@@ -36,6 +54,14 @@ class MicroProgram {
   const std::string& name() const { return name_; }
   // One past the highest column any op touches: the array must be this wide.
   std::uint32_t columns_needed() const { return columns_needed_; }
+
+  // Phases the program uses, with their precomputed charges.
+  const std::vector<PhaseCharge>& charges() const { return charges_; }
+  // True when a search rewrites a row-enable register mid-program, so active
+  // rows can change from step to step.
+  bool has_search() const { return has_search_; }
+  // Columns written, one bit per column: the footprint the program leaves.
+  const std::vector<std::uint64_t>& written_columns() const { return written_; }
 
   // Latency of one step: the sum of its kinds' step latencies.
   double step_latency_ns(std::size_t step, const StepPrices& prices) const;
@@ -52,6 +78,9 @@ class MicroProgram {
   std::string name_;
   LogicFamily family_ = LogicFamily::SotStateful;
   std::uint32_t columns_needed_ = 0;
+  bool has_search_ = false;
+  std::vector<PhaseCharge> charges_;
+  std::vector<std::uint64_t> written_;
   std::vector<MicroOp> ops_;
   std::vector<MicroStep> steps_;
 };
@@ -62,7 +91,7 @@ class MicroProgram {
 // step equals the hardware's parallel read-then-write).
 class ProgramBuilder {
  public:
-  static constexpr std::uint8_t kMaskRegisters = 4;
+  static constexpr std::uint8_t kMaskRegisters = 4;  // = PhaseCharge's register count
 
   ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols);
 

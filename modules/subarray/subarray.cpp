@@ -16,15 +16,24 @@ constexpr std::uint64_t kAllOnes = ~std::uint64_t{0};
 // One stateful write over all words of a column, the gate's A and C drives
 // resolved at compile time so the loop is plain word logic. Rows outside the
 // mask are not gated (A = 0) and keep their bit, exactly as the MTJ rule says.
-template <StatefulGate G>
+template <StatefulGate G, bool Masked>
 void stateful_loop(std::uint64_t* __restrict y, const std::uint64_t* x, const std::uint64_t* __restrict m,
                    std::size_t words) {
   constexpr GateDrive d = SheMtj::drive_of(G);
   for (std::size_t w = 0; w < words; ++w) {
     const std::uint64_t xv = x[w], yv = y[w];
-    const std::uint64_t a = SheMtj::resolve(d.a, xv, yv) & m[w];
+    std::uint64_t a = SheMtj::resolve(d.a, xv, yv);
+    if constexpr (Masked) a &= m[w];
     y[w] = SheMtj::next_state_word(a, yv, SheMtj::resolve(d.c, xv, yv));
   }
+}
+
+// With every row enabled the mask is all ones; dropping the AND leaves the
+// same result and one fewer memory stream.
+template <StatefulGate G>
+void stateful(std::uint64_t* y, const std::uint64_t* x, const std::uint64_t* m, std::size_t words, bool full) {
+  if (full) stateful_loop<G, false>(y, x, m, words);
+  else stateful_loop<G, true>(y, x, m, words);
 }
 
 }  // namespace
@@ -156,7 +165,16 @@ void Subarray::check_program(const MicroProgram& program) const {
 
 void Subarray::execute(const MicroProgram& program) {
   check_program(program);
-  for (std::size_t s = 0; s < program.steps().size(); ++s) run_step(program, s);
+  if (program.has_search()) {
+    for (std::size_t s = 0; s < program.steps().size(); ++s) run_step(program, s);
+    return;
+  }
+  // No search: the active rows stay as they are for the whole program, so its
+  // precomputed charges are exact and the ops run back to back.
+  for (const PhaseCharge& pc : program.charges()) account_.charge(pc.phase, pc.counts(mask_rows_));
+  const auto& written = program.written_columns();
+  for (std::size_t w = 0; w < written.size(); ++w) footprint_[w] |= written[w];
+  for (const MicroOp& op : program.ops()) apply(op);
 }
 
 void Subarray::execute_step(const MicroProgram& program, std::size_t step) {
@@ -169,20 +187,26 @@ void Subarray::execute_step(const MicroProgram& program, std::size_t step) {
 
 void Subarray::run_step(const MicroProgram& program, std::size_t step) {
   const MicroStep& st = program.steps()[step];
-  account_.begin_step(st.phase);
-  for (std::size_t k = 0; k < kStepKinds; ++k) {
-    if (st.has(StepKind(k))) account_.charge_step(st.phase, StepKind(k));
-  }
+  // Energy follows the rows enabled when the step starts: the builder forbids
+  // an op from using a register a search of the same step rewrites.
   const MicroOp* ops = program.ops().data() + st.first_op;
-  for (std::uint32_t i = 0; i < st.op_count; ++i) {
-    const MicroOp& op = ops[i];
-    // Energy follows the rows enabled when the op runs (before a search
-    // rewrites its output register).
-    const std::uint64_t active = mask_rows_[op.mask];
-    apply(op);
-    for (std::size_t k = 0; k < kStepKinds; ++k) {
-      if (op.cells_per_row[k] != 0) account_.charge_cells(st.phase, StepKind(k), op.cells_per_row[k] * active);
+  if (st.uniform_mask) {
+    account_.charge(st.phase, st.kinds, st.cells_per_row, mask_rows_[st.mask]);
+  } else {
+    account_.charge(st.phase, st.kinds, {}, 0);
+    for (std::uint32_t i = 0; i < st.op_count; ++i) {
+      const std::uint64_t active = mask_rows_[ops[i].mask];
+      for (std::size_t k = 0; k < kStepKinds; ++k) {
+        if (ops[i].cells_per_row[k] != 0) {
+          account_.charge_cells(st.phase, StepKind(k), ops[i].cells_per_row[k] * active);
+        }
+      }
     }
+  }
+  for (std::uint32_t i = 0; i < st.op_count; ++i) {
+    apply(ops[i]);
+    if (ops[i].kind == OpKind::Shift) mark_written(ops[i].dst, ops[i].width);
+    else if (ops[i].kind != OpKind::Search) mark_written(ops[i].dst, 1);
   }
 }
 
@@ -211,16 +235,16 @@ void Subarray::apply_stateful(const MicroOp& op) {
   std::uint64_t* y = column_words(op.dst);
   const std::uint64_t* x = column_words(op.src[0]);
   const std::uint64_t* m = masks_[op.mask].data();
+  const bool full = mask_rows_[op.mask] == rows_;
   switch (op.gate) {
-    case StatefulGate::Copy: stateful_loop<StatefulGate::Copy>(y, x, m, words_); break;
-    case StatefulGate::CopyNot: stateful_loop<StatefulGate::CopyNot>(y, x, m, words_); break;
-    case StatefulGate::Set0: stateful_loop<StatefulGate::Set0>(y, x, m, words_); break;
-    case StatefulGate::Set1: stateful_loop<StatefulGate::Set1>(y, x, m, words_); break;
-    case StatefulGate::And: stateful_loop<StatefulGate::And>(y, x, m, words_); break;
-    case StatefulGate::Or: stateful_loop<StatefulGate::Or>(y, x, m, words_); break;
-    case StatefulGate::Xor: stateful_loop<StatefulGate::Xor>(y, x, m, words_); break;
+    case StatefulGate::Copy: stateful<StatefulGate::Copy>(y, x, m, words_, full); break;
+    case StatefulGate::CopyNot: stateful<StatefulGate::CopyNot>(y, x, m, words_, full); break;
+    case StatefulGate::Set0: stateful<StatefulGate::Set0>(y, x, m, words_, full); break;
+    case StatefulGate::Set1: stateful<StatefulGate::Set1>(y, x, m, words_, full); break;
+    case StatefulGate::And: stateful<StatefulGate::And>(y, x, m, words_, full); break;
+    case StatefulGate::Or: stateful<StatefulGate::Or>(y, x, m, words_, full); break;
+    case StatefulGate::Xor: stateful<StatefulGate::Xor>(y, x, m, words_, full); break;
   }
-  mark_written(op.dst, 1);
 }
 
 void Subarray::apply_nor(const MicroOp& op) {
@@ -232,7 +256,6 @@ void Subarray::apply_nor(const MicroOp& op) {
   for (std::size_t w = 0; w < words_; ++w) {
     out[w] = ReramMemristor::next_state_nor_word(out[w], (a[w] | b[w] | c[w]) & m[w]);
   }
-  mark_written(op.dst, 1);
 }
 
 void Subarray::apply_shift(const MicroOp& op) {
@@ -255,7 +278,6 @@ void Subarray::apply_shift(const MicroOp& op) {
   } else {
     for (int i = width - 1; i >= 0; --i) move_column(i);
   }
-  mark_written(op.dst, op.width);
 }
 
 void Subarray::apply_search(const MicroOp& op) {

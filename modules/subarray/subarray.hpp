@@ -88,6 +88,7 @@ class Subarray {
   std::vector<std::uint64_t> bits_;   // column-major: column c at [c * words_]
   std::array<RowMask, kMaskRegisters> masks_;
   std::array<std::uint32_t, kMaskRegisters> mask_rows_{};  // popcount of each register
+  static_assert(kMaskRegisters == 4, "PhaseCharge holds four registers");
   std::vector<std::uint64_t> footprint_;                   // one bit per column
 };
 

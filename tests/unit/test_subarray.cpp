@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <random>
 
 #include "support/array_fixture.hpp"
@@ -205,4 +206,32 @@ TEST_CASE("a program for another technology or a narrower array is refused", "[s
   ProgramBuilder wide("w", LogicFamily::SotStateful, 1024);
   wide.step(Phase::Logic).copy(500, 1);
   CHECK_THROWS_WITH(f.array.execute(wide.finish()), Catch::Matchers::Contains("uses 501 columns"));
+}
+
+TEST_CASE("whole-program execution and step-by-step execution agree bit for bit and count for count",
+          "[subarray][ledger]") {
+  std::mt19937_64 rng(16);
+  for (bool with_search : {false, true}) {
+    ProgramBuilder b("mixed", LogicFamily::SotStateful, 1024);
+    b.step(Phase::Exponent).mask(1).xor_(10, 11).mask(2).and_(12, 13);
+    if (with_search) b.step(Phase::Alignment).mask(0).search(20, 3, 5, 3);
+    b.step(Phase::Alignment).mask(with_search ? 3 : 1).shift(30, 30, 16, 4);
+    b.step(Phase::Mantissa).mask(0).copy_not(40, 41).or_(42, 43);
+    const MicroProgram p = b.finish();
+    ArrayFixture whole("sot-mram-1t1r"), stepped("sot-mram-1t1r");
+    whole.randomise(rng);
+    std::memcpy(stepped.array.column_words(0), whole.array.column_words(0), 1024 * 16 * 8);
+    const RowMask m1 = test::random_mask(1024, rng), m2 = test::random_mask(1024, rng);
+    for (auto* f : {&whole, &stepped}) {
+      f->array.set_mask(1, m1);
+      f->array.set_mask(2, m2);
+    }
+    whole.array.execute(p);
+    for (std::size_t s = 0; s < p.steps().size(); ++s) stepped.array.execute_step(p, s);
+    CAPTURE(with_search);
+    CHECK(whole.snapshot() == stepped.snapshot());
+    for (std::size_t ph = 0; ph < kPhases; ++ph) CHECK(whole.account.phase(Phase(ph)) == stepped.account.phase(Phase(ph)));
+    CHECK(whole.array.footprint_cells_per_row() == stepped.array.footprint_cells_per_row());
+    CHECK(whole.array.footprint_cells_per_row() == p.cells_written_per_row());
+  }
 }
