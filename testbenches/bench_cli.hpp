@@ -4,7 +4,6 @@
 
 #include <boost/program_options.hpp>
 #include <systemc>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -21,9 +20,8 @@ inline int parse_command_line(int argc, char** argv, po::options_description& de
   // SystemC's informational reports (trace time unit, "stopped by user")
   // would bury the bench's own output; warnings and errors still print.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  // So would the SystemC banner; it is printed when the kernel is first used,
-  // which is after this point. An explicit setting in the environment wins.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  // The SystemC banner is printed before sc_main runs; the scripts set
+  // SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 to silence it.
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "tech/technology.hpp"
 
@@ -180,5 +181,15 @@ TEST_CASE("the schema documents every key with a unit", "[technology]") {
   for (const auto& p : schema) {
     CHECK_FALSE(p.unit.empty());
     CHECK_FALSE(p.meaning.empty());
+  }
+}
+
+TEST_CASE("docs/technology.md documents every key of the schema", "[technology][docs]") {
+  std::ifstream in(MRAMPIM_SOURCE_DIR "/docs/technology.md");
+  REQUIRE(in.good());
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& p : technology_schema()) {
+    CAPTURE(p.key);
+    CHECK_THAT(doc, Contains("`" + p.key + "`"));
   }
 }
