@@ -253,7 +253,9 @@ int sc_main(int argc, char* argv[]) {
 
   std::cout << "\ncounted costs (ledger; cells per row; energy per row and for all rows):\n"
             << "  program      steps  reads writes search  nor  rd/row  wr/row  cells  latency_ns  pJ/row  "
-               "pJ_total\n";
+               "pJ_total\n"
+            << "  (steps: parallel steps, then step phases by kind; rd/row, wr/row: cells read and written\n"
+            << "   (NOR outputs count as written) per row; cells: distinct cells per row the program wrote)\n";
   for (const auto& r : bench->reports) print_report(r);
   std::cout << "simulated time " << sc_core::sc_time_stamp().to_string() << "\n"
             << "VCD: " << vcd << '\n';

@@ -7,17 +7,24 @@
 
 namespace mrampim {
 
-SenseAmp::SenseAmp(double r_bit0_ohm, double r_bit1_ohm, double v_read_V, double offset_uA)
-    : r0_(r_bit0_ohm), r1_(r_bit1_ohm), v_read_V_(v_read_V), offset_uA_(offset_uA) {}
+SenseAmp::SenseAmp(double r_bit0_ohm, double r_bit1_ohm, double v_read_V, double offset_uA, SenseCost read,
+                   SenseCost search)
+    : r0_(r_bit0_ohm),
+      r1_(r_bit1_ohm),
+      v_read_V_(v_read_V),
+      offset_uA_(offset_uA),
+      read_cost_(read),
+      search_cost_(search) {}
 
 SenseAmp SenseAmp::for_technology(const Technology& t) {
   const double v = t.cell.v_read_V, off = t.sense.offset_uA;
+  const SenseCost read{t.step.t_read_ns, t.step.e_read_fJ}, search{t.step.t_search_ns, t.step.e_search_fJ};
   if (t.family == LogicFamily::SotStateful) {
     const SheMtj mtj(t.device);
-    return SenseAmp(mtj.resistance_ohm(false), mtj.resistance_ohm(true), v, off);
+    return SenseAmp(mtj.resistance_ohm(false), mtj.resistance_ohm(true), v, off, read, search);
   }
   const ReramMemristor mem(t.device);
-  return SenseAmp(mem.resistance_ohm(false), mem.resistance_ohm(true), v, off);
+  return SenseAmp(mem.resistance_ohm(false), mem.resistance_ohm(true), v, off, read, search);
 }
 
 bool SenseAmp::read(double i_cell_uA) const {

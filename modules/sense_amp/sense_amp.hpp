@@ -19,11 +19,22 @@
 
 namespace mrampim {
 
+// Latency of one sense (a whole step, all columns at once) and energy per
+// sensed bit. They are the technology's read and search step prices.
+struct SenseCost {
+  double latency_ns = 0;
+  double energy_fJ = 0;
+};
+
 class SenseAmp {
  public:
   // r_bit0 / r_bit1: resistance that stores logic 0 / logic 1.
-  SenseAmp(double r_bit0_ohm, double r_bit1_ohm, double v_read_V, double offset_uA);
+  SenseAmp(double r_bit0_ohm, double r_bit1_ohm, double v_read_V, double offset_uA, SenseCost read = {},
+           SenseCost search = {});
   static SenseAmp for_technology(const Technology& t);
+
+  const SenseCost& read_cost() const { return read_cost_; }
+  const SenseCost& search_cost() const { return search_cost_; }
 
   double current_uA(double r_ohm) const { return v_read_V_ / r_ohm * 1e6; }
   double current_of_bit_uA(bool bit) const { return current_uA(bit ? r1_ : r0_); }
@@ -51,6 +62,7 @@ class SenseAmp {
 
  private:
   double r0_, r1_, v_read_V_, offset_uA_;
+  SenseCost read_cost_, search_cost_;
 };
 
 }  // namespace mrampim

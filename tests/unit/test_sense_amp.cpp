@@ -17,6 +17,11 @@ TEST_CASE("read compares the cell current with a reference between I(Ron) and I(
   CHECK(sa.read(i_off) == true);
   CHECK(sa.read(i_on) == false);
   CHECK(sa.margin_uA(0.0) == Approx((i_on - i_off) / 2));
+  // One sense costs the technology's read or search step.
+  CHECK(sa.read_cost().latency_ns == t.step.t_read_ns);
+  CHECK(sa.read_cost().energy_fJ == t.step.e_read_fJ);
+  CHECK(sa.search_cost().latency_ns == t.step.t_search_ns);
+  CHECK(sa.search_cost().energy_fJ == t.step.e_search_fJ);
 }
 
 TEST_CASE("search: a match leaves the path current low, a mismatch makes it high", "[sense_amp]") {
