@@ -83,7 +83,7 @@ class FullAdderBench : public sc_core::sc_module {
   // Runs a program one step at a time; each step takes its priced latency.
   ProgramReport run_program(const MicroProgram& p, int id) {
     const ActivityCounts before = account_.total();
-    array_.clear_footprint();
+    account_.clear_occupancy();
     program.write(id);
     const StepPrices& prices = account_.prices();
     for (std::size_t s = 0; s < p.steps().size(); ++s) {
@@ -107,20 +107,13 @@ class FullAdderBench : public sc_core::sc_module {
     r.counts = account_.total() - before;
     r.latency_ns = r.counts.latency_ns(prices);
     r.energy_pJ = r.counts.energy_pJ(prices);
-    r.footprint = array_.footprint_cells_per_row();
+    r.footprint = account_.cells_occupied_per_row();
     r.rows = array_.rows();
     return r;
   }
 
-  void fill_random() {
-    for (std::uint32_t c = 0; c < array_.cols(); ++c) {
-      std::uint64_t* w = array_.column_words(Column(c));
-      for (std::size_t i = 0; i < array_.words_per_column(); ++i) w[i] = rng_();
-    }
-  }
-
   void full_adder_part() {
-    fill_random();
+    array_.fill_debug(rng_);
     for (std::uint32_t r = 0; r < array_.rows(); ++r) array_.poke_field(r, kX, 3, r & 7);  // X, Y, Z = r mod 8
     show();
     const MicroProgram p = build_full_adder(tech_.family, array_.cols(), kX, kY, kZ, kSum, kCarry, kScratch);
@@ -139,7 +132,7 @@ class FullAdderBench : public sc_core::sc_module {
   }
 
   void ripple_part() {
-    fill_random();
+    array_.fill_debug(rng_);
     const Column ax = 16, ay = Column(ax + bits_), asum = Column(ay + bits_), acarry = Column(asum + bits_);
     const Column ascratch = Column(acarry + 1);
     AdderColumns cols{ax, ay, asum, std::uint16_t(bits_), ascratch, acarry};

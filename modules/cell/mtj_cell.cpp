@@ -54,9 +54,13 @@ void MtjCell::evaluate() {
   const bool c = i_she > 0.0;
   const bool pulse_now = on && v_rbl >= 0.0 && mtj_.switches(true, i_she);
   if (!pulse_now) held_ = false;
-  if (pulse_now && !held_ && (!pulsing_ || a != pulse_a_ || c != pulse_c_)) {
+  // A new pulse: none running or held, or the drive (A or C) changed under a
+  // running or held one -- reversing the current on a held cell writes again.
+  const bool new_drive = !(pulsing_ || held_) || a != pulse_a_ || c != pulse_c_;
+  if (pulse_now && new_drive) {
     pulse_a_ = a;
     pulse_c_ = c;
+    held_ = false;
     pulse_done_.cancel();
     pulse_done_.notify(sc_core::sc_time(mtj_.params().t_switch_ns, sc_core::SC_NS));
     account_.begin_step(Phase::Logic);

@@ -11,8 +11,15 @@
 // channel current of at least Iwrite for the switching time; at its end the
 // cell takes SheMtj::next_state(A, B, C). A shorter pulse switches nothing.
 //
-// Each read and each write pulse charges one step and one cell to the
-// cell's ledger account.
+// The terminals are analog voltages but the cell decides digitally, with two
+// thresholds (a modelling choice, not a published figure): the access
+// transistor conducts when WL is at least half of cell.v_wordline_V, and the
+// cell is gated (A = 1) when RBL is at least half of device.v_write_V.
+//
+// Each read and each write pulse charges one step and one cell to the cell's
+// ledger account, priced by step.e_write_fJ, which already contains the
+// switching energy device.e_switch_fJ (see platforms/tech/sot-mram-1t1r.cfg);
+// switch_events() counts the pulses that flipped the cell, for inspection.
 #pragma once
 
 #include <systemc>

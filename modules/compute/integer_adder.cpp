@@ -1,5 +1,6 @@
 #include "compute/integer_adder.hpp"
 
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -61,21 +62,42 @@ void emit_reram_full_adder(ProgramBuilder& b, Phase phase, Column x, Column y, b
   b.step(phase).nor(carry, {t[0], t[9]});
 }
 
-bool overlaps(Column a, std::uint32_t an, Column b, std::uint32_t bn) {
-  return std::uint32_t(a) < std::uint32_t(b) + bn && std::uint32_t(b) < std::uint32_t(a) + an;
+// A named group of columns [first, first + width) of an adder's layout.
+struct Field {
+  const char* name;
+  std::uint32_t first;
+  std::uint32_t width;
+};
+
+// Every field must lie inside the array (no 16-bit column address may wrap)
+// and no two may share a cell: results never overwrite the operands, which
+// stay unchanged, nor the scratch cells the adder computes in.
+void check_fields(std::initializer_list<Field> fields, std::uint32_t cols) {
+  for (const Field& f : fields) {
+    if (f.first + f.width > cols) {
+      throw std::invalid_argument("adder layout: " + std::string(f.name) + " (columns " + std::to_string(f.first) +
+                                  ".." + std::to_string(f.first + f.width - 1) + ") lies outside the array's " +
+                                  std::to_string(cols) + " columns");
+    }
+  }
+  for (auto a = fields.begin(); a != fields.end(); ++a) {
+    for (auto b = a + 1; b != fields.end(); ++b) {
+      if (a->first < b->first + b->width && b->first < a->first + a->width) {
+        throw std::invalid_argument("adder layout: " + std::string(a->name) + " overlaps " + b->name);
+      }
+    }
+  }
 }
 
-void check_layout(LogicFamily family, const AdderColumns& c, AddOp op) {
+void check_layout(LogicFamily family, const AdderColumns& c, AddOp op, std::uint32_t cols) {
   if (c.bits == 0 || c.bits > 64) throw std::invalid_argument("adder width must be 1..64 bits");
   const std::uint32_t n = c.bits, s = adder_scratch_columns(family, op);
-  auto fail = [](const std::string& what) { throw std::invalid_argument("adder layout: " + what); };
-  if (overlaps(c.sum, n, c.x, n) || overlaps(c.sum, n, c.y, n)) fail("sum overlaps an operand");
-  if (overlaps(c.scratch, s, c.x, n) || overlaps(c.scratch, s, c.y, n) || overlaps(c.scratch, s, c.sum, n)) {
-    fail("scratch cells overlap an operand or the sum");
-  }
-  if (c.carry_out && (overlaps(*c.carry_out, 1, c.x, n) || overlaps(*c.carry_out, 1, c.y, n) ||
-                      overlaps(*c.carry_out, 1, c.sum, n) || overlaps(*c.carry_out, 1, c.scratch, s))) {
-    fail("carry-out overlaps another field");
+  if (c.carry_out) {
+    check_fields({{"x", c.x, n}, {"y", c.y, n}, {"the sum", c.sum, n}, {"the scratch cells", c.scratch, s},
+                  {"the carry-out", *c.carry_out, 1}},
+                 cols);
+  } else {
+    check_fields({{"x", c.x, n}, {"y", c.y, n}, {"the sum", c.sum, n}, {"the scratch cells", c.scratch, s}}, cols);
   }
 }
 
@@ -87,7 +109,7 @@ std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op) {
 }
 
 void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns& c, AddOp op, Phase phase) {
-  check_layout(family, c, op);
+  check_layout(family, c, op, b.cols());
   const bool sub = op == AddOp::Subtract;
   const bool cin = sub;  // x - y = x + ~y + 1
   for (std::uint16_t i = 0; i < c.bits; ++i) {
@@ -116,6 +138,13 @@ MicroProgram build_ripple_adder(LogicFamily family, std::uint32_t cols, const Ad
 
 MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, Column y, Column z, Column sum,
                               Column carry, Column scratch) {
+  // A lone full adder uses the ripple adder's cache cells minus the carry
+  // cell, which is `carry` here.
+  const std::uint32_t carry_cells = family == LogicFamily::SotStateful ? 1 : 2;
+  const std::uint32_t scratch_cells = adder_scratch_columns(family, AddOp::Add) - carry_cells;
+  check_fields({{"x", x, 1}, {"y", y, 1}, {"z", z, 1}, {"the sum", sum, 1}, {"the carry", carry, 1},
+                {"the scratch cells", scratch, scratch_cells}},
+               cols);
   ProgramBuilder b("full-adder", family, cols);
   if (family == LogicFamily::SotStateful) {
     emit_sot_full_adder(b, Phase::Logic, x, y, false, CarryIn{true, z, false}, sum, carry, scratch);

@@ -51,7 +51,9 @@ void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns
 MicroProgram build_ripple_adder(LogicFamily family, std::uint32_t cols, const AdderColumns& c, AddOp op);
 
 // A single full adder: sum = x ^ y ^ z, carry = majority(x, y, z), each input
-// and output in its own column; scratch as for a 1-bit add.
+// and output in its own column (all distinct); `scratch` is the first of the
+// cache cells: 2 on SOT-MRAM (c0, c1), 10 on ReRAM (t1..t10). X, Y and Z are
+// left unchanged.
 MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, Column y, Column z, Column sum,
                               Column carry, Column scratch);
 

@@ -23,7 +23,7 @@ namespace mrampim {
 // What a write's A or C input is tied to: a constant, the applied operand x
 // (read from another cell), or the stored bit y of the cell being written
 // (read first, as in every step's "read then write").
-enum class DriveSource : std::uint8_t { Zero, One, X, NotX, Y, NotY };
+enum class DriveSource : std::uint8_t { Zero, One, X, NotX, NotY };
 
 // The gates a single stateful write computes into the destination cell.
 enum class StatefulGate : std::uint8_t {
@@ -74,13 +74,12 @@ class SheMtj {
       case DriveSource::One: return ~std::uint64_t{0};
       case DriveSource::X: return x;
       case DriveSource::NotX: return ~x;
-      case DriveSource::Y: return y;
       case DriveSource::NotY: return ~y;
     }
     return 0;
   }
   static constexpr bool reads_x(DriveSource s) { return s == DriveSource::X || s == DriveSource::NotX; }
-  static constexpr bool reads_y(DriveSource s) { return s == DriveSource::Y || s == DriveSource::NotY; }
+  static constexpr bool reads_y(DriveSource s) { return s == DriveSource::NotY; }
 
   // One gate applied to one cell: operand x, stored y, returns the new bit.
   static constexpr bool apply(StatefulGate g, bool x, bool y) {

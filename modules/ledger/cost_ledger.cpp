@@ -75,6 +75,23 @@ ActivityCounts CostAccount::total() const {
   return t;
 }
 
+void CostAccount::occupy(const std::vector<std::uint64_t>& columns) {
+  if (occupied_.size() < columns.size()) occupied_.resize(columns.size(), 0);
+  for (std::size_t w = 0; w < columns.size(); ++w) occupied_[w] |= columns[w];
+}
+
+void CostAccount::occupy(std::uint32_t first_column, std::uint32_t width) {
+  const std::uint32_t end = first_column + width;
+  if (occupied_.size() < (end + 63) / 64) occupied_.resize((end + 63) / 64, 0);
+  for (std::uint32_t c = first_column; c < end; ++c) occupied_[c >> 6] |= std::uint64_t{1} << (c & 63);
+}
+
+std::uint32_t CostAccount::cells_occupied_per_row() const {
+  std::uint32_t n = 0;
+  for (auto w : occupied_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
+  return n;
+}
+
 CostAccount& CostLedger::open_account(const std::string& name, const StepPrices& prices) {
   if (find(name) != nullptr) throw std::logic_error("cost account '" + name + "' opened twice");
   return accounts_.emplace_back(name, prices);
@@ -93,10 +110,5 @@ double CostLedger::energy_pJ() const {
   return e;
 }
 
-double CostLedger::serial_latency_ns() const {
-  double t = 0;
-  for (const auto& a : accounts_) t += a.latency_ns();
-  return t;
-}
 
 }  // namespace mrampim

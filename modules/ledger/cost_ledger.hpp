@@ -9,13 +9,16 @@
 //
 // The ledger holds one account per component (a subarray, a cell, later a bank
 // or a transfer path); an account keeps its counts split by the phase of the
-// computation that caused them (the paper's Figure 5 breakdown).
+// computation that caused them (the paper's Figure 5 breakdown), and the cells
+// per row its computations occupy (what decides area: the paper's "4 cells" of
+// a full adder).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "tech/technology.hpp"
 
@@ -95,6 +98,14 @@ class CostAccount {
   // Precomputed counts of a whole phase of work (a program run at once).
   void charge(Phase phase, const ActivityCounts& counts) { by_phase_[std::size_t(phase)] += counts; }
 
+  // Occupancy: the distinct cells per row (columns) computation has written
+  // since the account opened or clear_occupancy(). Data the host writes
+  // through the port is not counted; scratch and results are.
+  void occupy(const std::vector<std::uint64_t>& columns);  // bit c = column c
+  void occupy(std::uint32_t first_column, std::uint32_t width);
+  std::uint32_t cells_occupied_per_row() const;
+  void clear_occupancy() { occupied_.assign(occupied_.size(), 0); }
+
   const std::string& name() const { return name_; }
   const StepPrices& prices() const { return prices_; }
   const ActivityCounts& phase(Phase p) const { return by_phase_[std::size_t(p)]; }
@@ -106,6 +117,7 @@ class CostAccount {
   std::string name_;
   StepPrices prices_;
   std::array<ActivityCounts, kPhases> by_phase_{};
+  std::vector<std::uint64_t> occupied_;  // one bit per column
 };
 
 class CostLedger {
@@ -116,11 +128,9 @@ class CostLedger {
   const std::deque<CostAccount>& accounts() const { return accounts_; }
   const CostAccount* find(const std::string& name) const;
 
-  // Sums over all accounts, each priced by its own technology.
+  // Sums over all accounts, each priced by its own technology. (Latency has
+  // no such sum: what overlaps is the scheduler's business, not the ledger's.)
   double energy_pJ() const;
-  // Serial latency: the sum over accounts, as if nothing overlapped. The
-  // platform's scheduler (not the ledger) decides what runs concurrently.
-  double serial_latency_ns() const;
 
  private:
   std::deque<CostAccount> accounts_;

@@ -31,7 +31,7 @@ std::uint16_t u16(std::size_t v) { return static_cast<std::uint16_t>(v); }
 
 }  // namespace
 
-ActivityCounts PhaseCharge::counts(const std::array<std::uint32_t, 4>& active_rows) const {
+ActivityCounts PhaseCharge::counts(const ActiveRows& active_rows) const {
   ActivityCounts c;
   c.compute_steps = compute_steps;
   c.steps = steps;
@@ -49,24 +49,18 @@ double MicroProgram::step_latency_ns(std::size_t step, const StepPrices& prices)
   return t;
 }
 
-ActivityCounts MicroProgram::cost(std::uint32_t active_rows) const {
-  ActivityCounts c;
-  for (const PhaseCharge& pc : charges_) c += pc.counts({active_rows, active_rows, active_rows, active_rows});
-  return c;
-}
-
-ActivityCounts MicroProgram::cost(std::uint32_t active_rows, Phase phase) const {
+ActivityCounts MicroProgram::cost(std::uint32_t active_rows, std::optional<Phase> phase) const {
+  ActiveRows rows;
+  rows.fill(active_rows);
   ActivityCounts c;
   for (const PhaseCharge& pc : charges_) {
-    if (pc.phase == phase) c += pc.counts({active_rows, active_rows, active_rows, active_rows});
+    if (!phase || pc.phase == *phase) c += pc.counts(rows);
   }
   return c;
 }
 
 std::uint32_t MicroProgram::cells_written_per_row() const {
-  std::uint32_t n = 0;
-  for (auto w : written_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
-  return n;
+  return popcount_words(written_.data(), written_.size());
 }
 
 std::string MicroProgram::listing() const {
@@ -128,7 +122,7 @@ ProgramBuilder& ProgramBuilder::step(Phase phase) {
 }
 
 ProgramBuilder& ProgramBuilder::mask(std::uint8_t reg) {
-  if (reg >= kMaskRegisters) throw std::invalid_argument("row-enable register " + std::to_string(reg) + " does not exist");
+  if (reg >= kRowEnableRegisters) throw std::invalid_argument("row-enable register " + std::to_string(reg) + " does not exist");
   mask_ = reg;
   return *this;
 }
@@ -297,7 +291,7 @@ ProgramBuilder& ProgramBuilder::shift(Column dst, Column src, std::uint16_t widt
 ProgramBuilder& ProgramBuilder::search(Column first, std::uint16_t width, std::uint64_t key, std::uint8_t out_reg) {
   check_column(first, width, "search");
   if (width > 64) throw std::invalid_argument(prog_.name_ + ": a search key holds at most 64 bits");
-  if (out_reg >= kMaskRegisters) {
+  if (out_reg >= kRowEnableRegisters) {
     throw std::invalid_argument("row-enable register " + std::to_string(out_reg) + " does not exist");
   }
   if (width < 64 && (key >> width) != 0) {

@@ -11,11 +11,13 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ledger/cost_ledger.hpp"
 #include "subarray/micro_op.hpp"
+#include "subarray/row_mask.hpp"
 #include "tech/technology.hpp"
 
 namespace mrampim {
@@ -37,13 +39,16 @@ struct MicroStep {
 // What a program charges, precomputed once at finish(): per phase, the
 // step counts (data-independent) and the cells per row of each step kind
 // under each row-enable register. Static costing and execution both read it.
+// Rows each row-enable register selects.
+using ActiveRows = std::array<std::uint32_t, kRowEnableRegisters>;
+
 struct PhaseCharge {
   Phase phase = Phase::Logic;
   std::uint64_t compute_steps = 0;
   std::array<std::uint64_t, kStepKinds> steps{};
-  std::array<std::array<std::uint64_t, kStepKinds>, 4> cells_per_row_by_mask{};
+  std::array<std::array<std::uint64_t, kStepKinds>, kRowEnableRegisters> cells_per_row_by_mask{};
 
-  ActivityCounts counts(const std::array<std::uint32_t, 4>& active_rows) const;
+  ActivityCounts counts(const ActiveRows& active_rows) const;
 };
 
 class MicroProgram {
@@ -65,9 +70,9 @@ class MicroProgram {
 
   // Latency of one step: the sum of its kinds' step latencies.
   double step_latency_ns(std::size_t step, const StepPrices& prices) const;
-  // Counts the program charges when every op's mask enables `active_rows` rows.
-  ActivityCounts cost(std::uint32_t active_rows) const;
-  ActivityCounts cost(std::uint32_t active_rows, Phase phase) const;
+  // Counts the program charges when every op's mask enables `active_rows`
+  // rows: all phases, or only `phase`.
+  ActivityCounts cost(std::uint32_t active_rows, std::optional<Phase> phase = std::nullopt) const;
   // Distinct columns the program writes: cells each row occupies for it.
   std::uint32_t cells_written_per_row() const;
   // Human-readable listing, one line per step.
@@ -91,9 +96,8 @@ class MicroProgram {
 // step equals the hardware's parallel read-then-write).
 class ProgramBuilder {
  public:
-  static constexpr std::uint8_t kMaskRegisters = 4;  // = PhaseCharge's register count
-
   ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols);
+  std::uint32_t cols() const { return cols_; }
 
   ProgramBuilder& step(Phase phase);          // opens a new parallel step
   ProgramBuilder& mask(std::uint8_t reg);     // row-enable register for the ops that follow

@@ -4,10 +4,23 @@
 // sense amplifiers drive.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace mrampim {
+
+// Row-enable registers per subarray: one the host sets, and room for a search
+// result, its complement and a saved mask, which the floating-point
+// alignment (one search per shift amount) needs at once.
+inline constexpr std::size_t kRowEnableRegisters = 4;
+
+// Set bits in `n` words: how many rows a slice of row bits selects.
+inline std::uint32_t popcount_words(const std::uint64_t* w, std::size_t n) {
+  std::uint32_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) count += static_cast<std::uint32_t>(__builtin_popcountll(w[i]));
+  return count;
+}
 
 class RowMask {
  public:
@@ -32,11 +45,7 @@ class RowMask {
     const std::uint64_t bit = std::uint64_t{1} << (row & 63);
     words_[row >> 6] = on ? (words_[row >> 6] | bit) : (words_[row >> 6] & ~bit);
   }
-  std::uint32_t count() const {
-    std::uint32_t n = 0;
-    for (auto w : words_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
-    return n;
-  }
+  std::uint32_t count() const { return popcount_words(words_.data(), words_.size()); }
   bool operator==(const RowMask& o) const { return rows_ == o.rows_ && words_ == o.words_; }
 
  private:

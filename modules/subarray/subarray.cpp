@@ -45,28 +45,17 @@ Subarray::Subarray(const Technology& tech, CostAccount& account)
       rows_(tech.array.rows),
       cols_(tech.array.cols),
       words_(tech.array.rows / 64),
-      bits_(std::size_t(tech.array.cols) * (tech.array.rows / 64), 0),
-      footprint_((tech.array.cols + 63) / 64, 0) {
-  if (rows_ == 0 || rows_ % 64 != 0) {
-    throw ConfigError("array.rows = " + std::to_string(rows_) + " in " + tech.source +
-                      " is not a positive multiple of 64");
-  }
-  if (cols_ == 0 || cols_ > 65535) {
-    throw ConfigError("array.cols = " + std::to_string(cols_) + " in " + tech.source +
-                      " is outside 1..65535 (columns are 16-bit addresses)");
-  }
-  if (!sense_.senses_reliably(0.0)) {
-    throw ConfigError("device.r_on_ohm/device.r_off_ohm in " + tech.source +
-                      ": the sense amplifier's margin does not exceed its offset (sense.offset_uA)");
-  }
-  for (std::size_t r = 0; r < kMaskRegisters; ++r) {
+      bits_(std::size_t(tech.array.cols) * (tech.array.rows / 64), 0) {
+  // Geometry and sensing were validated when the technology was read
+  // (technology.cpp), so a bad --set never gets this far.
+  for (std::size_t r = 0; r < kRowEnableRegisters; ++r) {
     masks_[r] = RowMask(rows_, true);
     mask_rows_[r] = rows_;
   }
 }
 
 void Subarray::set_mask(std::size_t reg, const RowMask& m) {
-  if (reg >= kMaskRegisters) throw std::out_of_range("row-enable register " + std::to_string(reg) + " does not exist");
+  if (reg >= kRowEnableRegisters) throw std::out_of_range("row-enable register " + std::to_string(reg) + " does not exist");
   if (m.rows() != rows_) {
     throw std::invalid_argument("row mask of " + std::to_string(m.rows()) + " rows for a subarray of " +
                                 std::to_string(rows_));
@@ -113,19 +102,21 @@ void Subarray::poke_field(std::uint32_t row, Column col, std::uint16_t width, st
   }
 }
 
+void Subarray::charge_host_access(StepKind kind, std::uint32_t cells) {
+  account_.begin_step(Phase::HostAccess);
+  account_.charge_step(Phase::HostAccess, kind);
+  account_.charge_cells(Phase::HostAccess, kind, cells);
+}
+
 std::uint64_t Subarray::read_field(std::uint32_t row, Column col, std::uint16_t width) {
   const std::uint64_t v = peek_field(row, col, width);
-  account_.begin_step(Phase::HostAccess);
-  account_.charge_step(Phase::HostAccess, StepKind::Read);
-  account_.charge_cells(Phase::HostAccess, StepKind::Read, width);
+  charge_host_access(StepKind::Read, width);
   return v;
 }
 
 void Subarray::write_field(std::uint32_t row, Column col, std::uint16_t width, std::uint64_t value) {
   poke_field(row, col, width, value);
-  account_.begin_step(Phase::HostAccess);
-  account_.charge_step(Phase::HostAccess, StepKind::Write);
-  account_.charge_cells(Phase::HostAccess, StepKind::Write, width);
+  charge_host_access(StepKind::Write, width);
 }
 
 void Subarray::read_row(std::uint32_t row, std::uint64_t* out) {
@@ -135,9 +126,7 @@ void Subarray::read_row(std::uint32_t row, std::uint64_t* out) {
   for (std::uint32_t c = 0; c < cols_; ++c) {
     out[c >> 6] |= ((column_words(Column(c))[row >> 6] >> (row & 63)) & 1u) << (c & 63);
   }
-  account_.begin_step(Phase::HostAccess);
-  account_.charge_step(Phase::HostAccess, StepKind::Read);
-  account_.charge_cells(Phase::HostAccess, StepKind::Read, cols_);
+  charge_host_access(StepKind::Read, cols_);
 }
 
 void Subarray::write_row(std::uint32_t row, const std::uint64_t* in) {
@@ -147,9 +136,7 @@ void Subarray::write_row(std::uint32_t row, const std::uint64_t* in) {
     std::uint64_t& w = column_words(Column(c))[row >> 6];
     w = ((in[c >> 6] >> (c & 63)) & 1u) ? (w | b) : (w & ~b);
   }
-  account_.begin_step(Phase::HostAccess);
-  account_.charge_step(Phase::HostAccess, StepKind::Write);
-  account_.charge_cells(Phase::HostAccess, StepKind::Write, cols_);
+  charge_host_access(StepKind::Write, cols_);
 }
 
 void Subarray::check_program(const MicroProgram& program) const {
@@ -172,8 +159,7 @@ void Subarray::execute(const MicroProgram& program) {
   // No search: the active rows stay as they are for the whole program, so its
   // precomputed charges are exact and the ops run back to back.
   for (const PhaseCharge& pc : program.charges()) account_.charge(pc.phase, pc.counts(mask_rows_));
-  const auto& written = program.written_columns();
-  for (std::size_t w = 0; w < written.size(); ++w) footprint_[w] |= written[w];
+  account_.occupy(program.written_columns());
   for (const MicroOp& op : program.ops()) apply(op);
 }
 
@@ -205,8 +191,8 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step) {
   }
   for (std::uint32_t i = 0; i < st.op_count; ++i) {
     apply(ops[i]);
-    if (ops[i].kind == OpKind::Shift) mark_written(ops[i].dst, ops[i].width);
-    else if (ops[i].kind != OpKind::Search) mark_written(ops[i].dst, 1);
+    if (ops[i].kind == OpKind::Shift) account_.occupy(ops[i].dst, ops[i].width);
+    else if (ops[i].kind != OpKind::Search) account_.occupy(ops[i].dst, 1);
   }
 }
 
@@ -217,18 +203,6 @@ void Subarray::apply(const MicroOp& op) {
     case OpKind::Shift: apply_shift(op); break;
     case OpKind::Search: apply_search(op); break;
   }
-}
-
-void Subarray::mark_written(Column first, std::uint16_t width) {
-  for (std::uint32_t c = first; c < std::uint32_t(first) + width; ++c) {
-    footprint_[c >> 6] |= std::uint64_t{1} << (c & 63);
-  }
-}
-
-std::uint32_t Subarray::footprint_cells_per_row() const {
-  std::uint32_t n = 0;
-  for (auto w : footprint_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
-  return n;
 }
 
 void Subarray::apply_stateful(const MicroOp& op) {

@@ -7,7 +7,8 @@
 // Exposes: host row/field access through the data port (costed), debug access
 // (not costed, like TLM transport_dbg), and execution of micro-programs.
 // Costs: every operation charges this subarray's account in the shared cost
-// ledger; there is no other count.
+// ledger (steps, cells touched, and the cells per row computation occupies);
+// there is no other count.
 //
 // No SystemC processes and no allocation per operation: the SystemC wrappers
 // (cells, banks) call into this plain class.
@@ -27,8 +28,6 @@ namespace mrampim {
 
 class Subarray {
  public:
-  static constexpr std::size_t kMaskRegisters = ProgramBuilder::kMaskRegisters;
-
   // Geometry comes from the technology (array.rows, array.cols).
   Subarray(const Technology& tech, CostAccount& account);
 
@@ -49,6 +48,12 @@ class Subarray {
   void poke(std::uint32_t row, Column col, bool bit);
   std::uint64_t peek_field(std::uint32_t row, Column col, std::uint16_t width) const;
   void poke_field(std::uint32_t row, Column col, std::uint16_t width, std::uint64_t value);
+  // Every cell from a 64-bit generator, 64 rows per draw, column by column:
+  // the arbitrary contents tests and benches start from.
+  template <class Generator>
+  void fill_debug(Generator& gen) {
+    for (auto& w : bits_) w = gen();
+  }
   const std::uint64_t* column_words(Column col) const { return &bits_[std::size_t(col) * words_]; }
   std::uint64_t* column_words(Column col) { return &bits_[std::size_t(col) * words_]; }
 
@@ -64,11 +69,6 @@ class Subarray {
   void execute(const MicroProgram& program);
   void execute_step(const MicroProgram& program, std::size_t step);
 
-  // Distinct columns written by micro-programs since construction or the last
-  // clear_footprint(): the cells per row that computation has occupied.
-  std::uint32_t footprint_cells_per_row() const;
-  void clear_footprint() { std::fill(footprint_.begin(), footprint_.end(), 0); }
-
  private:
   void check_program(const MicroProgram& program) const;
   void run_step(const MicroProgram& program, std::size_t step);
@@ -78,7 +78,7 @@ class Subarray {
   void apply_nor(const MicroOp& op);
   void apply_shift(const MicroOp& op);
   void apply_search(const MicroOp& op);
-  void mark_written(Column first, std::uint16_t width);
+  void charge_host_access(StepKind kind, std::uint32_t cells);
 
   const Technology tech_;
   CostAccount& account_;
@@ -86,10 +86,8 @@ class Subarray {
   std::uint32_t rows_, cols_;
   std::size_t words_;
   std::vector<std::uint64_t> bits_;   // column-major: column c at [c * words_]
-  std::array<RowMask, kMaskRegisters> masks_;
-  std::array<std::uint32_t, kMaskRegisters> mask_rows_{};  // popcount of each register
-  static_assert(kMaskRegisters == 4, "PhaseCharge holds four registers");
-  std::vector<std::uint64_t> footprint_;                   // one bit per column
+  std::array<RowMask, kRowEnableRegisters> masks_;
+  ActiveRows mask_rows_{};  // popcount of each register
 };
 
 }  // namespace mrampim

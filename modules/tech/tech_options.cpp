@@ -8,11 +8,9 @@ namespace mrampim {
 namespace po = boost::program_options;
 
 void TechOptions::add_to(po::options_description& desc, const std::string& default_tech) {
-  std::string names;
-  for (const auto& n : embedded_technology_names()) names += (names.empty() ? "" : ", ") + n;
   desc.add_options()
       ("tech", po::value<std::string>(&tech)->default_value(default_tech),
-       ("technology: an embedded name (" + names + ") or the path of a .cfg file").c_str())
+       ("technology: an embedded name (" + embedded_technology_list() + ") or the path of a .cfg file").c_str())
       ("set", po::value<std::vector<std::string>>(&overrides)->composing(),
        "override one technology key, e.g. --set step.t_write_ns=1.5 (repeatable)")
       ("list-params", po::bool_switch(&list_params), "print every technology key with its unit and meaning, then exit");

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 
+#include "sense_amp/sense_amp.hpp"
 #include "tech/embedded_technologies.hpp"
 
 namespace mrampim {
@@ -47,15 +49,15 @@ const Param kParams[] = {
      "low-resistance state"},
     {"device.r_off_ohm", "ohm", Applies::All, false, MRAMPIM_REAL(device.r_off_ohm),
      "high-resistance state"},
-    {"device.v_write_V", "V", Applies::All, false, MRAMPIM_REAL(device.v_write_V),
-     "SOT: gating voltage Vb on RBL; ReRAM: MAGIC NOR evaluation voltage"},
-    {"device.i_write_uA", "uA", Applies::All, false, MRAMPIM_REAL(device.i_write_uA),
-     "write current that switches a gated cell"},
+    {"device.v_write_V", "V", Applies::Sot, false, MRAMPIM_REAL(device.v_write_V),
+     "gating voltage Vb put on RBL (the write's input A)"},
+    {"device.i_write_uA", "uA", Applies::Sot, false, MRAMPIM_REAL(device.i_write_uA),
+     "spin-Hall channel current that switches a gated cell"},
     {"device.t_switch_ns", "ns", Applies::All, false, MRAMPIM_REAL(device.t_switch_ns),
      "switching time of one write pulse"},
-    {"device.e_switch_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(device.e_switch_fJ),
-     "energy of one switching event inside the device"},
-    {"cell.v_wordline_V", "V", Applies::All, false, MRAMPIM_REAL(cell.v_wordline_V),
+    {"device.e_switch_fJ", "fJ", Applies::Sot, false, MRAMPIM_REAL(device.e_switch_fJ),
+     "energy of one switching event inside the device (part of step.e_write_fJ)"},
+    {"cell.v_wordline_V", "V", Applies::Sot, false, MRAMPIM_REAL(cell.v_wordline_V),
      "word-line (access transistor gate) voltage"},
     {"cell.v_read_V", "V", Applies::All, false, MRAMPIM_REAL(cell.v_read_V),
      "read bias magnitude (applied negative on RBL for SOT)"},
@@ -84,7 +86,7 @@ const Param kParams[] = {
     {"array.rows", "rows", Applies::All, true, MRAMPIM_COUNT(array.rows),
      "subarray rows (multiple of 64)"},
     {"array.cols", "columns", Applies::All, true, MRAMPIM_COUNT(array.cols),
-     "subarray columns"},
+     "subarray columns (at most 65535)"},
 };
 
 #undef MRAMPIM_REAL
@@ -135,12 +137,6 @@ struct Source {
   std::string dir;     // where a base file is looked for ("" for embedded)
 };
 
-std::string known_names() {
-  std::string out;
-  for (const auto& n : embedded_technology_names()) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 bool looks_like_path(const std::string& s) {
   return s.find('/') != std::string::npos ||
          (s.size() > 4 && s.compare(s.size() - 4, 4, ".cfg") == 0);
@@ -160,7 +156,7 @@ Source open_source(const std::string& name_or_path, const std::string& dir_hint)
       return {e->text, std::string(e->path) + " (embedded)", ""};
     }
     throw ConfigError("unknown technology '" + name_or_path + "': not a file and not one of " +
-                      known_names());
+                      embedded_technology_list());
   }
   std::ifstream in(name_or_path);
   if (!in) throw ConfigError("cannot open technology file '" + name_or_path + "'");
@@ -213,9 +209,16 @@ double parse_real(const Entry& e, const std::string& key) {
   char* end = nullptr;
   errno = 0;
   const double v = std::strtod(begin, &end);
-  if (e.value.empty() || end == begin || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
+  // strtod also reads hexadecimal floats, "inf" and "nan": none is a
+  // physical quantity a config file should spell.
+  const bool hex = e.value.find_first_of("xX") != std::string::npos;
+  if (e.value.empty() || end == begin || *end != '\0' || hex || !std::isfinite(v)) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
-                      "' is not a number");
+                      "' is not a number (write a decimal such as 1.5 or 2e-3)");
+  }
+  if (errno == ERANGE) {
+    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value + " is " +
+                      (std::fabs(v) < 1.0 ? "too small" : "too large") + " for a double");
   }
   if (v <= 0) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
@@ -240,6 +243,38 @@ std::uint32_t parse_count(const Entry& e, const std::string& key) {
   return static_cast<std::uint32_t>(v);
 }
 
+// Cross-parameter physics, checked once here so no model has to; `where`
+// names the keys involved and the files (or --set) that gave them.
+template <class Where>
+void check_consistency(const Technology& t, Where where) {
+  if (t.array.rows % 64 != 0) {
+    throw ConfigError(where({"array.rows"}) + ": " + std::to_string(t.array.rows) +
+                      " is not a multiple of 64 (64 rows share one storage word)");
+  }
+  if (t.array.cols > 65535) {
+    throw ConfigError(where({"array.cols"}) + ": " + std::to_string(t.array.cols) +
+                      " is more than 65535 (columns are 16-bit addresses)");
+  }
+  if (t.device.r_off_ohm <= t.device.r_on_ohm) {
+    throw ConfigError(where({"device.r_off_ohm", "device.r_on_ohm"}) +
+                      ": the high-resistance state must exceed the low one");
+  }
+  if (t.step.t_write_ns < t.device.t_switch_ns) {
+    throw ConfigError(where({"step.t_write_ns", "device.t_switch_ns"}) +
+                      ": a write step cannot be shorter than the cell's switching time");
+  }
+  if (t.family == LogicFamily::SotStateful && t.step.e_write_fJ < t.device.e_switch_fJ) {
+    throw ConfigError(where({"step.e_write_fJ", "device.e_switch_fJ"}) +
+                      ": a written bit's energy includes its cell's switching energy, so it cannot be smaller");
+  }
+  const SenseAmp sense = SenseAmp::for_technology(t);
+  if (!sense.senses_reliably(0.0)) {
+    throw ConfigError(where({"device.r_on_ohm", "device.r_off_ohm", "cell.v_read_V", "sense.offset_uA"}) +
+                      ": the sense amplifier's margin (" + std::to_string(sense.margin_uA(0.0)) +
+                      " uA) does not exceed its offset (" + std::to_string(t.sense.offset_uA) + " uA)");
+  }
+}
+
 Technology build(Entries entries, const std::string& origin,
                  const std::vector<std::string>& overrides) {
   for (const auto& kv : overrides) {
@@ -247,8 +282,12 @@ Technology build(Entries entries, const std::string& origin,
     if (eq == std::string::npos || eq == 0) {
       throw ConfigError("--set '" + kv + "' is not key=value (overriding " + origin + ")");
     }
-    entries[trim(kv.substr(0, eq))] =
-        Entry{trim(kv.substr(eq + 1)), "--set (command line, overriding " + origin + ")"};
+    const std::string key = trim(kv.substr(0, eq));
+    if (key == kBaseKey) {
+      throw ConfigError("--set technology.base: the base is resolved when the file is read and cannot be "
+                        "overridden; choose the technology with --tech instead");
+    }
+    entries[key] = Entry{trim(kv.substr(eq + 1)), "--set (command line, overriding " + origin + ")"};
   }
 
   Technology t;
@@ -272,6 +311,7 @@ Technology build(Entries entries, const std::string& origin,
                       "' is not one of sot-mram, reram");
   }
 
+  std::map<std::string, std::string> origin_of;  // key -> where its value came from
   for (const Param& p : kParams) {
     auto it = entries.find(p.key);
     if (!applies_to(p.applies, t.family)) {
@@ -288,6 +328,7 @@ Technology build(Entries entries, const std::string& origin,
     } else {
       p.real(t) = parse_real(it->second, p.key);
     }
+    origin_of[p.key] = it->second.origin;
     entries.erase(it);
   }
   if (!entries.empty()) {
@@ -296,19 +337,22 @@ Technology build(Entries entries, const std::string& origin,
                       " (run with --list-params for the schema)");
   }
 
-  // Cross-parameter physics: checked here so no model has to.
-  if (t.array.rows % 64 != 0) {
-    throw ConfigError("key 'array.rows' in " + origin + ": " + std::to_string(t.array.rows) +
-                      " is not a multiple of 64 (64 rows share one storage word)");
-  }
-  if (t.device.r_off_ohm <= t.device.r_on_ohm) {
-    throw ConfigError("keys 'device.r_off_ohm' and 'device.r_on_ohm' in " + origin +
-                      ": the high-resistance state must exceed the low one");
-  }
-  if (t.step.t_write_ns < t.device.t_switch_ns) {
-    throw ConfigError("keys 'step.t_write_ns' and 'device.t_switch_ns' in " + origin +
-                      ": a write step cannot be shorter than the cell's switching time");
-  }
+  check_consistency(t, [&](std::initializer_list<const char*> keys) {
+    std::string where, sep;
+    std::set<std::string> origins;
+    for (const char* k : keys) {
+      where += sep + "'" + k + "'";
+      sep = " and ";
+      origins.insert(origin_of.at(k));
+    }
+    sep = "";
+    std::string in;
+    for (const auto& o : origins) {
+      in += sep + o;
+      sep = "; ";
+    }
+    return (keys.size() > 1 ? "keys " : "key ") + where + " in " + in;
+  });
   return t;
 }
 
@@ -328,6 +372,12 @@ std::vector<std::string> embedded_technology_names() {
   for (std::size_t i = 0; i < detail::kEmbeddedTechnologyCount; ++i) {
     out.emplace_back(detail::kEmbeddedTechnologies[i].name);
   }
+  return out;
+}
+
+std::string embedded_technology_list() {
+  std::string out;
+  for (const auto& n : embedded_technology_names()) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 

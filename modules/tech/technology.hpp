@@ -25,14 +25,14 @@ const char* to_string(LogicFamily f);
 struct DeviceParams {
   double r_on_ohm = 0;      // low-resistance state
   double r_off_ohm = 0;     // high-resistance state
-  double v_write_V = 0;     // SOT: gating voltage Vb on RBL; ReRAM: MAGIC evaluation voltage
-  double i_write_uA = 0;    // write current that switches a gated cell
+  double v_write_V = 0;     // SOT only: gating voltage Vb on RBL
+  double i_write_uA = 0;    // SOT only: channel current that switches a gated cell
   double t_switch_ns = 0;   // switching time of one write pulse
-  double e_switch_fJ = 0;   // energy of one switching event in the device
+  double e_switch_fJ = 0;   // SOT only: energy of one switching event, part of a written bit's step energy
 };
 
 struct CellParams {
-  double v_wordline_V = 0;  // access transistor gate voltage
+  double v_wordline_V = 0;  // SOT only: access transistor gate voltage
   double v_read_V = 0;      // magnitude of the read bias (applied negative on RBL for SOT)
 };
 
@@ -99,6 +99,8 @@ std::vector<ParamInfo> technology_schema();
 
 // Names of the technologies compiled into the library from platforms/tech.
 std::vector<std::string> embedded_technology_names();
+// The same names joined with ", ", for help texts and messages.
+std::string embedded_technology_list();
 
 // Loads a technology by embedded name (e.g. "sot-mram-1t1r") or by path to a
 // .cfg file, then applies "key=value" overrides (--set). A file may name a

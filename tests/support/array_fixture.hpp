@@ -17,12 +17,7 @@ struct ArrayFixture {
         account(ledger.open_account("subarray", StepPrices::from(tech.step))),
         array(tech, account) {}
 
-  void randomise(std::mt19937_64& rng) {
-    for (std::uint32_t c = 0; c < array.cols(); ++c) {
-      std::uint64_t* w = array.column_words(Column(c));
-      for (std::size_t i = 0; i < array.words_per_column(); ++i) w[i] = rng();
-    }
-  }
+  void randomise(std::mt19937_64& rng) { array.fill_debug(rng); }
   std::vector<std::uint64_t> snapshot() const {
     std::vector<std::uint64_t> s;
     for (std::uint32_t c = 0; c < array.cols(); ++c) {

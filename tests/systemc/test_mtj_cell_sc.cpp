@@ -51,6 +51,23 @@ struct Design {
     idle();
     return i;
   }
+  // Every case starts here: the cell written to `bit` by a full gated pulse,
+  // the drive released, and the counters taken as the case's zero, so no
+  // case depends on what ran before it in the same process.
+  void begin_case(bool bit) {
+    idle();
+    drive(true, bit);
+    sc_core::sc_start(2 * tech.device.t_switch_ns, SC_NS);
+    idle();
+    REQUIRE(cell.stored() == bit);
+    base = account.total();
+    base_switches = cell.switch_events();
+  }
+  ActivityCounts counted() const { return account.total() - base; }
+  std::uint64_t switches() const { return cell.switch_events() - base_switches; }
+
+  ActivityCounts base;
+  std::uint64_t base_switches = 0;
 };
 
 Design* design = nullptr;
@@ -67,15 +84,21 @@ int sc_main(int argc, char* argv[]) {
 
 TEST_CASE("a read draws V_read / R from SL to RBL and leaves the state", "[cell]") {
   Design& d = *design;
-  d.idle();
-  CHECK(d.read_current() == Approx(d.tech.cell.v_read_V / d.tech.device.r_on_ohm * 1e6));
-  CHECK_FALSE(d.cell.stored());
-  CHECK(d.account.total().steps_of(StepKind::Read) == 1);
+  for (bool bit : {false, true}) {
+    CAPTURE(bit);
+    d.begin_case(bit);
+    const double r = bit ? d.tech.device.r_off_ohm : d.tech.device.r_on_ohm;
+    CHECK(d.read_current() == Approx(d.tech.cell.v_read_V / r * 1e6));
+    CHECK(d.cell.stored() == bit);
+    CHECK(d.counted().steps_of(StepKind::Read) == 1);
+    CHECK(d.counted().cells_of(StepKind::Read) == 1);
+    CHECK(d.counted().steps_of(StepKind::Write) == 0);
+  }
 }
 
 TEST_CASE("a gated pulse switches after the switching time, not before", "[cell]") {
   Design& d = *design;
-  d.idle();
+  d.begin_case(false);
   d.drive(true, true);
   sc_core::sc_start(0.9 * d.tech.device.t_switch_ns, SC_NS);
   CHECK_FALSE(d.state.read());
@@ -84,23 +107,28 @@ TEST_CASE("a gated pulse switches after the switching time, not before", "[cell]
   CHECK(d.state.read());
   d.idle();
   CHECK(d.read_current() == Approx(d.tech.cell.v_read_V / d.tech.device.r_off_ohm * 1e6));
-  CHECK(d.cell.switch_events() == 1);
-  CHECK(d.account.total().steps_of(StepKind::Write) == 1);
+  CHECK(d.switches() == 1);
+  CHECK(d.counted().steps_of(StepKind::Write) == 1);
+  CHECK(d.counted().cells_of(StepKind::Write) == 1);
 }
 
 TEST_CASE("an ungated pulse keeps the stored bit", "[cell]") {
   Design& d = *design;
-  d.idle();
-  d.drive(false, true);
-  sc_core::sc_start(2 * d.tech.device.t_switch_ns, SC_NS);
-  d.idle();
-  CHECK_FALSE(d.cell.stored());
-  CHECK(d.account.total().steps_of(StepKind::Write) == 1);  // the pulse still cost a write
+  for (bool bit : {false, true}) {
+    CAPTURE(bit);
+    d.begin_case(bit);
+    d.drive(false, !bit);
+    sc_core::sc_start(2 * d.tech.device.t_switch_ns, SC_NS);
+    d.idle();
+    CHECK(d.cell.stored() == bit);
+    CHECK(d.switches() == 0);
+    CHECK(d.counted().steps_of(StepKind::Write) == 1);  // the pulse still cost a write
+  }
 }
 
 TEST_CASE("a pulse released early switches nothing, a held one switches once", "[cell]") {
   Design& d = *design;
-  d.idle();
+  d.begin_case(false);
   d.drive(true, true);
   sc_core::sc_start(0.5 * d.tech.device.t_switch_ns, SC_NS);
   d.idle();
@@ -108,17 +136,37 @@ TEST_CASE("a pulse released early switches nothing, a held one switches once", "
   d.drive(true, true);
   sc_core::sc_start(5 * d.tech.device.t_switch_ns, SC_NS);
   CHECK(d.cell.stored());
-  CHECK(d.cell.switch_events() == 1);
-  CHECK(d.account.total().steps_of(StepKind::Write) == 2);
+  CHECK(d.switches() == 1);
+  CHECK(d.counted().steps_of(StepKind::Write) == 2);
 }
 
-TEST_CASE("the access transistor off isolates the cell", "[cell]") {
+TEST_CASE("reversing the current under a held pulse writes again", "[cell]") {
   Design& d = *design;
-  d.idle();
+  d.begin_case(false);
   d.drive(true, true);
+  sc_core::sc_start(1.5 * d.tech.device.t_switch_ns, SC_NS);
+  REQUIRE(d.cell.stored());
+  // Word line still on, gate still applied: only the direction C flips.
+  d.wbl.write(-d.cell.device().she_drive_V());
+  sc_core::sc_start(0.5 * d.tech.device.t_switch_ns, SC_NS);
+  CHECK(d.cell.stored());  // the new pulse has not lasted long enough yet
+  sc_core::sc_start(1.0 * d.tech.device.t_switch_ns, SC_NS);
+  CHECK_FALSE(d.cell.stored());
+  CHECK(d.switches() == 2);
+  CHECK(d.counted().steps_of(StepKind::Write) == 2);
+}
+
+TEST_CASE("turning the access transistor off mid-pulse stops the write", "[cell]") {
+  Design& d = *design;
+  d.begin_case(false);
+  d.drive(true, true);
+  sc_core::sc_start(0.5 * d.tech.device.t_switch_ns, SC_NS);
+  CHECK(d.i_she.read() == Approx(d.tech.device.i_write_uA));
   d.wl.write(0);
   sc_core::sc_start(3 * d.tech.device.t_switch_ns, SC_NS);
   CHECK(d.i_she.read() == 0.0);
   CHECK(d.i_mtj.read() == 0.0);
   CHECK_FALSE(d.cell.stored());
+  CHECK(d.switches() == 0);
+  CHECK(d.counted().steps_of(StepKind::Write) == 1);
 }

@@ -52,9 +52,30 @@ TEST_CASE("the ledger counts 4 steps and 4 cells per SOT full adder, 13 and 12 p
     const MicroProgram p = build_full_adder(f.tech.family, f.array.cols(), 0, 1, 2, 3, 4, 10);
     f.array.execute(p);
     CHECK(f.account.total().compute_steps == e.steps);
-    CHECK(f.array.footprint_cells_per_row() == e.cells);
+    CHECK(f.account.cells_occupied_per_row() == e.cells);
     CHECK(p.cells_written_per_row() == e.cells);
     CHECK(f.account.total() == p.cost(f.array.rows()));
+  }
+}
+
+TEST_CASE("an N-bit add counts 4N steps and N + 3 cells on SOT, 13N steps and N + 12 cells on FloatPIM",
+          "[adder][ledger]") {
+  struct Expect { const char* tech; std::uint64_t steps_per_bit; std::uint32_t extra_cells; };
+  for (const Expect e : {Expect{"sot-mram-1t1r", 4, 3}, Expect{"reram-floatpim", 13, 12}}) {
+    for (std::uint16_t n : {std::uint16_t(1), std::uint16_t(8), std::uint16_t(32)}) {
+      CAPTURE(e.tech, n);
+      ArrayFixture f(e.tech);
+      const MicroProgram p =
+          build_ripple_adder(f.tech.family, f.array.cols(), AdderColumns{0, 64, 128, n, 200, {}}, AddOp::Add);
+      f.array.execute(p);
+      CHECK(f.account.total().compute_steps == e.steps_per_bit * n);
+      CHECK(f.account.cells_occupied_per_row() == std::uint32_t(n) + e.extra_cells);
+      // The host writing operands occupies nothing; clearing starts afresh.
+      f.array.write_field(0, 64, n, 1);
+      CHECK(f.account.cells_occupied_per_row() == std::uint32_t(n) + e.extra_cells);
+      f.account.clear_occupancy();
+      CHECK(f.account.cells_occupied_per_row() == 0);
+    }
   }
 }
 
@@ -118,11 +139,27 @@ TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs pe
   }
 }
 
-TEST_CASE("adder layouts that would clobber an operand are refused", "[adder]") {
+TEST_CASE("adder layouts that would clobber an operand or leave the array are refused", "[adder]") {
+  using Catch::Matchers::Contains;
   CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 4, 8, 100, {}}, AddOp::Add),
-                    Catch::Matchers::Contains("sum overlaps an operand"));
+                    Contains("x overlaps the sum"));
   CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 16, 8, 20, {}}, AddOp::Add),
-                    Catch::Matchers::Contains("scratch"));
+                    Contains("the sum overlaps the scratch cells"));
   CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::ReramNor, 1024, AdderColumns{0, 8, 16, 8, 30, 3}, AddOp::Add),
-                    Catch::Matchers::Contains("carry-out"));
+                    Contains("x overlaps the carry-out"));
+  // A field past the last column is refused, also where a 16-bit column
+  // address would wrap around to column 0.
+  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{1020, 0, 8, 8, 100, {}}, AddOp::Add),
+                    Contains("x (columns 1020..1027) lies outside the array's 1024 columns"));
+  CHECK_THROWS_WITH(
+      build_ripple_adder(LogicFamily::SotStateful, 65535, AdderColumns{65530, 0, 8, 8, 100, {}}, AddOp::Add),
+      Contains("lies outside the array's 65535 columns"));
+  // A lone full adder: every input, output and cache cell distinct.
+  CHECK_THROWS_WITH(build_full_adder(LogicFamily::SotStateful, 1024, 0, 1, 2, 0, 4, 10), Contains("x overlaps the sum"));
+  CHECK_THROWS_WITH(build_full_adder(LogicFamily::SotStateful, 1024, 0, 1, 2, 3, 4, 3),
+                    Contains("the sum overlaps the scratch cells"));
+  // FloatPIM's 10 cache cells from column 5 reach column 14, over x..carry.
+  CHECK_THROWS_WITH(build_full_adder(LogicFamily::ReramNor, 1024, 10, 11, 12, 13, 14, 5),
+                    Contains("x overlaps the scratch cells"));
+  CHECK_NOTHROW(build_full_adder(LogicFamily::ReramNor, 1024, 10, 11, 12, 13, 14, 15));
 }

@@ -231,7 +231,7 @@ TEST_CASE("whole-program execution and step-by-step execution agree bit for bit 
     CAPTURE(with_search);
     CHECK(whole.snapshot() == stepped.snapshot());
     for (std::size_t ph = 0; ph < kPhases; ++ph) CHECK(whole.account.phase(Phase(ph)) == stepped.account.phase(Phase(ph)));
-    CHECK(whole.array.footprint_cells_per_row() == stepped.array.footprint_cells_per_row());
-    CHECK(whole.array.footprint_cells_per_row() == p.cells_written_per_row());
+    CHECK(whole.account.cells_occupied_per_row() == stepped.account.cells_occupied_per_row());
+    CHECK(whole.account.cells_occupied_per_row() == p.cells_written_per_row());
   }
 }
