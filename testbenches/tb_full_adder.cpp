@@ -192,53 +192,26 @@ void print_report(const ProgramReport& r) {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  TechOptions tech_opts;
-  std::string vcd = "tb_full_adder.vcd";
-  unsigned bits = 32, seed = 1;
-  po::options_description desc("Options");
-  desc.add_options()("help,h", "show this help")(
-      "vcd", po::value<std::string>(&vcd)->default_value(vcd), "VCD file to write")(
-      "bits", po::value<unsigned>(&bits)->default_value(bits), "width of the ripple add, 1..64")(
-      "seed", po::value<unsigned>(&seed)->default_value(seed), "seed of the random array contents and operands");
-  tech_opts.add_to(desc, "sot-mram-1t1r");
-  const int parsed = bench::parse_command_line(
-      argc, argv, desc, tech_opts,
+  bench::BenchCommandLine cli(
       "tb_full_adder: the in-memory full adder and an N-bit ripple add on a whole subarray.\n"
-      "Usage: tb_full_adder [options]");
+      "Usage: tb_full_adder [options]",
+      "tb_full_adder.vcd", "sot-mram-1t1r");
+  unsigned bits = 32, seed = 1;
+  cli.options().add_options()("bits", po::value<unsigned>(&bits)->default_value(bits), "width of the ripple add, 1..64")(
+      "seed", po::value<unsigned>(&seed)->default_value(seed), "seed of the random array contents and operands");
+  const int parsed = cli.parse(argc, argv);
   if (parsed >= 0) return parsed;
-
-  Technology tech;
-  try {
-    tech = tech_opts.load();
-  } catch (const ConfigError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kExitBadInput;
-  }
-  if (bits < 1 || bits > 64) {
-    std::cerr << "error: --bits " << bits << " is outside 1..64\n";
-    return kExitBadInput;
-  }
+  const Technology& tech = cli.technology();
+  if (bits < 1 || bits > 64) return bench::BenchCommandLine::bad_input("--bits " + std::to_string(bits) + " is outside 1..64");
   const std::uint32_t needed = 16 + 3 * bits + 1 + adder_scratch_columns(tech.family, AddOp::Add);
   if (needed > tech.array.cols) {
-    std::cerr << "error: a " << bits << "-bit add needs " << needed << " columns; array.cols is "
-              << tech.array.cols << '\n';
-    return kExitBadInput;
-  }
-  if (vcd.size() < 5 || vcd.compare(vcd.size() - 4, 4, ".vcd") != 0) {
-    std::cerr << "error: --vcd '" << vcd << "' must end in .vcd\n";
-    return kExitBadInput;
+    return bench::BenchCommandLine::bad_input("a " + std::to_string(bits) + "-bit add needs " + std::to_string(needed) +
+                                              " columns; array.cols is " + std::to_string(tech.array.cols));
   }
 
-  std::unique_ptr<FullAdderBench> bench;
-  try {
-    bench = std::make_unique<FullAdderBench>("tb", tech, bits, seed);
-  } catch (const ConfigError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kExitBadInput;
-  }
-  sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(vcd.substr(0, vcd.size() - 4).c_str());
-  tf->set_time_unit(10, sc_core::SC_PS);
-  bench->trace(tf);
+  FullAdderBench bench("tb", tech, bits, seed);
+  sc_core::sc_trace_file* tf = cli.open_vcd();
+  bench.trace(tf);
   std::cout << "tb_full_adder on " << tech.name << " (" << tech.source << "), " << tech.array.rows << " x "
             << tech.array.cols << " subarray\n";
   sc_core::sc_start();
@@ -249,8 +222,8 @@ int sc_main(int argc, char* argv[]) {
                "pJ_total\n"
             << "  (steps: parallel steps, then step phases by kind; rd/row, wr/row: cells read and written\n"
             << "   (NOR outputs count as written) per row; cells: distinct cells per row the program wrote)\n";
-  for (const auto& r : bench->reports) print_report(r);
+  for (const auto& r : bench.reports) print_report(r);
   std::cout << "simulated time " << sc_core::sc_time_stamp().to_string() << "\n"
-            << "VCD: " << vcd << '\n';
-  return bench->failures == 0 ? 0 : 1;
+            << "VCD: " << cli.vcd_path() << '\n';
+  return bench.failures == 0 ? 0 : 1;
 }

@@ -156,39 +156,22 @@ class MtjCellBench : public sc_core::sc_module {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  TechOptions tech_opts;
-  std::string vcd = "tb_mtj_cell.vcd";
-  po::options_description desc("Options");
-  desc.add_options()("help,h", "show this help")(
-      "vcd", po::value<std::string>(&vcd)->default_value(vcd), "VCD file to write");
-  tech_opts.add_to(desc, "sot-mram-1t1r");
-  const int parsed = bench::parse_command_line(
-      argc, argv, desc, tech_opts,
+  bench::BenchCommandLine cli(
       "tb_mtj_cell: the 1T-1R SOT-MRAM cell through read, the write rule, AND, OR, XOR.\n"
-      "Usage: tb_mtj_cell [options]");
+      "Usage: tb_mtj_cell [options]",
+      "tb_mtj_cell.vcd", "sot-mram-1t1r");
+  const int parsed = cli.parse(argc, argv);
   if (parsed >= 0) return parsed;
-
-  Technology tech;
-  try {
-    tech = tech_opts.load();
-    if (tech.family != LogicFamily::SotStateful) {
-      throw ConfigError("tb_mtj_cell models the SOT-MRAM cell; '" + tech.name + "' (" + tech.source +
-                        ") is a " + to_string(tech.family) + " technology");
-    }
-  } catch (const ConfigError& e) {
-    std::cerr << "error: " << e.what() << '\n';
-    return kExitBadInput;
-  }
-  if (vcd.size() < 5 || vcd.compare(vcd.size() - 4, 4, ".vcd") != 0) {
-    std::cerr << "error: --vcd '" << vcd << "' must end in .vcd\n";
-    return kExitBadInput;
+  const Technology& tech = cli.technology();
+  if (tech.family != LogicFamily::SotStateful) {
+    return bench::BenchCommandLine::bad_input("tb_mtj_cell models the SOT-MRAM cell; '" + tech.name + "' (" +
+                                              tech.source + ") is a " + to_string(tech.family) + " technology");
   }
 
   CostLedger ledger;
   CostAccount& account = ledger.open_account("cell", StepPrices::from(tech.step));
   MtjCellBench bench("tb", tech, account);
-  sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(vcd.substr(0, vcd.size() - 4).c_str());
-  tf->set_time_unit(10, sc_core::SC_PS);
+  sc_core::sc_trace_file* tf = cli.open_vcd();
   bench.trace(tf);
   std::cout << "tb_mtj_cell on " << tech.name << " (" << tech.source << ")\n"
             << "  spin-Hall channel " << std::setprecision(4) << bench.cell.device().she_channel_ohm()
@@ -205,6 +188,6 @@ int sc_main(int argc, char* argv[]) {
             << "  array latency " << account.latency_ns() << " ns, energy " << account.energy_pJ() << " pJ\n"
             << "  simulated time " << sc_core::sc_time_stamp().to_string() << "\n"
             << "checks: " << bench.checks - bench.failures << "/" << bench.checks << " passed\n"
-            << "VCD: " << vcd << '\n';
+            << "VCD: " << cli.vcd_path() << '\n';
   return bench.failures == 0 ? 0 : 1;
 }

@@ -212,11 +212,12 @@ double parse_real(const Entry& e, const std::string& key) {
   // strtod also reads hexadecimal floats, "inf" and "nan": none is a
   // physical quantity a config file should spell.
   const bool hex = e.value.find_first_of("xX") != std::string::npos;
-  if (e.value.empty() || end == begin || *end != '\0' || hex || !std::isfinite(v)) {
+  const bool out_of_range = errno == ERANGE;
+  if (e.value.empty() || end == begin || *end != '\0' || hex || (!out_of_range && !std::isfinite(v))) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
                       "' is not a number (write a decimal such as 1.5 or 2e-3)");
   }
-  if (errno == ERANGE) {
+  if (out_of_range) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value + " is " +
                       (std::fabs(v) < 1.0 ? "too small" : "too large") + " for a double");
   }

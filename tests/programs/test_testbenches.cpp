@@ -62,6 +62,22 @@ TEST_CASE("tb_mtj_cell passes its checks and writes a VCD of voltages, currents 
   CHECK(values(v.signal("state")) == std::set<std::string>{"0", "1"});
 }
 
+TEST_CASE("tb_mtj_cell runs the fast-switching cell with its 0.18 ns pulse", "[tb_mtj_cell]") {
+  const std::string vcd = work("cell_fast.vcd");
+  const ProgramResult r = run_program(std::string(TB_MTJ_CELL) + " --tech sot-mram-fast --vcd " + vcd);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("tb_mtj_cell on sot-mram-fast"));
+  CHECK_THAT(r.output, Contains("checks: 29/29 passed"));
+  const Vcd v(vcd);
+  CHECK(has_real(v.signal("i_she_uA"), 100.0));  // Prenat's 100 uA write current
+  CHECK(values(v.signal("state")) == std::set<std::string>{"0", "1"});
+  // A NOR technology has no MTJ cell to drive.
+  const ProgramResult bad = run_program(std::string(TB_MTJ_CELL) + " --tech reram-floatpim --vcd " + vcd);
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Contains("models the SOT-MRAM cell"));
+}
+
 TEST_CASE("tb_full_adder passes on both technologies and traces the ledger", "[tb_full_adder]") {
   for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {
     CAPTURE(tech);
@@ -88,6 +104,15 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
   struct Case { std::string args; std::string message; };
   const std::string bad_cfg = work("bad.cfg");
   { std::ofstream(bad_cfg) << "[technology]\nname = bad\nfamily = sot-mram\nbase = sot-mram-1t1r\n[device]\nr_on = 5\n"; }
+  // A complete file but for one key.
+  const std::string short_cfg = work("short.cfg");
+  {
+    std::ifstream in(MRAMPIM_SOURCE_DIR "/platforms/tech/sot-mram-1t1r.cfg");
+    std::ofstream out(short_cfg);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("t_read_ns", 0) != 0) out << line << '\n';
+    }
+  }
   const Case cases[] = {
       {"--set device.nonsense=1", "unknown key 'device.nonsense'"},
       {"--set device.r_on_ohm=abc", "'abc' is not a number"},
@@ -96,6 +121,10 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
       {"--set array.rows=100", "multiple of 64"},
       {"--tech " + bad_cfg, "unknown key 'device.r_on' in " + bad_cfg},
       {"--tech /no/such.cfg", "cannot open technology file '/no/such.cfg'"},
+      {"--tech " + short_cfg, "missing key 'step.t_read_ns' in " + short_cfg},
+      {"--set array.cols=70000", "key 'array.cols' in --set (command line, overriding"},
+      {"--set sense.offset_uA=1e9", "does not exceed its offset"},
+      {"--set step.e_read_fJ=1e-400", "too small for a double"},
       {"--no-such-option", "unrecognised option"},
   };
   for (const char* tb : {TB_MTJ_CELL, TB_FULL_ADDER}) {
@@ -111,6 +140,9 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
   const ProgramResult r = run_program(std::string(TB_FULL_ADDER) + " --bits 65");
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Contains("--bits 65 is outside 1..64"));
+  const ProgramResult txt = run_program(std::string(TB_FULL_ADDER) + " --vcd " + work("wave.txt"));
+  CHECK(txt.status == 2);
+  CHECK_THAT(txt.output, Contains("must end in .vcd"));
 }
 
 TEST_CASE("--help and --list-params explain and exit 0", "[help]") {

@@ -40,6 +40,20 @@ TEST_CASE("columns, registers and shift groups are checked", "[program]") {
   CHECK_THROWS_WITH(b.mask(1).copy(20, 21), Contains("m1 is used while a search"));
 }
 
+TEST_CASE("a search and the ops that use its register are ordered by steps", "[program]") {
+  ProgramBuilder b("o", LogicFamily::SotStateful, 64);
+  b.step(Phase::Alignment).mask(1).copy(20, 21);
+  // In one step every op senses first: a search cannot feed an op beside it.
+  CHECK_THROWS_WITH(b.search(0, 4, 0xf, 1), Contains("m1 is written by a search while the same step uses it"));
+  b.mask(0).search(0, 4, 0xf, 2);  // another register is fine
+  CHECK_THROWS_WITH(b.search(4, 4, 0, 2), Contains("m2 is written by a search while the same step uses it"));
+  CHECK_THROWS_WITH(b.mask(2).copy(22, 23), Contains("m2 is used while a search of the same step writes it"));
+  b.step(Phase::Alignment).mask(2).copy(22, 23);  // the next step sees the search's rows
+  const MicroProgram p = b.finish();
+  CHECK(p.has_search());
+  CHECK(p.steps().size() == 2);
+}
+
 TEST_CASE("a program prints as a listing and costs itself without running", "[program]") {
   ProgramBuilder b("demo", LogicFamily::SotStateful, 64);
   b.step(Phase::Alignment).search(0, 3, 5, 1);

@@ -59,8 +59,8 @@ TEST_CASE("Table 1's 12 fJ is I^2 R t in a ~1.4 kOhm spin-Hall channel", "[mtj]"
   const double r = 12e-15 / (65e-6 * 65e-6 * 2e-9);
   CHECK(mtj.she_channel_ohm() == Approx(r));
   CHECK(mtj.she_channel_ohm() == Approx(1400).epsilon(0.02));
-  // Vb * I * t would be 78 fJ: the published 12 fJ is not that (facts sec. 1).
-  CHECK(0.6 * 65e-6 * 2e-9 == Approx(78e-15));
+  // Not Vb * I * t (78 fJ): the channel, not the gating voltage, carries the energy (facts sec. 1).
+  CHECK(mtj.she_drive_V() < 0.5 * t.device.v_write_V);
   CHECK(mtj.resistance_ohm(SheMtj::kHighResistanceBit) == 100e3);
   CHECK(mtj.switches(true, 65.0));
   CHECK_FALSE(mtj.switches(false, 65.0));

@@ -153,6 +153,32 @@ TEST_CASE("ReRAM shifts one position per step", "[subarray][reram]") {
   CHECK(f.account.total().steps_of(StepKind::Write) == 5);
 }
 
+TEST_CASE("ReRAM shifts toward the most significant end under a row mask", "[subarray][reram]") {
+  std::mt19937_64 rng(16);
+  ArrayFixture f("reram-floatpim");
+  f.randomise(rng);
+  const RowMask m = mrampim::test::random_mask(f.array.rows(), rng);
+  f.array.set_mask(1, m);
+  std::vector<std::uint64_t> in(f.array.rows()), old(f.array.rows());
+  for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
+    in[r] = f.array.peek_field(r, 60, 16);
+    old[r] = f.array.peek_field(r, 400, 16);
+  }
+  ProgramBuilder b("shift-left", LogicFamily::ReramNor, f.array.cols());
+  b.step(Phase::Normalise).mask(1).shift(400, 60, 16, -3);
+  const MicroProgram p = b.finish();
+  CHECK(p.steps().size() == 3);
+  f.array.execute(p);
+  for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
+    CAPTURE(r);
+    REQUIRE(f.array.peek_field(r, 400, 16) == (m.test(r) ? ((in[r] << 3) & 0xffff) : old[r]));
+    REQUIRE(f.array.peek_field(r, 60, 16) == in[r]);
+  }
+  // Three write steps; each writes 16 cells in every enabled row.
+  CHECK(f.account.total().steps_of(StepKind::Write) == 3);
+  CHECK(f.account.total().cells_of(StepKind::Write) == 3ull * 16 * m.count());
+}
+
 TEST_CASE("search gives the rows whose stored bits equal the key", "[subarray]") {
   std::mt19937_64 rng(15);
   for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {

@@ -131,6 +131,18 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
                       Contains("'device.r_on_ohm'") && Contains("'fifty' is not a number"));
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_on_ohm=50k"}), Contains("is not a number"));
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.rows=12.5"}), Contains("is not a whole number"));
+    // strtod would read these; a config file must not.
+    for (const char* v : {"0x1p3", "inf", "nan", "1e5x"}) {
+      CAPTURE(v);
+      CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {std::string("device.r_on_ohm=") + v}),
+                        Contains("is not a number"));
+    }
+  }
+  SECTION("too small or too large for a double") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_read_fJ=1e-400"}),
+                      Contains("'step.e_read_fJ'") && Contains("1e-400 is too small for a double"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_read_fJ=1e400"}),
+                      Contains("1e400 is too large for a double"));
   }
   SECTION("negative") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_write_fJ=-1"}),
@@ -148,6 +160,22 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
   SECTION("a key of the other family") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.t_nor_ns=1"}),
                       Contains("'step.t_nor_ns'") && Contains("only to family reram"));
+    CHECK_THROWS_WITH(load_technology("reram-floatpim", {"device.v_write_V=1"}),
+                      Contains("'device.v_write_V'") && Contains("only to family sot-mram"));
+  }
+  SECTION("more columns than a 16-bit column address reaches") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.cols=70000"}),
+                      Contains("'array.cols'") && Contains("--set") && Contains("more than 65535"));
+    CHECK(load_technology("sot-mram-1t1r", {"array.cols=65535"}).array.cols == 65535);
+  }
+  SECTION("a sense amplifier that cannot tell the states apart") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"sense.offset_uA=1e9"}),
+                      Contains("'sense.offset_uA'") && Contains("--set") && Contains("sot-mram-1t1r.cfg") &&
+                          Contains("does not exceed its offset"));
+  }
+  SECTION("the base cannot be overridden") {
+    CHECK_THROWS_WITH(load_technology("sot-mram-fast", {"technology.base=reram-floatpim"}),
+                      Contains("--set technology.base") && Contains("--tech"));
   }
   SECTION("a key given twice") {
     CHECK_THROWS_WITH(parse_technology(std::string(kMinimal) + "[device]\nr_on_ohm = 1\n", "dup.cfg"),
@@ -163,6 +191,8 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_off_ohm=1e3"}), Contains("'device.r_off_ohm'"));
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.t_write_ns=1"}),
                       Contains("'step.t_write_ns'") && Contains("switching time"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_write_fJ=5"}),
+                      Contains("'step.e_write_fJ' and 'device.e_switch_fJ'") && Contains("switching energy"));
   }
   SECTION("malformed --set") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_on_ohm"}), Contains("is not key=value"));
@@ -175,12 +205,19 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
   }
 }
 
-TEST_CASE("the schema documents every key with a unit", "[technology]") {
-  const auto schema = technology_schema();
-  CHECK(schema.size() >= 20);
-  for (const auto& p : schema) {
+TEST_CASE("every schema key of a family is required by it and refused by the other", "[technology]") {
+  for (const auto& p : technology_schema()) {
+    CAPTURE(p.key);
     CHECK_FALSE(p.unit.empty());
     CHECK_FALSE(p.meaning.empty());
+    if (p.key == "technology.base") continue;  // the one optional key
+    const std::string leaf = p.key.substr(p.key.find('.') + 1);
+    if (p.families == "all" || p.families == "sot-mram") {
+      CHECK_THROWS_WITH(parse_technology(without(kMinimal, leaf + " ="), "my.cfg"),
+                        Contains("missing key '" + p.key + "'"));
+    } else {
+      CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {p.key + "=1"}), Contains("only to family"));
+    }
   }
 }
 
@@ -190,6 +227,10 @@ TEST_CASE("docs/technology.md documents every key of the schema", "[technology][
   const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& p : technology_schema()) {
     CAPTURE(p.key);
-    CHECK_THAT(doc, Contains("`" + p.key + "`"));
+    // The table row: | `key` | unit | family | meaning |, family as in the schema.
+    const auto at = doc.find("| `" + p.key + "` |");
+    REQUIRE(at != std::string::npos);
+    const std::string row = doc.substr(at, doc.find('\n', at) - at);
+    CHECK_THAT(row, Contains(" | " + p.families + " | "));
   }
 }
