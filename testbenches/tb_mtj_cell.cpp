@@ -23,11 +23,9 @@ using sc_core::sc_time;
 
 namespace {
 
-class MtjCellBench : public sc_core::sc_module {
+// The bench is a module whose wires (MtjCellWires) reach the cell's terminals.
+class MtjCellBench : public sc_core::sc_module, public MtjCellWires {
  public:
-  sc_core::sc_signal<double> wl{"wl"}, sl{"sl"}, rbl{"rbl"}, wbl{"wbl"};
-  sc_core::sc_signal<double> i_mtj{"i_mtj_uA"}, i_she{"i_she_uA"};
-  sc_core::sc_signal<bool> state{"state"};
   sc_core::sc_signal<bool> sensed{"sensed"};      // sense amplifier output during a read
   sc_core::sc_signal<int> phase{"phase"};         // 0 idle, 1 read, 2 write pulse
   MtjCell cell;
@@ -37,25 +35,13 @@ class MtjCellBench : public sc_core::sc_module {
 
   MtjCellBench(sc_core::sc_module_name n, const Technology& tech, CostAccount& account)
       : sc_module(n), cell("cell", tech, account), tech_(tech), sense_(SenseAmp::for_technology(tech)) {
-    cell.wl(wl);
-    cell.sl(sl);
-    cell.rbl(rbl);
-    cell.wbl(wbl);
-    cell.i_mtj_uA(i_mtj);
-    cell.i_she_uA(i_she);
-    cell.state(state);
+    connect(cell);
     SC_HAS_PROCESS(MtjCellBench);
     SC_THREAD(run);
   }
 
   void trace(sc_core::sc_trace_file* tf) const {
-    sc_core::sc_trace(tf, wl, "wl");
-    sc_core::sc_trace(tf, sl, "sl");
-    sc_core::sc_trace(tf, rbl, "rbl");
-    sc_core::sc_trace(tf, wbl, "wbl");
-    sc_core::sc_trace(tf, i_mtj, "i_mtj_uA");
-    sc_core::sc_trace(tf, i_she, "i_she_uA");
-    sc_core::sc_trace(tf, state, "state");
+    MtjCellWires::trace(tf);
     sc_core::sc_trace(tf, sensed, "sensed");
     sc_core::sc_trace(tf, phase, "phase");
   }
@@ -72,7 +58,7 @@ class MtjCellBench : public sc_core::sc_module {
     sl.write(0.0);
     rbl.write(-tech_.cell.v_read_V);
     wait(sc_time(tech_.step.t_read_ns, SC_NS));
-    const bool bit = sense_.read(i_mtj.read());
+    const bool bit = sense_.read(i_mtj_uA.read());
     sensed.write(bit);
     rbl.write(0.0);
     wl.write(0.0);

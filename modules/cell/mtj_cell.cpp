@@ -85,4 +85,19 @@ void MtjCell::finish_pulse() {
   switched_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void MtjCellWires::connect(MtjCell& cell) {
+  cell.wl(wl);
+  cell.sl(sl);
+  cell.rbl(rbl);
+  cell.wbl(wbl);
+  cell.i_mtj_uA(i_mtj_uA);
+  cell.i_she_uA(i_she_uA);
+  cell.state(state);
+}
+
+void MtjCellWires::trace(sc_core::sc_trace_file* tf) const {
+  for (const auto* v : {&wl, &sl, &rbl, &wbl, &i_mtj_uA, &i_she_uA}) sc_core::sc_trace(tf, *v, v->basename());
+  sc_core::sc_trace(tf, state, state.basename());
+}
+
 }  // namespace mrampim

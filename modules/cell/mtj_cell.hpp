@@ -63,4 +63,16 @@ class MtjCell : public sc_core::sc_module {
   sc_core::sc_event switched_;
 };
 
+// The seven signals a cell's terminals connect to, named like its ports:
+// a bench or a column driver binds a cell with one call and traces it with
+// another.
+struct MtjCellWires {
+  sc_core::sc_signal<double> wl{"wl"}, sl{"sl"}, rbl{"rbl"}, wbl{"wbl"};
+  sc_core::sc_signal<double> i_mtj_uA{"i_mtj_uA"}, i_she_uA{"i_she_uA"};
+  sc_core::sc_signal<bool> state{"state"};
+
+  void connect(MtjCell& cell);
+  void trace(sc_core::sc_trace_file* tf) const;
+};
+
 }  // namespace mrampim

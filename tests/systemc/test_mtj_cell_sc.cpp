@@ -13,23 +13,13 @@ using sc_core::sc_time;
 
 namespace {
 
-struct Design {
+struct Design : MtjCellWires {
   Technology tech = load_technology("sot-mram-1t1r");
   CostLedger ledger;
   CostAccount& account = ledger.open_account("cell", StepPrices::from(tech.step));
-  sc_core::sc_signal<double> wl{"wl"}, sl{"sl"}, rbl{"rbl"}, wbl{"wbl"}, i_mtj{"i_mtj"}, i_she{"i_she"};
-  sc_core::sc_signal<bool> state{"state"};
   MtjCell cell{"cell", tech, account, false};
 
-  Design() {
-    cell.wl(wl);
-    cell.sl(sl);
-    cell.rbl(rbl);
-    cell.wbl(wbl);
-    cell.i_mtj_uA(i_mtj);
-    cell.i_she_uA(i_she);
-    cell.state(state);
-  }
+  Design() { connect(cell); }
   void idle() {
     wl.write(0);
     sl.write(0);
@@ -47,7 +37,7 @@ struct Design {
     wl.write(tech.cell.v_wordline_V);
     rbl.write(-tech.cell.v_read_V);
     sc_core::sc_start(1, SC_NS);
-    const double i = i_mtj.read();
+    const double i = i_mtj_uA.read();
     idle();
     return i;
   }
@@ -102,7 +92,7 @@ TEST_CASE("a gated pulse switches after the switching time, not before", "[cell]
   d.drive(true, true);
   sc_core::sc_start(0.9 * d.tech.device.t_switch_ns, SC_NS);
   CHECK_FALSE(d.state.read());
-  CHECK(d.i_she.read() == Approx(d.tech.device.i_write_uA));
+  CHECK(d.i_she_uA.read() == Approx(d.tech.device.i_write_uA));
   sc_core::sc_start(0.2 * d.tech.device.t_switch_ns, SC_NS);
   CHECK(d.state.read());
   d.idle();
@@ -161,11 +151,11 @@ TEST_CASE("turning the access transistor off mid-pulse stops the write", "[cell]
   d.begin_case(false);
   d.drive(true, true);
   sc_core::sc_start(0.5 * d.tech.device.t_switch_ns, SC_NS);
-  CHECK(d.i_she.read() == Approx(d.tech.device.i_write_uA));
+  CHECK(d.i_she_uA.read() == Approx(d.tech.device.i_write_uA));
   d.wl.write(0);
   sc_core::sc_start(3 * d.tech.device.t_switch_ns, SC_NS);
-  CHECK(d.i_she.read() == 0.0);
-  CHECK(d.i_mtj.read() == 0.0);
+  CHECK(d.i_she_uA.read() == 0.0);
+  CHECK(d.i_mtj_uA.read() == 0.0);
   CHECK_FALSE(d.cell.stored());
   CHECK(d.switches() == 0);
   CHECK(d.counted().steps_of(StepKind::Write) == 1);
