@@ -135,7 +135,7 @@ class FullAdderBench : public sc_core::sc_module {
     array_.fill_debug(rng_);
     const Column ax = 16, ay = Column(ax + bits_), asum = Column(ay + bits_), acarry = Column(asum + bits_);
     const Column ascratch = Column(acarry + 1);
-    AdderColumns cols{ax, ay, asum, std::uint16_t(bits_), ascratch, acarry};
+    AdderColumns cols{ax, ay, asum, std::uint16_t(bits_), ascratch, acarry, {}};
     const MicroProgram p = build_ripple_adder(tech_.family, array_.cols(), cols, AddOp::Add);
     const std::uint64_t lim = bits_ == 64 ? ~0ull : ((1ull << bits_) - 1);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> in(array_.rows());

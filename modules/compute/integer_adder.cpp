@@ -1,6 +1,6 @@
 #include "compute/integer_adder.hpp"
 
-#include <initializer_list>
+#include <vector>
 #include <stdexcept>
 #include <string>
 
@@ -72,7 +72,7 @@ struct Field {
 // Every field must lie inside the array (no 16-bit column address may wrap)
 // and no two may share a cell: results never overwrite the operands, which
 // stay unchanged, nor the scratch cells the adder computes in.
-void check_fields(std::initializer_list<Field> fields, std::uint32_t cols) {
+void check_fields(const std::vector<Field>& fields, std::uint32_t cols) {
   for (const Field& f : fields) {
     if (f.first + f.width > cols) {
       throw std::invalid_argument("adder layout: " + std::string(f.name) + " (columns " + std::to_string(f.first) +
@@ -92,12 +92,15 @@ void check_fields(std::initializer_list<Field> fields, std::uint32_t cols) {
 void check_layout(LogicFamily family, const AdderColumns& c, AddOp op, std::uint32_t cols) {
   if (c.bits == 0 || c.bits > 64) throw std::invalid_argument("adder width must be 1..64 bits");
   const std::uint32_t n = c.bits, s = adder_scratch_columns(family, op);
-  if (c.carry_out) {
-    check_fields({{"x", c.x, n}, {"y", c.y, n}, {"the sum", c.sum, n}, {"the scratch cells", c.scratch, s},
-                  {"the carry-out", *c.carry_out, 1}},
-                 cols);
-  } else {
-    check_fields({{"x", c.x, n}, {"y", c.y, n}, {"the sum", c.sum, n}, {"the scratch cells", c.scratch, s}}, cols);
+  std::vector<Field> fields{{"x", c.x, n}, {"y", c.y, n}, {"the sum", c.sum, n}, {"the scratch cells", c.scratch, s}};
+  if (c.carry_out) fields.push_back({"the carry-out", *c.carry_out, 1});
+  check_fields(fields, cols);
+  // The carry-in is only read, like an operand (it may even be an operand's
+  // column), so it must stay clear of what the adder writes.
+  if (c.carry_in) {
+    fields.erase(fields.begin(), fields.begin() + 2);
+    fields.push_back({"the carry-in", *c.carry_in, 1});
+    check_fields(fields, cols);
   }
 }
 
@@ -111,21 +114,26 @@ std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op) {
 void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns& c, AddOp op, Phase phase) {
   check_layout(family, c, op, b.cols());
   const bool sub = op == AddOp::Subtract;
-  const bool cin = sub;  // x - y = x + ~y + 1
+  const bool cin = sub;  // x - y = x + ~y + 1, unless a carry-in column is given
   for (std::uint16_t i = 0; i < c.bits; ++i) {
     const bool last = i + 1 == c.bits;
     const Column x = Column(c.x + i), y = Column(c.y + i), s = Column(c.sum + i);
     if (family == LogicFamily::SotStateful) {
       const Column cc = Column(c.scratch + 2);
       const Column carry = (last && c.carry_out) ? *c.carry_out : cc;
-      const CarryIn z = i == 0 ? CarryIn{false, 0, cin} : CarryIn{true, cc, false};
+      const CarryIn z = i > 0 ? CarryIn{true, cc, false}
+                              : (c.carry_in ? CarryIn{true, *c.carry_in, false} : CarryIn{false, 0, cin});
       emit_sot_full_adder(b, phase, x, y, sub, z, s, carry, c.scratch);
     } else {
       const std::uint16_t base = sub ? 11 : 10;
       const Column k_in = Column(c.scratch + base + (i % 2));
       const Column k_out = (last && c.carry_out) ? *c.carry_out : Column(c.scratch + base + ((i + 1) % 2));
-      emit_reram_full_adder(b, phase, x, y, sub, k_in, i == 0 ? std::optional<bool>(cin) : std::nullopt, s, k_out,
-                            c.scratch);
+      if (i == 0 && c.carry_in) {
+        emit_reram_full_adder(b, phase, x, y, sub, *c.carry_in, std::nullopt, s, k_out, c.scratch);
+      } else {
+        emit_reram_full_adder(b, phase, x, y, sub, k_in, i == 0 ? std::optional<bool>(cin) : std::nullopt, s,
+                              k_out, c.scratch);
+      }
     }
   }
 }

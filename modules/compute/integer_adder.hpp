@@ -39,6 +39,9 @@ struct AdderColumns {
   std::uint16_t bits = 0;
   Column scratch = 0;                // first of adder_scratch_columns() cache cells
   std::optional<Column> carry_out;   // final carry (subtraction: 1 = no borrow, x >= y)
+  // Carry into bit 0 from a column instead of the constant (0 for Add, 1 for
+  // Subtract): how a row-dependent add-or-subtract or an increment is built.
+  std::optional<Column> carry_in;
 };
 
 // Cache cells per row an N-bit add needs besides its operands and sum.

@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
                   rate(seconds, [&] { plain_run(plain, logic_plain); }), 64.0, "column ops/s"});
 
   const MicroProgram add = build_ripple_adder(LogicFamily::SotStateful, array.cols(),
-                                              AdderColumns{0, 32, 64, 32, 100, Column(99)}, AddOp::Add);
+                                              AdderColumns{0, 32, 64, 32, 100, Column(99), {}}, AddOp::Add);
   const auto add_plain = plain_of(add);
   rows.push_back({"add32 (32-bit ripple add, 1024 rows)", rate(seconds, [&] { array.execute(add); }),
                   rate(seconds, [&] { plain_run(plain, add_plain); }), double(array.rows()), "additions/s"});

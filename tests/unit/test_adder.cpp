@@ -66,7 +66,7 @@ TEST_CASE("an N-bit add counts 4N steps and N + 3 cells on SOT, 13N steps and N 
       CAPTURE(e.tech, n);
       ArrayFixture f(e.tech);
       const MicroProgram p =
-          build_ripple_adder(f.tech.family, f.array.cols(), AdderColumns{0, 64, 128, n, 200, {}}, AddOp::Add);
+          build_ripple_adder(f.tech.family, f.array.cols(), AdderColumns{0, 64, 128, n, 200, {}, {}}, AddOp::Add);
       f.array.execute(p);
       CHECK(f.account.total().compute_steps == e.steps_per_bit * n);
       CHECK(f.account.cells_occupied_per_row() == std::uint32_t(n) + e.extra_cells);
@@ -88,7 +88,7 @@ TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs pe
         ArrayFixture f(tech);
         f.randomise(rng);
         const std::uint16_t n = std::uint16_t(bits);
-        AdderColumns cols{0, Column(n), Column(2 * n), n, Column(3 * n + 1), Column(3 * n)};
+        AdderColumns cols{0, Column(n), Column(2 * n), n, Column(3 * n + 1), Column(3 * n), {}};
         const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, op);
         const std::uint64_t lim = (1ull << bits) - 1;
         const std::uint32_t rows = f.array.rows();
@@ -141,18 +141,18 @@ TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs pe
 
 TEST_CASE("adder layouts that would clobber an operand or leave the array are refused", "[adder]") {
   using Catch::Matchers::Contains;
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 4, 8, 100, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 4, 8, 100, {}, {}}, AddOp::Add),
                     Contains("x overlaps the sum"));
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 16, 8, 20, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 16, 8, 20, {}, {}}, AddOp::Add),
                     Contains("the sum overlaps the scratch cells"));
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::ReramNor, 1024, AdderColumns{0, 8, 16, 8, 30, 3}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::ReramNor, 1024, AdderColumns{0, 8, 16, 8, 30, 3, {}}, AddOp::Add),
                     Contains("x overlaps the carry-out"));
   // A field past the last column is refused, also where a 16-bit column
   // address would wrap around to column 0.
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{1020, 0, 8, 8, 100, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{1020, 0, 8, 8, 100, {}, {}}, AddOp::Add),
                     Contains("x (columns 1020..1027) lies outside the array's 1024 columns"));
   CHECK_THROWS_WITH(
-      build_ripple_adder(LogicFamily::SotStateful, 65535, AdderColumns{65530, 0, 8, 8, 100, {}}, AddOp::Add),
+      build_ripple_adder(LogicFamily::SotStateful, 65535, AdderColumns{65530, 0, 8, 8, 100, {}, {}}, AddOp::Add),
       Contains("lies outside the array's 65535 columns"));
   // A lone full adder: every input, output and cache cell distinct.
   CHECK_THROWS_WITH(build_full_adder(LogicFamily::SotStateful, 1024, 0, 1, 2, 0, 4, 10), Contains("x overlaps the sum"));
@@ -162,4 +162,36 @@ TEST_CASE("adder layouts that would clobber an operand or leave the array are re
   CHECK_THROWS_WITH(build_full_adder(LogicFamily::ReramNor, 1024, 10, 11, 12, 13, 14, 5),
                     Contains("x overlaps the scratch cells"));
   CHECK_NOTHROW(build_full_adder(LogicFamily::ReramNor, 1024, 10, 11, 12, 13, 14, 15));
+}
+
+TEST_CASE("a carry-in column makes each row add or subtract by itself", "[adder]") {
+  for (const char* tech : kTechs) {
+    CAPTURE(tech);
+    std::mt19937_64 rng(77);
+    ArrayFixture f(tech);
+    f.randomise(rng);
+    const std::uint16_t n = 16;
+    // y is stored already inverted in rows that subtract: x + (y ^ sub) + sub.
+    const Column sub_col = 60;
+    AdderColumns cols{0, 16, 32, n, 100, Column(48), sub_col};
+    const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, AddOp::Add);
+    std::vector<std::uint64_t> a(f.array.rows()), b(f.array.rows());
+    for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
+      a[r] = rng() & 0xffff;
+      b[r] = rng() & 0xffff;
+      const bool sub = f.array.peek(r, sub_col);
+      f.array.poke_field(r, 0, n, a[r]);
+      f.array.poke_field(r, 16, n, sub ? (~b[r] & 0xffff) : b[r]);
+    }
+    f.array.execute(p);
+    for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
+      CAPTURE(r);
+      const bool sub = f.array.peek(r, sub_col);
+      REQUIRE(f.array.peek_field(r, 32, n) == ((sub ? a[r] - b[r] : a[r] + b[r]) & 0xffff));
+      REQUIRE(f.array.peek(r, 48) == (sub ? a[r] >= b[r] : ((a[r] + b[r]) >> 16) != 0));
+    }
+  }
+  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 16, 8, 30, {}, Column(31)},
+                                       AddOp::Add),
+                    Catch::Matchers::Contains("the scratch cells overlaps the carry-in"));
 }
