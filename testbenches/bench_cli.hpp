@@ -24,6 +24,10 @@ class BenchCommandLine {
     tech_.add_to(desc_, default_tech);
   }
 
+  // The options point into this object: it cannot be copied or moved.
+  BenchCommandLine(const BenchCommandLine&) = delete;
+  BenchCommandLine& operator=(const BenchCommandLine&) = delete;
+
   // The bench adds its own options here before parse().
   po::options_description& options() { return desc_; }
 

@@ -32,7 +32,7 @@ struct ProgramReport {
   std::string name;
   ActivityCounts counts;
   double latency_ns = 0, energy_pJ = 0;
-  std::uint32_t footprint = 0;
+  std::uint32_t cells_occupied = 0;
   std::uint32_t rows = 0;
 };
 
@@ -107,7 +107,7 @@ class FullAdderBench : public sc_core::sc_module {
     r.counts = account_.total() - before;
     r.latency_ns = r.counts.latency_ns(prices);
     r.energy_pJ = r.counts.energy_pJ(prices);
-    r.footprint = account_.cells_occupied_per_row();
+    r.cells_occupied = account_.cells_occupied_per_row();
     r.rows = array_.rows();
     return r;
   }
@@ -183,7 +183,7 @@ void print_report(const ProgramReport& r) {
             << std::setw(7) << c.steps_of(StepKind::Search) << std::setw(6) << c.steps_of(StepKind::Nor)
             << std::fixed << std::setprecision(1) << std::setw(9) << double(c.cells_of(StepKind::Read)) / r.rows
             << std::setw(9) << double(c.cells_of(StepKind::Write) + c.cells_of(StepKind::Nor)) / r.rows
-            << std::setw(7) << r.footprint << std::setw(11) << std::setprecision(2) << r.latency_ns << std::setw(12)
+            << std::setw(7) << r.cells_occupied << std::setw(11) << std::setprecision(2) << r.latency_ns << std::setw(12)
             << std::setprecision(3) << r.energy_pJ / r.rows << std::setw(11) << std::setprecision(2)
             << r.energy_pJ << '\n'
             << std::defaultfloat;

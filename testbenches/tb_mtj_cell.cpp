@@ -6,10 +6,8 @@
 // costs. Exit status: 0 all checks pass, 1 a check failed, 2 bad input.
 #include <systemc>
 
-#include <cstdio>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "bench_cli.hpp"
 #include "cell/mtj_cell.hpp"
@@ -17,7 +15,6 @@
 #include "sense_amp/sense_amp.hpp"
 
 using namespace mrampim;
-namespace po = boost::program_options;
 using sc_core::SC_NS;
 using sc_core::sc_time;
 

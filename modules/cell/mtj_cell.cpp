@@ -48,8 +48,8 @@ void MtjCell::evaluate() {
   reading_ = read_now;
 
   // A write pulse: enough channel current, RBL not negatively biased. Its
-  // energy is spent whether or not the cell is gated; any change of the drive
-  // during the pulse restarts it.
+  // energy is spent whether or not the cell is gated; a change of A or C while
+  // the current flows starts a new pulse (and is charged as one).
   const bool a = v_rbl >= v_gate_;
   const bool c = i_she > 0.0;
   const bool pulse_now = on && v_rbl >= 0.0 && mtj_.switches(true, i_she);
@@ -78,8 +78,9 @@ void MtjCell::finish_pulse() {
   const bool next = SheMtj::next_state(pulse_a_, stored_, pulse_c_);
   if (next != stored_) ++switches_;
   stored_ = next;
-  // One pulse, one switching event: holding the drive longer changes nothing,
-  // so the pulse ends here; the drive must be released before the next one.
+  // One pulse, one switching event: holding the same drive longer changes
+  // nothing. The next pulse starts when the drive is released and applied
+  // again, or when A or C changes under it.
   held_ = true;
   pulsing_ = false;
   switched_.notify(sc_core::SC_ZERO_TIME);

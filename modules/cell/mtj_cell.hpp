@@ -17,12 +17,15 @@
 // cell is gated (A = 1) when RBL is at least half of device.v_write_V.
 //
 // Each read and each write pulse charges one step and one cell to the cell's
-// ledger account, priced by step.e_write_fJ, which already contains the
-// switching energy device.e_switch_fJ (see platforms/tech/sot-mram-1t1r.cfg);
-// switch_events() counts the pulses that flipped the cell, for inspection.
+// ledger account, priced by step.e_read_fJ and step.e_write_fJ; the latter
+// already contains the switching energy device.e_switch_fJ (see
+// platforms/tech/sot-mram-1t1r.cfg). switch_events() counts the pulses that
+// flipped the cell, for inspection.
 #pragma once
 
 #include <systemc>
+
+#include <string>
 
 #include "device/she_mtj.hpp"
 #include "ledger/cost_ledger.hpp"
@@ -66,10 +69,20 @@ class MtjCell : public sc_core::sc_module {
 // The seven signals a cell's terminals connect to, named like its ports:
 // a bench or a column driver binds a cell with one call and traces it with
 // another.
+// Several cells in one module take a prefix each ("c0_wl", "c1_wl", ...).
 struct MtjCellWires {
-  sc_core::sc_signal<double> wl{"wl"}, sl{"sl"}, rbl{"rbl"}, wbl{"wbl"};
-  sc_core::sc_signal<double> i_mtj_uA{"i_mtj_uA"}, i_she_uA{"i_she_uA"};
-  sc_core::sc_signal<bool> state{"state"};
+  explicit MtjCellWires(const std::string& prefix = "")
+      : wl((prefix + "wl").c_str()),
+        sl((prefix + "sl").c_str()),
+        rbl((prefix + "rbl").c_str()),
+        wbl((prefix + "wbl").c_str()),
+        i_mtj_uA((prefix + "i_mtj_uA").c_str()),
+        i_she_uA((prefix + "i_she_uA").c_str()),
+        state((prefix + "state").c_str()) {}
+
+  sc_core::sc_signal<double> wl, sl, rbl, wbl;
+  sc_core::sc_signal<double> i_mtj_uA, i_she_uA;
+  sc_core::sc_signal<bool> state;
 
   void connect(MtjCell& cell);
   void trace(sc_core::sc_trace_file* tf) const;

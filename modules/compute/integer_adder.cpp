@@ -92,15 +92,18 @@ void check_fields(const std::vector<Field>& fields, std::uint32_t cols) {
 void check_layout(LogicFamily family, const AdderColumns& c, AddOp op, std::uint32_t cols) {
   if (c.bits == 0 || c.bits > 64) throw std::invalid_argument("adder width must be 1..64 bits");
   const std::uint32_t n = c.bits, s = adder_scratch_columns(family, op);
-  std::vector<Field> fields{{"x", c.x, n}, {"y", c.y, n}, {"the sum", c.sum, n}, {"the scratch cells", c.scratch, s}};
-  if (c.carry_out) fields.push_back({"the carry-out", *c.carry_out, 1});
-  check_fields(fields, cols);
-  // The carry-in is only read, like an operand (it may even be an operand's
-  // column), so it must stay clear of what the adder writes.
-  if (c.carry_in) {
-    fields.erase(fields.begin(), fields.begin() + 2);
-    fields.push_back({"the carry-in", *c.carry_in, 1});
-    check_fields(fields, cols);
+  // What the adder writes must not share a cell with anything else; what it
+  // only reads (the operands, a carry-in column) may share cells with each
+  // other, e.g. x + x.
+  std::vector<Field> writes{{"the sum", c.sum, n}, {"the scratch cells", c.scratch, s}};
+  if (c.carry_out) writes.push_back({"the carry-out", *c.carry_out, 1});
+  std::vector<Field> reads{{"x", c.x, n}, {"y", c.y, n}};
+  if (c.carry_in) reads.push_back({"the carry-in", *c.carry_in, 1});
+  check_fields(writes, cols);
+  for (const Field& r : reads) {
+    std::vector<Field> pair_check{r};
+    pair_check.insert(pair_check.end(), writes.begin(), writes.end());
+    check_fields(pair_check, cols);
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "support/bit_words.hpp"
+
 namespace mrampim {
 
 const char* to_string(StepKind k) {
@@ -87,9 +89,7 @@ void CostAccount::occupy(std::uint32_t first_column, std::uint32_t width) {
 }
 
 std::uint32_t CostAccount::cells_occupied_per_row() const {
-  std::uint32_t n = 0;
-  for (auto w : occupied_) n += static_cast<std::uint32_t>(__builtin_popcountll(w));
-  return n;
+  return popcount_words(occupied_.data(), occupied_.size());
 }
 
 CostAccount& CostLedger::open_account(const std::string& name, const StepPrices& prices) {
@@ -109,6 +109,5 @@ double CostLedger::energy_pJ() const {
   for (const auto& a : accounts_) e += a.energy_pJ();
   return e;
 }
-
 
 }  // namespace mrampim

@@ -36,12 +36,12 @@ struct MicroStep {
   bool has(StepKind k) const { return (kinds >> unsigned(k)) & 1u; }
 };
 
-// What a program charges, precomputed once at finish(): per phase, the
-// step counts (data-independent) and the cells per row of each step kind
-// under each row-enable register. Static costing and execution both read it.
 // Rows each row-enable register selects.
 using ActiveRows = std::array<std::uint32_t, kRowEnableRegisters>;
 
+// What a program charges, precomputed once at finish(): per phase, the
+// step counts (data-independent) and the cells per row of each step kind
+// under each row-enable register. Static costing and execution both read it.
 struct PhaseCharge {
   Phase phase = Phase::Logic;
   std::uint64_t compute_steps = 0;
@@ -65,7 +65,7 @@ class MicroProgram {
   // True when a search rewrites a row-enable register mid-program, so active
   // rows can change from step to step.
   bool has_search() const { return has_search_; }
-  // Columns written, one bit per column: the footprint the program leaves.
+  // Columns written, one bit per column: the cells per row the program occupies.
   const std::vector<std::uint64_t>& written_columns() const { return written_; }
 
   // Latency of one step: the sum of its kinds' step latencies.
@@ -98,6 +98,7 @@ class ProgramBuilder {
  public:
   ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols);
   std::uint32_t cols() const { return cols_; }
+  const std::string& name() const { return prog_.name_; }
 
   ProgramBuilder& step(Phase phase);          // opens a new parallel step
   ProgramBuilder& mask(std::uint8_t reg);     // row-enable register for the ops that follow

@@ -8,19 +8,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "support/bit_words.hpp"
+
 namespace mrampim {
 
 // Row-enable registers per subarray: one the host sets, and room for a search
 // result, its complement and a saved mask, which the floating-point
 // alignment (one search per shift amount) needs at once.
 inline constexpr std::size_t kRowEnableRegisters = 4;
-
-// Set bits in `n` words: how many rows a slice of row bits selects.
-inline std::uint32_t popcount_words(const std::uint64_t* w, std::size_t n) {
-  std::uint32_t count = 0;
-  for (std::size_t i = 0; i < n; ++i) count += static_cast<std::uint32_t>(__builtin_popcountll(w[i]));
-  return count;
-}
 
 class RowMask {
  public:

@@ -46,8 +46,13 @@ Subarray::Subarray(const Technology& tech, CostAccount& account)
       cols_(tech.array.cols),
       words_(tech.array.rows / 64),
       bits_(std::size_t(tech.array.cols) * (tech.array.rows / 64), 0) {
-  // Geometry and sensing were validated when the technology was read
-  // (technology.cpp), so a bad --set never gets this far.
+  // Geometry and sensing are validated when a technology is read
+  // (technology.cpp), so a bad --set never gets this far; a Technology built
+  // by hand in code is checked here for what storage depends on.
+  if (rows_ == 0 || rows_ % 64 != 0 || cols_ == 0 || cols_ > 65535) {
+    throw std::logic_error("subarray of " + std::to_string(rows_) + " x " + std::to_string(cols_) +
+                           ": rows must be a positive multiple of 64 and columns 1..65535");
+  }
   for (std::size_t r = 0; r < kRowEnableRegisters; ++r) {
     masks_[r] = RowMask(rows_, true);
     mask_rows_[r] = rows_;

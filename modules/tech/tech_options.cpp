@@ -12,7 +12,7 @@ void TechOptions::add_to(po::options_description& desc, const std::string& defau
       ("tech", po::value<std::string>(&tech)->default_value(default_tech),
        ("technology: an embedded name (" + embedded_technology_list() + ") or the path of a .cfg file").c_str())
       ("set", po::value<std::vector<std::string>>(&overrides)->composing(),
-       "override one technology key, e.g. --set step.t_write_ns=1.5 (repeatable)")
+       "override one technology key, e.g. --set step.t_write_ns=2.5 (repeatable)")
       ("list-params", po::bool_switch(&list_params), "print every technology key with its unit and meaning, then exit");
 }
 

@@ -217,13 +217,15 @@ double parse_real(const Entry& e, const std::string& key) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
                       "' is not a number (write a decimal such as 1.5 or 2e-3)");
   }
-  if (out_of_range) {
-    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value + " is " +
-                      (std::fabs(v) < 1.0 ? "too small" : "too large") + " for a double");
-  }
-  if (v <= 0) {
+  if (v <= 0 && !(out_of_range && v == 0 && !std::signbit(v))) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
                       " must be positive (a physical quantity cannot be zero or negative)");
+  }
+  // ERANGE also flags subnormal results, which are stored fine; only a value
+  // that became 0 or infinity is lost.
+  if (out_of_range && (v == 0 || !std::isfinite(v))) {
+    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value + " is " +
+                      (v == 0 ? "too small" : "too large") + " for a double");
   }
   return v;
 }
@@ -340,19 +342,11 @@ Technology build(Entries entries, const std::string& origin,
 
   check_consistency(t, [&](std::initializer_list<const char*> keys) {
     std::string where, sep;
-    std::set<std::string> origins;
     for (const char* k : keys) {
-      where += sep + "'" + k + "'";
+      where += sep + "'" + k + "' (" + origin_of.at(k) + ")";
       sep = " and ";
-      origins.insert(origin_of.at(k));
     }
-    sep = "";
-    std::string in;
-    for (const auto& o : origins) {
-      in += sep + o;
-      sep = "; ";
-    }
-    return (keys.size() > 1 ? "keys " : "key ") + where + " in " + in;
+    return (keys.size() > 1 ? "keys " : "key ") + where;
   });
   return t;
 }

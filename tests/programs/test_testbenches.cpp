@@ -73,9 +73,12 @@ TEST_CASE("tb_mtj_cell runs the fast-switching cell with its 0.18 ns pulse", "[t
   CHECK(has_real(v.signal("i_she_uA"), 100.0));  // Prenat's 100 uA write current
   CHECK(values(v.signal("state")) == std::set<std::string>{"0", "1"});
   // A NOR technology has no MTJ cell to drive.
-  const ProgramResult bad = run_program(std::string(TB_MTJ_CELL) + " --tech reram-floatpim --vcd " + vcd);
+  const std::string never = work("cell_reram.vcd");
+  std::remove(never.c_str());
+  const ProgramResult bad = run_program(std::string(TB_MTJ_CELL) + " --tech reram-floatpim --vcd " + never);
   CHECK(bad.status == 2);
   CHECK_THAT(bad.output, Contains("models the SOT-MRAM cell"));
+  CHECK_FALSE(std::ifstream(never).good());
 }
 
 TEST_CASE("tb_full_adder passes on both technologies and traces the ledger", "[tb_full_adder]") {
@@ -122,7 +125,7 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
       {"--tech " + bad_cfg, "unknown key 'device.r_on' in " + bad_cfg},
       {"--tech /no/such.cfg", "cannot open technology file '/no/such.cfg'"},
       {"--tech " + short_cfg, "missing key 'step.t_read_ns' in " + short_cfg},
-      {"--set array.cols=70000", "key 'array.cols' in --set (command line, overriding"},
+      {"--set array.cols=70000", "key 'array.cols' (--set (command line, overriding"},
       {"--set sense.offset_uA=1e9", "does not exceed its offset"},
       {"--set step.e_read_fJ=1e-400", "too small for a double"},
       {"--no-such-option", "unrecognised option"},
@@ -137,12 +140,17 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
       CHECK_FALSE(std::ifstream(vcd).good());
     }
   }
-  const ProgramResult r = run_program(std::string(TB_FULL_ADDER) + " --bits 65");
+  const ProgramResult r = run_program(std::string(TB_FULL_ADDER) + " --bits 65 --vcd " + vcd);
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Contains("--bits 65 is outside 1..64"));
-  const ProgramResult txt = run_program(std::string(TB_FULL_ADDER) + " --vcd " + work("wave.txt"));
+  CHECK_FALSE(std::ifstream(vcd).good());
+  const std::string txt_path = work("wave.txt");
+  std::remove(txt_path.c_str());
+  const ProgramResult txt = run_program(std::string(TB_FULL_ADDER) + " --vcd " + txt_path);
   CHECK(txt.status == 2);
   CHECK_THAT(txt.output, Contains("must end in .vcd"));
+  CHECK_FALSE(std::ifstream(txt_path).good());
+  CHECK_FALSE(std::ifstream(work("wave.vcd")).good());
 }
 
 TEST_CASE("--help and --list-params explain and exit 0", "[help]") {

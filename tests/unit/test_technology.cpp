@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 
 #include "tech/technology.hpp"
 
@@ -43,9 +44,12 @@ rows = 1024
 cols = 1024
 )";
 
+// `text` less the line that `line_start` begins (a leading '\n' anchors it
+// to the start of a line).
 std::string without(const std::string& text, const std::string& line_start) {
-  const auto at = text.find(line_start);
-  REQUIRE(at != std::string::npos);
+  const auto found = text.find(line_start);
+  REQUIRE(found != std::string::npos);
+  const auto at = line_start[0] == '\n' ? found + 1 : found;
   return text.substr(0, at) + text.substr(text.find('\n', at) + 1);
 }
 
@@ -143,6 +147,10 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
                       Contains("'step.e_read_fJ'") && Contains("1e-400 is too small for a double"));
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_read_fJ=1e400"}),
                       Contains("1e400 is too large for a double"));
+    // Negative out-of-range values are negative first; a subnormal is a value.
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_read_fJ=-1e400"}), Contains("must be positive"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_read_fJ=-1e-400"}), Contains("must be positive"));
+    CHECK(load_technology("sot-mram-1t1r", {"step.e_read_fJ=1e-310"}).step.e_read_fJ == 1e-310);
   }
   SECTION("negative") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_write_fJ=-1"}),
@@ -192,7 +200,8 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.t_write_ns=1"}),
                       Contains("'step.t_write_ns'") && Contains("switching time"));
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_write_fJ=5"}),
-                      Contains("'step.e_write_fJ' and 'device.e_switch_fJ'") && Contains("switching energy"));
+                      Contains("'step.e_write_fJ' (--set") && Contains("'device.e_switch_fJ' (platforms/tech/sot-mram-1t1r.cfg") &&
+                          Contains("switching energy"));
   }
   SECTION("malformed --set") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.r_on_ohm"}), Contains("is not key=value"));
@@ -206,17 +215,26 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
 }
 
 TEST_CASE("every schema key of a family is required by it and refused by the other", "[technology]") {
+  // The shipped files are complete: each family's file less one of its keys
+  // is missing that key; a key of the other family is refused.
+  const std::string sot = kMinimal;
+  std::ifstream in(MRAMPIM_SOURCE_DIR "/platforms/tech/reram-floatpim.cfg");
+  REQUIRE(in.good());
+  const std::string reram((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& p : technology_schema()) {
     CAPTURE(p.key);
     CHECK_FALSE(p.unit.empty());
     CHECK_FALSE(p.meaning.empty());
     if (p.key == "technology.base") continue;  // the one optional key
-    const std::string leaf = p.key.substr(p.key.find('.') + 1);
-    if (p.families == "all" || p.families == "sot-mram") {
-      CHECK_THROWS_WITH(parse_technology(without(kMinimal, leaf + " ="), "my.cfg"),
-                        Contains("missing key '" + p.key + "'"));
-    } else {
-      CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {p.key + "=1"}), Contains("only to family"));
+    const std::string leaf = "\n" + p.key.substr(p.key.find('.') + 1) + " =";
+    for (const auto& [family, text, tech] : {std::tuple<std::string, std::string, const char*>{"sot-mram", sot, "sot-mram-1t1r"},
+                                             {"reram", reram, "reram-floatpim"}}) {
+      CAPTURE(family);
+      if (p.families == "all" || p.families == family) {
+        CHECK_THROWS_WITH(parse_technology(without(text, leaf), "my.cfg"), Contains("missing key '" + p.key + "'"));
+      } else {
+        CHECK_THROWS_WITH(load_technology(tech, {p.key + "=1"}), Contains("only to family " + p.families));
+      }
     }
   }
 }
