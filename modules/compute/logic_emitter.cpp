@@ -182,15 +182,27 @@ void LogicEmitter::fill(Field dst, bool bit) {
   parallel(ops);
 }
 
-void LogicEmitter::shift(Field dst, Field src, int amount) {
+void LogicEmitter::shift(Field dst, Field src, int amount, const std::vector<GateOp>& alongside) {
   if (dst.width != src.width) throw std::logic_error(b_.name() + ": shift between fields of different widths");
+  if (family_ == LogicFamily::ReramNor) {
+    parallel(alongside);
+    open_step();
+    b_.shift(dst.first, src.first, dst.width, std::int16_t(amount));
+    return;
+  }
   open_step();
   b_.shift(dst.first, src.first, dst.width, std::int16_t(amount));
+  for (const GateOp& op : alongside) {
+    if (op.gate == StatefulGate::Set0 || op.gate == StatefulGate::Set1) b_.set(op.dst, op.gate == StatefulGate::Set1);
+    else b_.gate(op.gate, op.dst, op.src);
+  }
 }
 
-void LogicEmitter::search(Field f, std::uint64_t key, std::uint8_t out) {
+void LogicEmitter::search(Field f, std::uint64_t key, std::uint8_t out) { searches({{f, key, out}}); }
+
+void LogicEmitter::searches(const std::vector<Search>& list) {
   open_step();
-  b_.search(f.first, f.width, key, out);
+  for (const Search& s : list) b_.search(s.field.first, s.field.width, s.key, s.out);
 }
 
 void LogicEmitter::add(const AdderColumns& c, AddOp op) {

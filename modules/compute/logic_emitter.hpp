@@ -75,9 +75,19 @@ class LogicEmitter {
   void fill(Field dst, bool bit);            // every column of dst
 
   // dst = src moved by `amount` (> 0 toward bit 0); vacated bits become 0.
-  void shift(Field dst, Field src, int amount);
+  // `alongside` gates run in the same step on SOT-MRAM (they must not touch
+  // the shifted groups); on ReRAM, whose shift is one position per step,
+  // they run as their own sequences first.
+  void shift(Field dst, Field src, int amount, const std::vector<GateOp>& alongside = {});
   // Rows (among the current mask's) whose field equals `key` -> register `out`.
   void search(Field f, std::uint64_t key, std::uint8_t out);
+  // Several searches in one step (each into its own register).
+  struct Search {
+    Field field;
+    std::uint64_t key;
+    std::uint8_t out;
+  };
+  void searches(const std::vector<Search>& list);
 
   // sum = x +/- y through the technology's full adder (integer_adder.hpp).
   void add(const AdderColumns& c, AddOp op);

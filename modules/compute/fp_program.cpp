@@ -1,0 +1,453 @@
+#include "compute/fp_program.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mrampim {
+
+const char* to_string(FpOp op) {
+  switch (op) {
+    case FpOp::Add: return "add";
+    case FpOp::Mul: return "mul";
+    case FpOp::Mac: return "mac";
+  }
+  return "?";
+}
+
+const char* to_string(Rounding r) { return r == Rounding::Ieee ? "ieee" : "paper"; }
+
+Rounding parse_rounding(const std::string& name) {
+  if (name == "ieee") return Rounding::Ieee;
+  if (name == "paper") return Rounding::Paper;
+  throw std::invalid_argument("unknown rounding '" + name + "': use ieee or paper");
+}
+
+namespace {
+
+// Row-enable registers: m0 holds the rows the host enabled and is never
+// written; m1..m3 receive search results.
+constexpr std::uint8_t kAll = 0, kM1 = 1, kM2 = 2, kM3 = 3;
+
+std::uint32_t bit_length(std::uint64_t v) {
+  std::uint32_t n = 0;
+  for (; v != 0; v >>= 1) ++n;
+  return n;
+}
+
+std::uint64_t low_ones(std::uint32_t n) { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
+
+GateOp set_op(Column c, bool bit) { return {bit ? StatefulGate::Set1 : StatefulGate::Set0, c, c}; }
+GateOp copy_op(Column dst, Column src) { return {StatefulGate::Copy, dst, src}; }
+
+void append_copy(std::vector<GateOp>& ops, Field dst, Field src) {
+  for (std::uint32_t i = 0; i < dst.width; ++i) ops.push_back(copy_op(dst.at(i), src.at(i)));
+}
+void append_set(std::vector<GateOp>& ops, Field dst, std::uint64_t value) {
+  for (std::uint32_t i = 0; i < dst.width; ++i) ops.push_back(set_op(dst.at(i), i < 64 && ((value >> i) & 1u)));
+}
+
+class FpProcedure {
+ public:
+  FpProcedure(FpOp op, const FpFormat& f, Rounding r, LogicFamily family, std::uint32_t cols, Field temps,
+              std::uint32_t limit)
+      : op_(op),
+        f_(f),
+        ieee_(r == Rounding::Ieee),
+        b_(std::string(to_string(op)) + "-" + f.name() + "-" + to_string(r), family, cols),
+        e_(b_, family, temps),
+        alloc_(0, limit) {
+    layout_.format = f;
+    layout_.op = op;
+  }
+
+  FpProgram build() {
+    const std::uint32_t w = f_.width();
+    layout_.a = alloc_.take(w, "operand a");
+    layout_.b = alloc_.take(w, "operand b");
+    if (op_ == FpOp::Mac) layout_.c = alloc_.take(w, "addend c");
+    layout_.result = alloc_.take(w, "the result");
+    layout_.scratch_first = Column(alloc_.next());
+    adder_scratch_ = alloc_.take(std::max(adder_scratch_columns(e_.family(), AddOp::Add),
+                                          adder_scratch_columns(e_.family(), AddOp::Subtract)),
+                                 "adder cache cells");
+    carries_ = alloc_.take(3, "increment carries");
+    switch (op_) {
+      case FpOp::Add: emit_add(layout_.a, layout_.b, layout_.result); break;
+      case FpOp::Mul:
+      case FpOp::Mac: throw std::invalid_argument(std::string("fp ") + to_string(op_) + " is not built yet");
+    }
+    fields_end_ = alloc_.next();
+    layout_.scratch_cells = fields_end_ - layout_.scratch_first + e_.temps_used();
+    return FpProgram{b_.finish(), layout_};
+  }
+
+  std::uint32_t fields_end() const { return fields_end_; }
+  std::uint32_t temps_used() const { return e_.temps_used(); }
+
+ private:
+  Field frac(Field x) const { return x.slice(0, f_.nm); }
+  Field expo(Field x) const { return x.slice(f_.nm, f_.ne); }
+  Field mag(Field x) const { return x.slice(0, f_.nm + f_.ne); }
+  Column sign(Field x) const { return x.at(f_.nm + f_.ne); }
+  Field take(std::uint32_t w, const char* what) { return alloc_.take(w, what); }
+  Column one(const char* what) { return alloc_.take_one(what); }
+  static Field col(Column c) { return Field{c, 1}; }
+
+  void emit_add(Field a, Field b, Field r);
+  void normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, Field e_big, std::uint32_t l_offset,
+                       Column sign_col, Column zero_sign, Field r);
+  void add_specials(Field a, Field b, Field r);
+  void pick_nan(Field x, Field r);
+
+  FpOp op_;
+  FpFormat f_;
+  bool ieee_;
+  ProgramBuilder b_;
+  LogicEmitter e_;
+  ColumnAllocator alloc_;
+  FpLayout layout_;
+  Field adder_scratch_, carries_;
+  std::uint32_t fields_end_ = 0;
+};
+
+void FpProcedure::emit_add(Field a, Field b, Field r) {
+  const std::uint32_t ne = f_.ne, nm = f_.nm;
+  const std::uint32_t grs = ieee_ ? 3 : 0;  // guard, round and sticky bits below the fraction
+  const std::uint32_t m = nm + 1 + grs;     // aligned mantissa: [S R G] fraction, hidden bit on top
+  e_.mask(kAll);
+
+  // ---- Exponent: hidden bits, effective exponents, |eA - eB|.
+  e_.phase(Phase::Exponent);
+  const Field ea = take(ne, "exponent of a"), eb = take(ne, "exponent of b");
+  const Column ha = one("hidden bit of a"), hb = one("hidden bit of b");
+  {
+    std::vector<GateOp> ops{set_op(ha, true), set_op(hb, true)};
+    append_copy(ops, ea, expo(a));
+    append_copy(ops, eb, expo(b));
+    e_.parallel(ops);
+  }
+  if (ieee_) {
+    // Exponent field 0: a zero or subnormal, hidden bit 0 and exponent 1.
+    e_.searches({{expo(a), 0, kM1}, {expo(b), 0, kM2}});
+    e_.mask(kM1);
+    e_.parallel({set_op(ha, false), set_op(ea.at(0), true)});
+    e_.mask(kM2);
+    e_.parallel({set_op(hb, false), set_op(eb.at(0), true)});
+    e_.mask(kAll);
+  }
+  const Field diff = take(ne, "exponent difference");
+  const Column ge = one("ea >= eb"), nge = one("ea < eb");
+  e_.add(AdderColumns{ea.first, eb.first, diff.first, std::uint16_t(ne), adder_scratch_.first, ge, {}},
+         AddOp::Subtract);
+  e_.copy_not(col(nge), col(ge));
+  // Where eb is the larger, eA - eB wrapped negative: negate it, ~x + 1.
+  e_.gate_bit(StatefulGate::Xor, diff, nge);
+  e_.increment(diff, nge, carries_);
+
+  // The operand with the larger exponent leads ("big"); mantissas unpacked.
+  const Field mb = take(m, "big mantissa"), ms = take(m, "small mantissa"), eB = take(ne, "big exponent");
+  const Column sb = one("big sign"), ss = one("small sign");
+  auto unpack = [&](Field big, Column hbig, Field ebig, Field small, Column hsmall, bool clear_low) {
+    std::vector<GateOp> ops;
+    append_copy(ops, mb.slice(grs, nm), frac(big));
+    ops.push_back(copy_op(mb.top(), hbig));
+    append_copy(ops, eB, ebig);
+    ops.push_back(copy_op(sb, sign(big)));
+    append_copy(ops, ms.slice(grs, nm), frac(small));
+    ops.push_back(copy_op(ms.top(), hsmall));
+    ops.push_back(copy_op(ss, sign(small)));
+    if (clear_low && grs > 0) {
+      append_set(ops, mb.slice(0, grs), 0);
+      append_set(ops, ms.slice(0, grs), 0);
+    }
+    e_.parallel(ops);
+  };
+  unpack(a, ha, ea, b, hb, true);
+  e_.search(col(ge), 0, kM1);
+  e_.mask(kM1);
+  unpack(b, hb, eb, a, ha, false);
+  e_.mask(kAll);
+
+  // ---- Alignment: one search per shift amount, one shift for all its rows.
+  e_.phase(Phase::Alignment);
+  const Column done = one("aligned");
+  Field prefix_or;
+  Column sticky = 0;
+  if (ieee_) {
+    // prefix_or[j] = OR of the small fraction's bits 0..j (with the hidden
+    // bit): the sticky bit of a shift by grs + 1 + j.
+    prefix_or = take(nm + 1, "prefix OR of the small mantissa");
+    sticky = one("sticky");
+    e_.copy(prefix_or, ms.slice(grs, nm + 1));
+    for (std::uint32_t j = 1; j <= nm; ++j) e_.parallel({{StatefulGate::Or, prefix_or.at(j), prefix_or.at(j - 1)}});
+    e_.parallel({set_op(done, false), set_op(sticky, false)});
+  } else {
+    e_.parallel({set_op(done, false)});
+  }
+  e_.search(diff, 0, kM1);
+  e_.mask(kM1);
+  e_.parallel({set_op(done, true)});
+  const std::uint32_t max_diff = std::uint32_t(low_ones(ne)) - 1;  // largest difference of two finite exponents
+  for (std::uint32_t k = 1; k < m && k <= max_diff; ++k) {
+    e_.mask(kAll);
+    e_.search(diff, k, kM1);
+    e_.mask(kM1);
+    std::vector<GateOp> ops{set_op(done, true)};
+    if (ieee_ && k > grs) ops.push_back(copy_op(sticky, prefix_or.at(k - grs - 1)));
+    e_.shift(ms, ms, int(k), ops);
+  }
+  // Rows shifted by m or more lose the whole small mantissa (to the sticky bit).
+  e_.mask(kAll);
+  e_.search(col(done), 0, kM1);
+  e_.mask(kM1);
+  {
+    std::vector<GateOp> ops;
+    append_set(ops, ms, 0);
+    if (ieee_) ops.push_back(copy_op(sticky, prefix_or.top()));
+    e_.parallel(ops);
+  }
+  e_.mask(kAll);
+  if (ieee_) e_.parallel({{StatefulGate::Or, ms.at(0), sticky}});
+
+  // ---- Mantissa: add, or subtract where the signs differ.
+  e_.phase(Phase::Mantissa);
+  const Column sub = one("effective subtraction"), nsub = one("effective addition"), neg = one("negative");
+  e_.copy(col(sub), col(sb));
+  e_.parallel({{StatefulGate::Xor, sub, ss}});
+  e_.parallel({{StatefulGate::CopyNot, nsub, sub}});
+  e_.gate_bit(StatefulGate::Xor, ms, sub);  // x - y = x + ~y + 1, the 1 as carry-in
+  // The sum sits above `ext` zero cells that keep the bit a 1-position right
+  // shift (mantissa overflow) moves out, for the sticky bit.
+  const std::uint32_t ext = ieee_ ? 1 : 0;
+  const Field sum = take(ext + m + 1, "mantissa sum");
+  e_.add(AdderColumns{mb.first, ms.first, sum.at(ext), std::uint16_t(m), adder_scratch_.first, sum.at(ext + m), sub},
+         AddOp::Add);
+  // Subtracting: carry out 1 means big >= small (drop it); 0 means the result
+  // is negative (possible only with equal exponents, so exact): negate it and
+  // take the small operand's sign.
+  e_.parallel({{StatefulGate::CopyNot, neg, sum.at(ext + m)}});
+  e_.parallel({{StatefulGate::And, neg, sub}, {StatefulGate::And, sum.at(ext + m), nsub}});
+  e_.gate_bit(StatefulGate::Xor, sum.slice(ext, m), neg);
+  e_.increment(sum.slice(ext, m), neg, carries_);
+  e_.parallel({{StatefulGate::Xor, sb, neg}});
+  if (ext > 0) e_.fill(sum.slice(0, ext), false);
+  // An exact zero is +0, or -0 when both operands are negative.
+  const Column zero_sign = one("sign of a zero sum");
+  e_.copy(col(zero_sign), col(sign(a)));
+  e_.parallel({{StatefulGate::And, zero_sign, sign(b)}});
+
+  // ---- Normalise, round, pack; then the special operands.
+  normalise_round(sum, ext, ext + m - 1, eB, 0, sb, zero_sign, r);
+  if (ieee_) add_specials(a, b, r);
+}
+
+// xe: the significand, `ext` zero cells at the bottom; h: the position of
+// the hidden bit when the result's exponent field equals e_big; l_offset is
+// added to the exponent decrement. Writes sign, exponent and fraction of r.
+void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, Field e_big, std::uint32_t l_offset,
+                                  Column sign_col, Column zero_sign, Field r) {
+  const std::uint32_t ne = f_.ne, nm = f_.nm;
+  e_.phase(Phase::Normalise);
+  e_.mask(kAll);
+  const std::uint32_t top = xe.width - 1;
+  // The leading one at position q moves to h; the exponent falls by h - q.
+  // y = e_big - (h + 1 - q) - l_offset is the exponent field minus one, in
+  // k-bit two's complement.
+  const std::uint32_t k = std::max<std::uint32_t>(e_big.width, bit_length(h + 1 + l_offset)) + 2;
+  const Field n = take(xe.width, "normalised significand"), l = take(k, "exponent decrement");
+  e_.fill(l, false);
+  for (std::uint32_t q = top + 1; q-- > ext;) {
+    e_.mask(kAll);
+    e_.search(xe.slice(q, top + 1 - q), 1, kM1);
+    e_.mask(kM1);
+    std::vector<GateOp> ops;
+    append_set(ops, l, h + 1 - q + l_offset);
+    e_.shift(n, xe, int(q) - int(h), ops);
+  }
+  e_.mask(kAll);
+  const Field ek = take(k, "exponent"), y = take(k, "exponent field - 1");
+  {
+    std::vector<GateOp> ops;
+    append_copy(ops, ek.slice(0, e_big.width), e_big);
+    append_set(ops, ek.slice(e_big.width, k - e_big.width), 0);
+    e_.parallel(ops);
+  }
+  e_.add(AdderColumns{ek.first, l.first, y.first, std::uint16_t(k), adder_scratch_.first, {}, {}}, AddOp::Subtract);
+
+  // Below the normal range (y < 0): the result is subnormal. IEEE shifts the
+  // significand right by -y = ~y + 1 so its exponent is the smallest normal's
+  // (field 0); the paper's procedure flushes it to zero.
+  e_.search(col(y.top()), 1, kM2);
+  if (ieee_) {
+    e_.mask(kM2);
+    e_.shift(n, n, 1);
+    const std::uint32_t j_bits = std::min<std::uint32_t>(bit_length(nm + 1), k - 1);
+    for (std::uint32_t j = 0; j < j_bits; ++j) {
+      e_.mask(kM2);
+      e_.search(col(y.at(j)), 0, kM1);
+      e_.mask(kM1);
+      e_.shift(n, n, int(1u << j));
+    }
+    if (j_bits < k - 1) {
+      // Shifted further than that, nothing is left at or above half the
+      // smallest subnormal: the significand is cleared.
+      const Column deep = one("underflow below the subnormals");
+      e_.mask(kAll);
+      e_.parallel({set_op(deep, false)});
+      e_.mask(kM2);
+      e_.parallel({set_op(deep, true)});
+      e_.search(y.slice(j_bits, k - j_bits), low_ones(k - j_bits), kM1);
+      e_.mask(kM1);
+      e_.parallel({set_op(deep, false)});
+      e_.mask(kAll);
+      e_.search(col(deep), 1, kM1);
+      e_.mask(kM1);
+      e_.fill(n, false);
+    }
+  }
+  e_.mask(kAll);
+  const Column one_col = one("constant 1");
+  e_.parallel({set_op(one_col, true)});
+  e_.increment(y, one_col, carries_);  // y is now the exponent field
+  e_.mask(kM2);
+  e_.fill(y, false);
+  e_.mask(kAll);
+
+  // Overflow: a field of all ones or more is an infinity.
+  const Column ovf = one("overflow");
+  e_.parallel({set_op(ovf, true)});
+  e_.search(y.slice(ne, k - ne), 0, kM3);
+  e_.mask(kM3);
+  e_.parallel({set_op(ovf, false)});
+  e_.search(y.slice(0, ne), low_ones(ne), kM1);
+  e_.mask(kM1);
+  e_.parallel({set_op(ovf, true)});
+  e_.mask(kAll);
+
+  // Round to nearest, ties to even: up when the guard bit is set and the
+  // sticky bits or the last fraction bit are.
+  const std::uint32_t g = h - nm - 1;  // guard bit position in n
+  const Column round_up = one("round up");
+  if (ieee_) {
+    for (std::uint32_t stride = 1; stride < g; stride *= 2) {  // OR of n[0..g) into n[0]
+      std::vector<GateOp> ops;
+      for (std::uint32_t i = 0; i + stride < g; i += 2 * stride) {
+        ops.push_back({StatefulGate::Or, n.at(i), n.at(i + stride)});
+      }
+      e_.parallel(ops);
+    }
+    e_.copy(col(round_up), col(n.at(g + 1)));
+    if (g > 0) e_.parallel({{StatefulGate::Or, round_up, n.at(0)}});
+    e_.parallel({{StatefulGate::And, round_up, n.at(g)}});
+  }
+  {
+    std::vector<GateOp> ops;
+    append_copy(ops, frac(r), n.slice(h - nm, nm));
+    append_copy(ops, expo(r), y.slice(0, ne));
+    ops.push_back(copy_op(sign(r), sign_col));
+    e_.parallel(ops);
+  }
+  // The packed exponent and fraction take the increment together: a carry
+  // out of the fraction raises the exponent (and can make an infinity).
+  if (ieee_) e_.increment(mag(r), round_up, carries_);
+
+  e_.search(col(ovf), 1, kM1);
+  e_.mask(kM1);
+  {
+    std::vector<GateOp> ops;
+    append_set(ops, mag(r), low_ones(ne) << nm);
+    e_.parallel(ops);
+  }
+  e_.mask(kAll);
+  // A zero significand (exact cancellation, or zero operands) is a signed zero.
+  e_.search(xe.slice(ext, xe.width - ext), 0, kM1);
+  e_.mask(kM1);
+  {
+    std::vector<GateOp> ops;
+    append_set(ops, mag(r), 0);
+    ops.push_back(copy_op(sign(r), zero_sign));
+    e_.parallel(ops);
+  }
+  if (!ieee_) {
+    e_.mask(kM2);
+    e_.fill(mag(r), false);
+  }
+  e_.mask(kAll);
+}
+
+// r = x quieted, where x is a NaN (exponent all ones, fraction not zero).
+void FpProcedure::pick_nan(Field x, Field r) {
+  const std::uint32_t ne = f_.ne, nm = f_.nm;
+  const Column is_nan = one("operand is a NaN");
+  e_.mask(kAll);
+  e_.parallel({set_op(is_nan, false)});
+  e_.search(expo(x), low_ones(ne), kM1);
+  e_.mask(kM1);
+  e_.parallel({set_op(is_nan, true)});
+  e_.search(frac(x), 0, kM2);
+  e_.mask(kM2);
+  e_.parallel({set_op(is_nan, false)});
+  e_.mask(kAll);
+  e_.search(col(is_nan), 1, kM1);
+  e_.mask(kM1);
+  std::vector<GateOp> ops;
+  append_copy(ops, r.slice(0, nm - 1), x.slice(0, nm - 1));
+  ops.push_back(set_op(r.at(nm - 1), true));  // the quiet bit
+  append_copy(ops, r.slice(nm, ne + 1), x.slice(nm, ne + 1));
+  e_.parallel(ops);
+  e_.mask(kAll);
+}
+
+void FpProcedure::add_specials(Field a, Field b, Field r) {
+  const std::uint32_t ne = f_.ne, nm = f_.nm;
+  const std::uint64_t inf_mag = low_ones(ne) << nm;
+  e_.phase(Phase::Normalise);
+  e_.mask(kAll);
+  // An infinity wins over a finite operand.
+  for (Field x : {b, a}) {
+    e_.search(mag(x), inf_mag, kM1);
+    e_.mask(kM1);
+    e_.copy(r, x);
+    e_.mask(kAll);
+  }
+  // inf - inf is invalid: the default NaN.
+  const Column signs_differ = one("signs differ");
+  e_.copy(col(signs_differ), col(sign(a)));
+  e_.parallel({{StatefulGate::Xor, signs_differ, sign(b)}});
+  e_.search(mag(a), inf_mag, kM1);
+  e_.mask(kM1);
+  e_.search(mag(b), inf_mag, kM2);
+  e_.mask(kM2);
+  e_.search(col(signs_differ), 1, kM3);
+  e_.mask(kM3);
+  {
+    std::vector<GateOp> ops;
+    append_set(ops, r, f_.sign_bit() | (std::uint64_t(f_.max_exponent_field()) << nm) | f_.quiet_bit());
+    e_.parallel(ops);
+  }
+  // A NaN operand wins over everything, a's over b's.
+  pick_nan(b, r);
+  pick_nan(a, r);
+}
+
+}  // namespace
+
+FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, LogicFamily family,
+                           std::uint32_t cols) {
+  if (family == LogicFamily::SotStateful) {
+    FpProcedure p(op, format, rounding, family, cols, Field{0, 0}, cols);
+    return p.build();
+  }
+  // ReRAM sequences need NOR cache cells. A first build with them parked in
+  // the upper half of the row finds how many; the second puts exactly that
+  // many right after the other fields.
+  const std::uint32_t half = cols / 2;
+  FpProcedure trial(op, format, rounding, family, cols, Field{Column(half), std::uint16_t(cols - half)}, half);
+  trial.build();
+  FpProcedure p(op, format, rounding, family, cols,
+                Field{Column(trial.fields_end()), std::uint16_t(trial.temps_used())},
+                trial.fields_end());
+  return p.build();
+}
+
+}  // namespace mrampim
