@@ -73,8 +73,14 @@ class FpProcedure {
     carries_ = alloc_.take(3, "increment carries");
     switch (op_) {
       case FpOp::Add: emit_add(layout_.a, layout_.b, layout_.result); break;
-      case FpOp::Mul:
-      case FpOp::Mac: throw std::invalid_argument(std::string("fp ") + to_string(op_) + " is not built yet");
+      case FpOp::Mul: emit_mul(layout_.a, layout_.b, layout_.result); break;
+      case FpOp::Mac: {
+        // c + a x b: the product, rounded, then the sum (two roundings).
+        const Field product = alloc_.take(w, "the product a x b");
+        emit_mul(layout_.a, layout_.b, product);
+        emit_add(layout_.c, product, layout_.result);
+        break;
+      }
     }
     fields_end_ = alloc_.next();
     layout_.scratch_cells = fields_end_ - layout_.scratch_first + e_.temps_used();
@@ -94,6 +100,8 @@ class FpProcedure {
   static Field col(Column c) { return Field{c, 1}; }
 
   void emit_add(Field a, Field b, Field r);
+  void emit_mul(Field a, Field b, Field r);
+  void mul_specials(Field a, Field b, Field r, Column sign_col);
   void normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, Field e_big, std::uint32_t l_offset,
                        Column sign_col, Column zero_sign, Field r);
   void add_specials(Field a, Field b, Field r);
@@ -239,6 +247,106 @@ void FpProcedure::emit_add(Field a, Field b, Field r) {
   // ---- Normalise, round, pack; then the special operands.
   normalise_round(sum, ext, ext + m - 1, eB, 0, sb, zero_sign, r);
   if (ieee_) add_specials(a, b, r);
+}
+
+void FpProcedure::emit_mul(Field a, Field b, Field r) {
+  const std::uint32_t ne = f_.ne, nm = f_.nm;
+  e_.mask(kAll);
+
+  // ---- Exponent: sign, hidden bits, effective exponents, their sum.
+  e_.phase(Phase::Exponent);
+  const Column sign_col = one("product sign");
+  const Field ma = take(nm + 1, "mantissa of a"), mb = take(nm + 1, "mantissa of b");
+  const Field ea = take(ne, "exponent of a"), eb = take(ne, "exponent of b");
+  {
+    std::vector<GateOp> ops{copy_op(sign_col, sign(a)), set_op(ma.top(), true), set_op(mb.top(), true)};
+    append_copy(ops, ma.slice(0, nm), frac(a));
+    append_copy(ops, mb.slice(0, nm), frac(b));
+    append_copy(ops, ea, expo(a));
+    append_copy(ops, eb, expo(b));
+    e_.parallel(ops);
+  }
+  e_.parallel({{StatefulGate::Xor, sign_col, sign(b)}});
+  if (ieee_) {
+    e_.searches({{expo(a), 0, kM1}, {expo(b), 0, kM2}});
+    e_.mask(kM1);
+    e_.parallel({set_op(ma.top(), false), set_op(ea.at(0), true)});
+    e_.mask(kM2);
+    e_.parallel({set_op(mb.top(), false), set_op(eb.at(0), true)});
+    e_.mask(kAll);
+  }
+  const Field esum = take(ne + 1, "exponent sum");
+  e_.add(AdderColumns{ea.first, eb.first, esum.first, std::uint16_t(ne), adder_scratch_.first, esum.top(), {}},
+         AddOp::Add);
+
+  // ---- Mantissa: shift and add. Two windows of the running sum swap roles:
+  // each step adds a AND b_j to the window shifted down by one, and the bit
+  // that falls out of the window is final.
+  e_.phase(Phase::Mantissa);
+  // Below the product, `ext` zero cells keep what a subnormal result's right
+  // shift moves out, for the sticky bit.
+  const std::uint32_t ext = ieee_ ? (1u << bit_length(nm + 1)) : 0;
+  const std::uint32_t pw = 2 * nm + 2;
+  const Field xe = take(ext + pw, "product");
+  const Field product = xe.slice(ext, pw);
+  Field u = take(nm + 2, "partial sum"), v = take(nm + 2, "partial sum (other)");
+  const Field t = take(nm + 1, "partial product");
+  e_.gate_bit(StatefulGate::Copy, u.slice(0, nm + 1), mb.at(0));
+  {
+    std::vector<GateOp> ops{set_op(u.top(), false)};
+    for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back({StatefulGate::And, u.at(i), ma.at(i)});
+    e_.parallel(ops);
+  }
+  for (std::uint32_t j = 1; j <= nm; ++j) {
+    std::vector<GateOp> ops{copy_op(product.at(j - 1), u.at(0))};
+    for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back(copy_op(t.at(i), mb.at(j)));
+    e_.parallel(ops);
+    e_.gate_field(StatefulGate::And, t, ma);
+    e_.add(AdderColumns{u.at(1), t.first, v.first, std::uint16_t(nm + 1), adder_scratch_.first, v.top(), {}},
+           AddOp::Add);
+    std::swap(u, v);
+  }
+  {
+    std::vector<GateOp> ops;
+    append_copy(ops, product.slice(nm, nm + 2), u);
+    if (ext > 0) append_set(ops, xe.slice(0, ext), 0);
+    e_.parallel(ops);
+  }
+
+  // ---- Normalise, round, pack: the leading one of a normal product is at
+  // 2 Nm or 2 Nm + 1; the exponent sum carries the bias once too many.
+  normalise_round(xe, ext, ext + 2 * nm, esum, std::uint32_t(f_.bias()), sign_col, sign_col, r);
+  if (ieee_) mul_specials(a, b, r, sign_col);
+}
+
+void FpProcedure::mul_specials(Field a, Field b, Field r, Column sign_col) {
+  const std::uint32_t ne = f_.ne, nm = f_.nm;
+  const std::uint64_t inf_mag = low_ones(ne) << nm;
+  e_.phase(Phase::Normalise);
+  e_.mask(kAll);
+  // An infinite operand makes an infinity of the product's sign ...
+  for (Field x : {b, a}) {
+    e_.search(mag(x), inf_mag, kM1);
+    e_.mask(kM1);
+    std::vector<GateOp> ops;
+    append_set(ops, mag(r), inf_mag);
+    ops.push_back(copy_op(sign(r), sign_col));
+    e_.parallel(ops);
+    e_.mask(kAll);
+  }
+  // ... unless the other is zero: 0 x inf is invalid, the default NaN.
+  for (const auto& [x, y] : {std::pair<Field, Field>{a, b}, std::pair<Field, Field>{b, a}}) {
+    e_.search(mag(x), inf_mag, kM1);
+    e_.mask(kM1);
+    e_.search(mag(y), 0, kM2);
+    e_.mask(kM2);
+    std::vector<GateOp> ops;
+    append_set(ops, r, f_.sign_bit() | (std::uint64_t(f_.max_exponent_field()) << nm) | f_.quiet_bit());
+    e_.parallel(ops);
+    e_.mask(kAll);
+  }
+  pick_nan(b, r);
+  pick_nan(a, r);
 }
 
 // xe: the significand, `ext` zero cells at the bottom; h: the position of
@@ -438,12 +546,19 @@ FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, L
     FpProcedure p(op, format, rounding, family, cols, Field{0, 0}, cols);
     return p.build();
   }
-  // ReRAM sequences need NOR cache cells. A first build with them parked in
-  // the upper half of the row finds how many; the second puts exactly that
-  // many right after the other fields.
-  const std::uint32_t half = cols / 2;
-  FpProcedure trial(op, format, rounding, family, cols, Field{Column(half), std::uint16_t(cols - half)}, half);
+  // ReRAM sequences need NOR cache cells. A first build on a row as wide as
+  // column addresses reach, with the cache cells parked in its upper half,
+  // finds how many; the second puts exactly that many right after the other
+  // fields of the real row.
+  constexpr std::uint32_t kWidest = 65535, kHalf = 32768;
+  FpProcedure trial(op, format, rounding, family, kWidest, Field{Column(kHalf), std::uint16_t(kWidest - kHalf)},
+                    kHalf);
   trial.build();
+  if (trial.fields_end() + trial.temps_used() > cols) {
+    throw std::invalid_argument(std::string("fp ") + to_string(op) + " " + format.name() + " on " +
+                                to_string(family) + " needs " + std::to_string(trial.fields_end() + trial.temps_used()) +
+                                " columns per row; the array has " + std::to_string(cols));
+  }
   FpProcedure p(op, format, rounding, family, cols,
                 Field{Column(trial.fields_end()), std::uint16_t(trial.temps_used())},
                 trial.fields_end());

@@ -1,0 +1,87 @@
+// In-memory floating-point multiplication and MAC against the independent
+// host reference: random operands, the hard cases, every format, both
+// technologies.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <random>
+
+#include "support/fp_corpus.hpp"
+#include "support/fp_reference.hpp"
+#include "support/fp_run.hpp"
+
+using namespace mrampim;
+using namespace mrampim::test;
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+const char* const kTechs[] = {"sot-mram-1t1r", "reram-floatpim"};
+
+std::vector<std::array<std::uint64_t, 3>> random_triples(const FpFormat& f, std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::array<std::uint64_t, 3>> ops(n);
+  for (auto& o : ops) o = {rng() & f.bits_mask(), rng() & f.bits_mask(), rng() & f.bits_mask()};
+  return ops;
+}
+
+// Random operands drawn near each other in exponent, where products neither
+// overflow nor underflow and the MAC's sum really adds.
+std::vector<std::array<std::uint64_t, 3>> near_triples(const FpFormat& f, std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::array<std::uint64_t, 3>> ops(n);
+  const std::uint64_t bias = std::uint64_t(f.bias());
+  for (auto& o : ops) {
+    const std::uint64_t ea = bias - 4 + rng() % 8, eb = bias - 4 + rng() % 8, ec = bias - 8 + rng() % 16;
+    o = {fp_pack(f, rng() & 1, ea, rng()), fp_pack(f, rng() & 1, eb, rng()), fp_pack(f, rng() & 1, ec, rng())};
+  }
+  return ops;
+}
+
+void check(FpRun& run, const FpFormat& f, FpOp op, const std::vector<std::array<std::uint64_t, 3>>& ops) {
+  const auto got = run.run(ops);
+  REQUIRE(got.size() == ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const auto& o = ops[i];
+    const std::uint64_t want = op == FpOp::Mul ? fp_mul(f, o[0], o[1]) : fp_mac(f, o[2], o[0], o[1]);
+    if (got[i] != want) {
+      FAIL(to_string(op) << " a=" << hex(o[0]) << " b=" << hex(o[1]) << " c=" << hex(o[2]) << " want " << hex(want)
+                         << " got " << hex(got[i]));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ieee mul is bit-identical to the host on random pairs and the hard cases", "[fp][mul]") {
+  for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
+    for (const char* tech : kTechs) {
+      CAPTURE(f.name(), tech);
+      FpRun run(tech, FpOp::Mul, f, Rounding::Ieee);
+      check(run, f, FpOp::Mul, fp_hard_pairs(f, 21));
+      check(run, f, FpOp::Mul, random_triples(f, 4096, 22));
+      check(run, f, FpOp::Mul, near_triples(f, 4096, 23));
+    }
+  }
+}
+
+TEST_CASE("ieee mac is bit-identical to the host's multiply-then-add", "[fp][mac]") {
+  for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
+    for (const char* tech : kTechs) {
+      CAPTURE(f.name(), tech);
+      FpRun run(tech, FpOp::Mac, f, Rounding::Ieee);
+      auto hard = fp_hard_pairs(f, 31);
+      std::mt19937_64 rng(32);
+      const auto edges = fp_edge_values(f);
+      for (auto& o : hard) o[2] = edges[rng() % edges.size()];
+      check(run, f, FpOp::Mac, hard);
+      check(run, f, FpOp::Mac, random_triples(f, 4096, 33));
+      check(run, f, FpOp::Mac, near_triples(f, 4096, 34));
+    }
+  }
+}
