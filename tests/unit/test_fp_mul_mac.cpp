@@ -85,3 +85,20 @@ TEST_CASE("ieee mac is bit-identical to the host's multiply-then-add", "[fp][mac
     }
   }
 }
+
+TEST_CASE("ieee mul and mac: a million random operand sets per format on each technology", "[fp][mul][mac][million]") {
+  for (const FpOp op : {FpOp::Mul, FpOp::Mac}) {
+    for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
+      for (const char* tech : kTechs) {
+        CAPTURE(to_string(op), f.name(), tech);
+        FpRun run(tech, op, f, Rounding::Ieee);
+        // Half uniformly random bit patterns (all classes of values), half
+        // near one another in exponent (where the arithmetic is busiest).
+        auto ops = random_triples(f, 500'000, 200 + f.nm);
+        const auto near = near_triples(f, 500'000, 300 + f.nm);
+        ops.insert(ops.end(), near.begin(), near.end());
+        check(run, f, op, ops);
+      }
+    }
+  }
+}
