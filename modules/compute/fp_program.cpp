@@ -100,6 +100,9 @@ class FpProcedure {
   static Field col(Column c) { return Field{c, 1}; }
 
   void emit_add(Field a, Field b, Field r);
+  void mark_subnormals(Field a, Field b, Column ha, Column hb, Field ea, Field eb);
+  void set_default_nan(Field r);
+  std::uint64_t inf_mag() const { return low_ones(f_.ne) << f_.nm; }  // exponent and fraction of an infinity
   void emit_mul(Field a, Field b, Field r);
   void mul_specials(Field a, Field b, Field r, Column sign_col);
   void normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, Field e_big, std::uint32_t l_offset,
@@ -118,6 +121,24 @@ class FpProcedure {
   std::uint32_t fields_end_ = 0;
 };
 
+// Exponent field 0 is a zero or a subnormal: hidden bit 0 and exponent 1.
+// One search per operand, in one step.
+void FpProcedure::mark_subnormals(Field a, Field b, Column ha, Column hb, Field ea, Field eb) {
+  e_.searches({{expo(a), 0, kM1}, {expo(b), 0, kM2}});
+  e_.mask(kM1);
+  e_.parallel({set_op(ha, false), set_op(ea.at(0), true)});
+  e_.mask(kM2);
+  e_.parallel({set_op(hb, false), set_op(eb.at(0), true)});
+  e_.mask(kAll);
+}
+
+// The default NaN of an invalid operation into r, in the current rows.
+void FpProcedure::set_default_nan(Field r) {
+  std::vector<GateOp> ops;
+  append_set(ops, r, f_.sign_bit() | inf_mag() | f_.quiet_bit());
+  e_.parallel(ops);
+}
+
 void FpProcedure::emit_add(Field a, Field b, Field r) {
   const std::uint32_t ne = f_.ne, nm = f_.nm;
   const std::uint32_t grs = ieee_ ? 3 : 0;  // guard, round and sticky bits below the fraction
@@ -134,15 +155,7 @@ void FpProcedure::emit_add(Field a, Field b, Field r) {
     append_copy(ops, eb, expo(b));
     e_.parallel(ops);
   }
-  if (ieee_) {
-    // Exponent field 0: a zero or subnormal, hidden bit 0 and exponent 1.
-    e_.searches({{expo(a), 0, kM1}, {expo(b), 0, kM2}});
-    e_.mask(kM1);
-    e_.parallel({set_op(ha, false), set_op(ea.at(0), true)});
-    e_.mask(kM2);
-    e_.parallel({set_op(hb, false), set_op(eb.at(0), true)});
-    e_.mask(kAll);
-  }
+  if (ieee_) mark_subnormals(a, b, ha, hb, ea, eb);
   const Field diff = take(ne, "exponent difference");
   const Column ge = one("ea >= eb"), nge = one("ea < eb");
   e_.add(AdderColumns{ea.first, eb.first, diff.first, std::uint16_t(ne), adder_scratch_.first, ge, {}},
@@ -267,14 +280,7 @@ void FpProcedure::emit_mul(Field a, Field b, Field r) {
     e_.parallel(ops);
   }
   e_.parallel({{StatefulGate::Xor, sign_col, sign(b)}});
-  if (ieee_) {
-    e_.searches({{expo(a), 0, kM1}, {expo(b), 0, kM2}});
-    e_.mask(kM1);
-    e_.parallel({set_op(ma.top(), false), set_op(ea.at(0), true)});
-    e_.mask(kM2);
-    e_.parallel({set_op(mb.top(), false), set_op(eb.at(0), true)});
-    e_.mask(kAll);
-  }
+  if (ieee_) mark_subnormals(a, b, ma.top(), mb.top(), ea, eb);
   const Field esum = take(ne + 1, "exponent sum");
   e_.add(AdderColumns{ea.first, eb.first, esum.first, std::uint16_t(ne), adder_scratch_.first, esum.top(), {}},
          AddOp::Add);
@@ -320,29 +326,26 @@ void FpProcedure::emit_mul(Field a, Field b, Field r) {
 }
 
 void FpProcedure::mul_specials(Field a, Field b, Field r, Column sign_col) {
-  const std::uint32_t ne = f_.ne, nm = f_.nm;
-  const std::uint64_t inf_mag = low_ones(ne) << nm;
+  const std::uint64_t inf = inf_mag();
   e_.phase(Phase::Normalise);
   e_.mask(kAll);
   // An infinite operand makes an infinity of the product's sign ...
   for (Field x : {b, a}) {
-    e_.search(mag(x), inf_mag, kM1);
+    e_.search(mag(x), inf, kM1);
     e_.mask(kM1);
     std::vector<GateOp> ops;
-    append_set(ops, mag(r), inf_mag);
+    append_set(ops, mag(r), inf);
     ops.push_back(copy_op(sign(r), sign_col));
     e_.parallel(ops);
     e_.mask(kAll);
   }
   // ... unless the other is zero: 0 x inf is invalid, the default NaN.
   for (const auto& [x, y] : {std::pair<Field, Field>{a, b}, std::pair<Field, Field>{b, a}}) {
-    e_.search(mag(x), inf_mag, kM1);
+    e_.search(mag(x), inf, kM1);
     e_.mask(kM1);
     e_.search(mag(y), 0, kM2);
     e_.mask(kM2);
-    std::vector<GateOp> ops;
-    append_set(ops, r, f_.sign_bit() | (std::uint64_t(f_.max_exponent_field()) << nm) | f_.quiet_bit());
-    e_.parallel(ops);
+    set_default_nan(r);
     e_.mask(kAll);
   }
   pick_nan(b, r);
@@ -507,13 +510,12 @@ void FpProcedure::pick_nan(Field x, Field r) {
 }
 
 void FpProcedure::add_specials(Field a, Field b, Field r) {
-  const std::uint32_t ne = f_.ne, nm = f_.nm;
-  const std::uint64_t inf_mag = low_ones(ne) << nm;
+  const std::uint64_t inf = inf_mag();
   e_.phase(Phase::Normalise);
   e_.mask(kAll);
   // An infinity wins over a finite operand.
   for (Field x : {b, a}) {
-    e_.search(mag(x), inf_mag, kM1);
+    e_.search(mag(x), inf, kM1);
     e_.mask(kM1);
     e_.copy(r, x);
     e_.mask(kAll);
@@ -522,17 +524,13 @@ void FpProcedure::add_specials(Field a, Field b, Field r) {
   const Column signs_differ = one("signs differ");
   e_.copy(col(signs_differ), col(sign(a)));
   e_.parallel({{StatefulGate::Xor, signs_differ, sign(b)}});
-  e_.search(mag(a), inf_mag, kM1);
+  e_.search(mag(a), inf, kM1);
   e_.mask(kM1);
-  e_.search(mag(b), inf_mag, kM2);
+  e_.search(mag(b), inf, kM2);
   e_.mask(kM2);
   e_.search(col(signs_differ), 1, kM3);
   e_.mask(kM3);
-  {
-    std::vector<GateOp> ops;
-    append_set(ops, r, f_.sign_bit() | (std::uint64_t(f_.max_exponent_field()) << nm) | f_.quiet_bit());
-    e_.parallel(ops);
-  }
+  set_default_nan(r);
   // A NaN operand wins over everything, a's over b's.
   pick_nan(b, r);
   pick_nan(a, r);

@@ -5,12 +5,32 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "compute/fp_program.hpp"
 #include "support/array_fixture.hpp"
 
 namespace mrampim::test {
+
+inline const char* const kFpTechs[] = {"sot-mram-1t1r", "reram-floatpim"};
+
+inline std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Uniformly random bit patterns: every class of value, in proportion.
+inline std::vector<std::array<std::uint64_t, 3>> random_operands(const FpFormat& f, std::size_t n,
+                                                                 std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::array<std::uint64_t, 3>> ops(n);
+  for (auto& o : ops) o = {rng() & f.bits_mask(), rng() & f.bits_mask(), rng() & f.bits_mask()};
+  return ops;
+}
 
 struct FpRun {
   FpRun(const std::string& tech, FpOp op, const FpFormat& format, Rounding rounding)

@@ -17,21 +17,6 @@ using namespace mrampim::test;
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-const char* const kTechs[] = {"sot-mram-1t1r", "reram-floatpim"};
-
-std::vector<std::array<std::uint64_t, 3>> random_pairs(const FpFormat& f, std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<std::array<std::uint64_t, 3>> ops(n);
-  for (auto& o : ops) o = {rng() & f.bits_mask(), rng() & f.bits_mask(), 0};
-  return ops;
-}
-
 void check_add(FpRun& run, const FpFormat& f, const std::vector<std::array<std::uint64_t, 3>>& ops) {
   const auto got = run.run(ops);
   REQUIRE(got.size() == ops.size());
@@ -47,21 +32,21 @@ void check_add(FpRun& run, const FpFormat& f, const std::vector<std::array<std::
 
 TEST_CASE("ieee add is bit-identical to the host on random pairs and the hard cases", "[fp][add]") {
   for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
-    for (const char* tech : kTechs) {
+    for (const char* tech : kFpTechs) {
       CAPTURE(f.name(), tech);
       FpRun run(tech, FpOp::Add, f, Rounding::Ieee);
       check_add(run, f, fp_hard_pairs(f, 11));
-      check_add(run, f, random_pairs(f, 4096, 12));
+      check_add(run, f, random_operands(f, 4096, 12));
     }
   }
 }
 
 TEST_CASE("ieee add: a million random pairs per format on each technology", "[fp][add][million]") {
   for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
-    for (const char* tech : kTechs) {
+    for (const char* tech : kFpTechs) {
       CAPTURE(f.name(), tech);
       FpRun run(tech, FpOp::Add, f, Rounding::Ieee);
-      check_add(run, f, random_pairs(f, 1'000'000, 100 + f.nm));
+      check_add(run, f, random_operands(f, 1'000'000, 100 + f.nm));
     }
   }
 }
@@ -71,7 +56,7 @@ TEST_CASE("fp32 add also matches the host's native float addition", "[fp][add]")
   // follow x86-64 SSE, which the documented NaN policy copies.
   const FpFormat f = FpFormat::fp32();
   FpRun run("sot-mram-1t1r", FpOp::Add, f, Rounding::Ieee);
-  auto ops = random_pairs(f, 100'000, 5);
+  auto ops = random_operands(f, 100'000, 5);
   const auto hard = fp_hard_pairs(f, 6);
   ops.insert(ops.end(), hard.begin(), hard.end());
   const auto got = run.run(ops);

@@ -15,21 +15,6 @@ using namespace mrampim::test;
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-const char* const kTechs[] = {"sot-mram-1t1r", "reram-floatpim"};
-
-std::vector<std::array<std::uint64_t, 3>> random_triples(const FpFormat& f, std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<std::array<std::uint64_t, 3>> ops(n);
-  for (auto& o : ops) o = {rng() & f.bits_mask(), rng() & f.bits_mask(), rng() & f.bits_mask()};
-  return ops;
-}
-
 // Random operands drawn near each other in exponent, where products neither
 // overflow nor underflow and the MAC's sum really adds.
 std::vector<std::array<std::uint64_t, 3>> near_triples(const FpFormat& f, std::size_t n, std::uint64_t seed) {
@@ -60,11 +45,11 @@ void check(FpRun& run, const FpFormat& f, FpOp op, const std::vector<std::array<
 
 TEST_CASE("ieee mul is bit-identical to the host on random pairs and the hard cases", "[fp][mul]") {
   for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
-    for (const char* tech : kTechs) {
+    for (const char* tech : kFpTechs) {
       CAPTURE(f.name(), tech);
       FpRun run(tech, FpOp::Mul, f, Rounding::Ieee);
       check(run, f, FpOp::Mul, fp_hard_pairs(f, 21));
-      check(run, f, FpOp::Mul, random_triples(f, 4096, 22));
+      check(run, f, FpOp::Mul, random_operands(f, 4096, 22));
       check(run, f, FpOp::Mul, near_triples(f, 4096, 23));
     }
   }
@@ -72,7 +57,7 @@ TEST_CASE("ieee mul is bit-identical to the host on random pairs and the hard ca
 
 TEST_CASE("ieee mac is bit-identical to the host's multiply-then-add", "[fp][mac]") {
   for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
-    for (const char* tech : kTechs) {
+    for (const char* tech : kFpTechs) {
       CAPTURE(f.name(), tech);
       FpRun run(tech, FpOp::Mac, f, Rounding::Ieee);
       auto hard = fp_hard_pairs(f, 31);
@@ -80,7 +65,7 @@ TEST_CASE("ieee mac is bit-identical to the host's multiply-then-add", "[fp][mac
       const auto edges = fp_edge_values(f);
       for (auto& o : hard) o[2] = edges[rng() % edges.size()];
       check(run, f, FpOp::Mac, hard);
-      check(run, f, FpOp::Mac, random_triples(f, 4096, 33));
+      check(run, f, FpOp::Mac, random_operands(f, 4096, 33));
       check(run, f, FpOp::Mac, near_triples(f, 4096, 34));
     }
   }
@@ -89,12 +74,12 @@ TEST_CASE("ieee mac is bit-identical to the host's multiply-then-add", "[fp][mac
 TEST_CASE("ieee mul and mac: a million random operand sets per format on each technology", "[fp][mul][mac][million]") {
   for (const FpOp op : {FpOp::Mul, FpOp::Mac}) {
     for (const FpFormat f : {FpFormat::fp16(), FpFormat::bf16(), FpFormat::fp32()}) {
-      for (const char* tech : kTechs) {
+      for (const char* tech : kFpTechs) {
         CAPTURE(to_string(op), f.name(), tech);
         FpRun run(tech, op, f, Rounding::Ieee);
         // Half uniformly random bit patterns (all classes of values), half
         // near one another in exponent (where the arithmetic is busiest).
-        auto ops = random_triples(f, 500'000, 200 + f.nm);
+        auto ops = random_operands(f, 500'000, 200 + f.nm);
         const auto near = near_triples(f, 500'000, 300 + f.nm);
         ops.insert(ops.end(), near.begin(), near.end());
         check(run, f, op, ops);
