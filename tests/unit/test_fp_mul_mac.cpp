@@ -87,3 +87,25 @@ TEST_CASE("ieee mul and mac: a million random operand sets per format on each te
     }
   }
 }
+
+TEST_CASE("the ledger counts exactly the steps a program declares before it runs", "[fp][ledger]") {
+  for (const FpOp op : {FpOp::Add, FpOp::Mul, FpOp::Mac}) {
+    for (const char* tech : kFpTechs) {
+      CAPTURE(to_string(op), tech);
+      const FpFormat f = FpFormat::fp32();
+      FpRun run(tech, op, f, Rounding::Ieee);
+      const ActivityCounts declared = run.program.program.cost(run.fixture.array.rows());
+      const ActivityCounts before = run.fixture.account.total();
+      run.run(random_operands(f, run.fixture.array.rows(), 41));
+      const ActivityCounts counted = run.fixture.account.total() - before;
+      // Latency: the same steps of each kind, whatever the data.
+      CHECK(counted.compute_steps == declared.compute_steps);
+      CHECK(counted.steps == declared.steps);
+      // Energy: ops under a searched register touch only the rows it holds,
+      // so the declared all-rows figure bounds the counted one.
+      for (std::size_t k = 0; k < kStepKinds; ++k) CHECK(counted.cells[k] <= declared.cells[k]);
+      // The host writes no operand here (debug access), so nothing else ran.
+      CHECK(run.fixture.account.phase(Phase::HostAccess).compute_steps == 0);
+    }
+  }
+}
