@@ -98,6 +98,12 @@ class FpProcedure {
   Field take(std::uint32_t w, const char* what) { return alloc_.take(w, what); }
   Column one(const char* what) { return alloc_.take_one(what); }
   static Field col(Column c) { return Field{c, 1}; }
+  // The current rows whose field equals `key` go to register `into`, which
+  // becomes the current mask: chained, the searches AND their conditions.
+  void narrow(Field f, std::uint64_t key, std::uint8_t into) {
+    e_.search(f, key, into);
+    e_.mask(into);
+  }
 
   void emit_add(Field a, Field b, Field r);
   void mark_subnormals(Field a, Field b, Column ha, Column hb, Field ea, Field eb);
@@ -184,8 +190,7 @@ void FpProcedure::emit_add(Field a, Field b, Field r) {
     e_.parallel(ops);
   };
   unpack(a, ha, ea, b, hb, true);
-  e_.search(col(ge), 0, kM1);
-  e_.mask(kM1);
+  narrow(col(ge), 0, kM1);
   unpack(b, hb, eb, a, ha, false);
   e_.mask(kAll);
 
@@ -205,22 +210,19 @@ void FpProcedure::emit_add(Field a, Field b, Field r) {
   } else {
     e_.parallel({set_op(done, false)});
   }
-  e_.search(diff, 0, kM1);
-  e_.mask(kM1);
+  narrow(diff, 0, kM1);
   e_.parallel({set_op(done, true)});
   const std::uint32_t max_diff = std::uint32_t(low_ones(ne)) - 1;  // largest difference of two finite exponents
   for (std::uint32_t k = 1; k < m && k <= max_diff; ++k) {
     e_.mask(kAll);
-    e_.search(diff, k, kM1);
-    e_.mask(kM1);
+    narrow(diff, k, kM1);
     std::vector<GateOp> ops{set_op(done, true)};
     if (ieee_ && k > grs) ops.push_back(copy_op(sticky, prefix_or.at(k - grs - 1)));
     e_.shift(ms, ms, int(k), ops);
   }
   // Rows shifted by m or more lose the whole small mantissa (to the sticky bit).
   e_.mask(kAll);
-  e_.search(col(done), 0, kM1);
-  e_.mask(kM1);
+  narrow(col(done), 0, kM1);
   {
     std::vector<GateOp> ops;
     append_set(ops, ms, 0);
@@ -331,8 +333,7 @@ void FpProcedure::mul_specials(Field a, Field b, Field r, Column sign_col) {
   e_.mask(kAll);
   // An infinite operand makes an infinity of the product's sign ...
   for (Field x : {b, a}) {
-    e_.search(mag(x), inf, kM1);
-    e_.mask(kM1);
+    narrow(mag(x), inf, kM1);
     std::vector<GateOp> ops;
     append_set(ops, mag(r), inf);
     ops.push_back(copy_op(sign(r), sign_col));
@@ -341,10 +342,8 @@ void FpProcedure::mul_specials(Field a, Field b, Field r, Column sign_col) {
   }
   // ... unless the other is zero: 0 x inf is invalid, the default NaN.
   for (const auto& [x, y] : {std::pair<Field, Field>{a, b}, std::pair<Field, Field>{b, a}}) {
-    e_.search(mag(x), inf, kM1);
-    e_.mask(kM1);
-    e_.search(mag(y), 0, kM2);
-    e_.mask(kM2);
+    narrow(mag(x), inf, kM1);
+    narrow(mag(y), 0, kM2);
     set_default_nan(r);
     e_.mask(kAll);
   }
@@ -369,8 +368,7 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
   e_.fill(l, false);
   for (std::uint32_t q = top + 1; q-- > ext;) {
     e_.mask(kAll);
-    e_.search(xe.slice(q, top + 1 - q), 1, kM1);
-    e_.mask(kM1);
+    narrow(xe.slice(q, top + 1 - q), 1, kM1);
     std::vector<GateOp> ops;
     append_set(ops, l, h + 1 - q + l_offset);
     e_.shift(n, xe, int(q) - int(h), ops);
@@ -395,8 +393,7 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
     const std::uint32_t j_bits = std::min<std::uint32_t>(bit_length(nm + 1), k - 1);
     for (std::uint32_t j = 0; j < j_bits; ++j) {
       e_.mask(kM2);
-      e_.search(col(y.at(j)), 0, kM1);
-      e_.mask(kM1);
+      narrow(col(y.at(j)), 0, kM1);
       e_.shift(n, n, int(1u << j));
     }
     if (j_bits < k - 1) {
@@ -407,12 +404,10 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
       e_.parallel({set_op(deep, false)});
       e_.mask(kM2);
       e_.parallel({set_op(deep, true)});
-      e_.search(y.slice(j_bits, k - j_bits), low_ones(k - j_bits), kM1);
-      e_.mask(kM1);
+      narrow(y.slice(j_bits, k - j_bits), low_ones(k - j_bits), kM1);
       e_.parallel({set_op(deep, false)});
       e_.mask(kAll);
-      e_.search(col(deep), 1, kM1);
-      e_.mask(kM1);
+      narrow(col(deep), 1, kM1);
       e_.fill(n, false);
     }
   }
@@ -427,11 +422,9 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
   // Overflow: a field of all ones or more is an infinity.
   const Column ovf = one("overflow");
   e_.parallel({set_op(ovf, true)});
-  e_.search(y.slice(ne, k - ne), 0, kM3);
-  e_.mask(kM3);
+  narrow(y.slice(ne, k - ne), 0, kM3);
   e_.parallel({set_op(ovf, false)});
-  e_.search(y.slice(0, ne), low_ones(ne), kM1);
-  e_.mask(kM1);
+  narrow(y.slice(0, ne), low_ones(ne), kM1);
   e_.parallel({set_op(ovf, true)});
   e_.mask(kAll);
 
@@ -462,8 +455,7 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
   // out of the fraction raises the exponent (and can make an infinity).
   if (ieee_) e_.increment(mag(r), round_up, carries_);
 
-  e_.search(col(ovf), 1, kM1);
-  e_.mask(kM1);
+  narrow(col(ovf), 1, kM1);
   {
     std::vector<GateOp> ops;
     append_set(ops, mag(r), low_ones(ne) << nm);
@@ -471,8 +463,7 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
   }
   e_.mask(kAll);
   // A zero significand (exact cancellation, or zero operands) is a signed zero.
-  e_.search(xe.slice(ext, xe.width - ext), 0, kM1);
-  e_.mask(kM1);
+  narrow(xe.slice(ext, xe.width - ext), 0, kM1);
   {
     std::vector<GateOp> ops;
     append_set(ops, mag(r), 0);
@@ -492,15 +483,12 @@ void FpProcedure::pick_nan(Field x, Field r) {
   const Column is_nan = one("operand is a NaN");
   e_.mask(kAll);
   e_.parallel({set_op(is_nan, false)});
-  e_.search(expo(x), low_ones(ne), kM1);
-  e_.mask(kM1);
+  narrow(expo(x), low_ones(ne), kM1);
   e_.parallel({set_op(is_nan, true)});
-  e_.search(frac(x), 0, kM2);
-  e_.mask(kM2);
+  narrow(frac(x), 0, kM2);
   e_.parallel({set_op(is_nan, false)});
   e_.mask(kAll);
-  e_.search(col(is_nan), 1, kM1);
-  e_.mask(kM1);
+  narrow(col(is_nan), 1, kM1);
   std::vector<GateOp> ops;
   append_copy(ops, r.slice(0, nm - 1), x.slice(0, nm - 1));
   ops.push_back(set_op(r.at(nm - 1), true));  // the quiet bit
@@ -515,8 +503,7 @@ void FpProcedure::add_specials(Field a, Field b, Field r) {
   e_.mask(kAll);
   // An infinity wins over a finite operand.
   for (Field x : {b, a}) {
-    e_.search(mag(x), inf, kM1);
-    e_.mask(kM1);
+    narrow(mag(x), inf, kM1);
     e_.copy(r, x);
     e_.mask(kAll);
   }
@@ -524,12 +511,9 @@ void FpProcedure::add_specials(Field a, Field b, Field r) {
   const Column signs_differ = one("signs differ");
   e_.copy(col(signs_differ), col(sign(a)));
   e_.parallel({{StatefulGate::Xor, signs_differ, sign(b)}});
-  e_.search(mag(a), inf, kM1);
-  e_.mask(kM1);
-  e_.search(mag(b), inf, kM2);
-  e_.mask(kM2);
-  e_.search(col(signs_differ), 1, kM3);
-  e_.mask(kM3);
+  narrow(mag(a), inf, kM1);
+  narrow(mag(b), inf, kM2);
+  narrow(col(signs_differ), 1, kM3);
   set_default_nan(r);
   // A NaN operand wins over everything, a's over b's.
   pick_nan(b, r);
