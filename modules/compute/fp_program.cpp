@@ -58,6 +58,7 @@ class FpProcedure {
         alloc_(0, limit) {
     layout_.format = f;
     layout_.op = op;
+    layout_.rounding = r;
   }
 
   FpProgram build() {

@@ -38,6 +38,7 @@ Rounding parse_rounding(const std::string& name);
 struct FpLayout {
   FpFormat format;
   FpOp op = FpOp::Add;
+  Rounding rounding = Rounding::Ieee;
   Field a, b, c;         // operands as IEEE bit patterns, bit 0 first (c: the MAC addend)
   Field result;
   Column scratch_first = 0;

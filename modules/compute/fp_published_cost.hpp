@@ -7,22 +7,15 @@
 // differ in Eq. 2 and Eq. 3), priced by a technology's step prices.
 #pragma once
 
-#include <array>
-
 #include "compute/fp_format.hpp"
 #include "compute/fp_program.hpp"
 #include "ledger/cost_ledger.hpp"
 
 namespace mrampim {
 
-struct PublishedCost {
-  std::array<double, kStepKinds> latency_steps{};  // how many T_read, T_write, T_search, T_NOR
-  std::array<double, kStepKinds> energy_bits{};    // how many E_read, E_write, E_search, E_NOR per row
-
-  double latency_ns(const StepPrices& p) const;
-  double energy_pJ(const StepPrices& p) const;  // per row
-  PublishedCost& operator+=(const PublishedCost& o);
-};
+// Counts per row, in the ledger's per-row view (RowCost): steps of each
+// kind (latency) and bit-cells of each kind (energy, the "E_read" terms).
+using PublishedCost = RowCost;
 
 PublishedCost published_cost(FpOp op, const FpFormat& format, LogicFamily family);
 

@@ -71,6 +71,47 @@ double ActivityCounts::energy_pJ(const StepPrices& p) const {
   return e * 1e-3;
 }
 
+RowCost RowCost::per_operation(const ActivityCounts& counts, std::uint64_t runs, std::uint64_t operations) {
+  RowCost r;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    r.steps[k] = runs ? double(counts.steps[k]) / double(runs) : 0.0;
+    r.cells[k] = operations ? double(counts.cells[k]) / double(operations) : 0.0;
+  }
+  return r;
+}
+
+double RowCost::total_steps() const {
+  double n = 0;
+  for (double s : steps) n += s;
+  return n;
+}
+
+double RowCost::total_cells() const {
+  double n = 0;
+  for (double c : cells) n += c;
+  return n;
+}
+
+double RowCost::latency_ns(const StepPrices& p) const {
+  double t = 0;
+  for (std::size_t k = 0; k < kStepKinds; ++k) t += steps[k] * p.latency_ns[k];
+  return t;
+}
+
+double RowCost::energy_pJ(const StepPrices& p) const {
+  double e = 0;
+  for (std::size_t k = 0; k < kStepKinds; ++k) e += cells[k] * p.energy_fJ[k];
+  return e * 1e-3;
+}
+
+RowCost& RowCost::operator+=(const RowCost& o) {
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    steps[k] += o.steps[k];
+    cells[k] += o.cells[k];
+  }
+  return *this;
+}
+
 ActivityCounts CostAccount::total() const {
   ActivityCounts t;
   for (const auto& c : by_phase_) t += c;

@@ -67,6 +67,25 @@ struct ActivityCounts {
   double energy_pJ(const StepPrices& p) const;
 };
 
+// The cost of one operation in one row, as reports compare them: steps of
+// each kind (what latency counts, paid once for all rows) and bit-cells of
+// each kind (what energy counts, per row). Fractional when it averages a run
+// (cells per operation) or evaluates a published formula (Eq. 3's 0.5 terms).
+struct RowCost {
+  std::array<double, kStepKinds> steps{};
+  std::array<double, kStepKinds> cells{};
+
+  // Counts of `runs` executions of a program over `operations` rows in all:
+  // steps per run, cells per operation.
+  static RowCost per_operation(const ActivityCounts& counts, std::uint64_t runs, std::uint64_t operations);
+
+  double total_steps() const;
+  double total_cells() const;
+  double latency_ns(const StepPrices& p) const;
+  double energy_pJ(const StepPrices& p) const;  // of one row
+  RowCost& operator+=(const RowCost& o);
+};
+
 class CostLedger;
 
 // One component's costs, priced by that component's technology.

@@ -30,31 +30,31 @@ TEST_CASE("Eq. 2 and Eq. 3 give the counts of the facts' table", "[fp][published
                          Row{FpFormat::bf16(), 106, 105, 18, 197, 196, 194.5, 415.5}}) {
     CAPTURE(row.f.name());
     const PublishedCost add = published_cost(FpOp::Add, row.f, LogicFamily::SotStateful);
-    CHECK(add.latency_steps[R] == row.r);
-    CHECK(add.latency_steps[W] == row.w);
-    CHECK(add.latency_steps[S] == row.s);
-    CHECK(add.energy_bits[R] == row.er);
-    CHECK(add.energy_bits[W] == row.ew);
-    CHECK(add.energy_bits[S] == row.s);
+    CHECK(add.steps[R] == row.r);
+    CHECK(add.steps[W] == row.w);
+    CHECK(add.steps[S] == row.s);
+    CHECK(add.cells[R] == row.er);
+    CHECK(add.cells[W] == row.ew);
+    CHECK(add.cells[S] == row.s);
     const PublishedCost mul = published_cost(FpOp::Mul, row.f, LogicFamily::SotStateful);
-    CHECK(mul.latency_steps[R] == row.mul_t);
-    CHECK(mul.latency_steps[W] == row.mul_t);
-    CHECK(mul.energy_bits[R] == row.mul_e);
-    CHECK(mul.energy_bits[W] == row.mul_e);
+    CHECK(mul.steps[R] == row.mul_t);
+    CHECK(mul.steps[W] == row.mul_t);
+    CHECK(mul.cells[R] == row.mul_e);
+    CHECK(mul.cells[W] == row.mul_e);
   }
 }
 
 TEST_CASE("FloatPIM's formulas give its fp32 and bf16 counts", "[fp][published]") {
   const auto fp32 = FpFormat::fp32(), bf16 = FpFormat::bf16();
-  CHECK(published_cost(FpOp::Mul, fp32, LogicFamily::ReramNor).latency_steps[N] == 3360);
-  CHECK(published_cost(FpOp::Add, fp32, LogicFamily::ReramNor).latency_steps[N] == 1097);
-  CHECK(published_cost(FpOp::Add, fp32, LogicFamily::ReramNor).latency_steps[S] == 47);
+  CHECK(published_cost(FpOp::Mul, fp32, LogicFamily::ReramNor).steps[N] == 3360);
+  CHECK(published_cost(FpOp::Add, fp32, LogicFamily::ReramNor).steps[N] == 1097);
+  CHECK(published_cost(FpOp::Add, fp32, LogicFamily::ReramNor).steps[S] == 47);
   const PublishedCost mac = published_cost(FpOp::Mac, fp32, LogicFamily::ReramNor);
-  CHECK(mac.latency_steps[N] == 4457);
-  CHECK(mac.latency_steps[S] == 47);
+  CHECK(mac.steps[N] == 4457);
+  CHECK(mac.steps[S] == 47);
   const PublishedCost mac16 = published_cost(FpOp::Mac, bf16, LogicFamily::ReramNor);
-  CHECK(mac16.latency_steps[N] == 673);
-  CHECK(mac16.latency_steps[S] == 15);
+  CHECK(mac16.steps[N] == 673);
+  CHECK(mac16.steps[S] == 15);
 }
 
 TEST_CASE("published-formula mode reproduces the paper's fp32 MAC comparison", "[fp][published]") {

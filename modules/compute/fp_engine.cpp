@@ -1,0 +1,42 @@
+#include "compute/fp_engine.hpp"
+
+#include <algorithm>
+
+namespace mrampim {
+
+FpEngine::FpEngine(Subarray& array, FpOp op, const FpFormat& format, Rounding rounding)
+    : array_(array), program_(build_fp_program(op, format, rounding, array.technology().family, array.cols())) {
+  for (std::size_t p = 0; p < kPhases; ++p) baseline_[p] = array_.account().phase(Phase(p));
+}
+
+std::vector<std::uint64_t> FpEngine::run(const std::vector<FpOperands>& operands) {
+  const FpLayout& l = program_.layout;
+  const std::uint32_t rows = array_.rows();
+  std::vector<std::uint64_t> results;
+  results.reserve(operands.size());
+  const RowMask before = array_.mask(0);
+  for (std::size_t base = 0; base < operands.size(); base += rows) {
+    const std::uint32_t n = std::uint32_t(std::min<std::size_t>(rows, operands.size() - base));
+    for (std::uint32_t r = 0; r < n; ++r) {
+      const FpOperands& o = operands[base + r];
+      array_.poke_field(r, l.a.first, l.a.width, o.a);
+      array_.poke_field(r, l.b.first, l.b.width, o.b);
+      if (l.op == FpOp::Mac) array_.poke_field(r, l.c.first, l.c.width, o.c);
+    }
+    array_.set_mask(0, n == rows ? RowMask(rows, true) : RowMask::range(rows, 0, n));
+    array_.execute(program_.program);
+    for (std::uint32_t r = 0; r < n; ++r) results.push_back(array_.peek_field(r, l.result.first, l.result.width));
+    ++runs_;
+    operations_ += n;
+  }
+  array_.set_mask(0, before);
+  return results;
+}
+
+std::array<ActivityCounts, kPhases> FpEngine::counted() const {
+  std::array<ActivityCounts, kPhases> c;
+  for (std::size_t p = 0; p < kPhases; ++p) c[p] = array_.account().phase(Phase(p)) - baseline_[p];
+  return c;
+}
+
+}  // namespace mrampim

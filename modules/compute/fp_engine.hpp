@@ -1,0 +1,58 @@
+// A subarray running one floating-point micro-program over its rows, one
+// operation per row: what a user of the arithmetic drives. It places operand
+// sets in rows, runs the program once per batch of rows (every row of a batch
+// at once), and hands back the results.
+//
+// Owns: the program and the count of runs and operations.
+// Exposes: run() over any number of operand sets, and the costs the ledger
+// counted for those runs (read from the subarray's account, never kept here).
+// Costs: the arithmetic only. Operands are placed and results taken with
+// debug access: moving data in and out is the platform's business (the data
+// port, transfers) and is costed there. Rows without an operation are
+// disabled (row-enable register 0), so the last, partial batch costs only the
+// rows it uses.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "compute/fp_program.hpp"
+#include "ledger/cost_ledger.hpp"
+#include "subarray/subarray.hpp"
+
+namespace mrampim {
+
+// One operation's operands as bit patterns: a + b, a x b, or c + a x b.
+struct FpOperands {
+  std::uint64_t a = 0, b = 0, c = 0;
+};
+
+class FpEngine {
+ public:
+  // Builds the program for the subarray's technology and width. Throws
+  // std::invalid_argument when the row is too narrow for it.
+  FpEngine(Subarray& array, FpOp op, const FpFormat& format, Rounding rounding);
+
+  const FpProgram& program() const { return program_; }
+  const FpLayout& layout() const { return program_.layout; }
+  const Subarray& array() const { return array_; }
+
+  // Results in operand order. The subarray's rows hold the last batch after.
+  std::vector<std::uint64_t> run(const std::vector<FpOperands>& operands);
+
+  std::uint64_t runs() const { return runs_; }              // program executions (batches)
+  std::uint64_t operations() const { return operations_; }  // rows that held an operation
+  // What the ledger counted on the subarray since the engine was made, per
+  // phase: its runs, and anything else run on that subarray meanwhile.
+  std::array<ActivityCounts, kPhases> counted() const;
+
+ private:
+  Subarray& array_;
+  FpProgram program_;
+  std::array<ActivityCounts, kPhases> baseline_{};
+  std::uint64_t runs_ = 0;
+  std::uint64_t operations_ = 0;
+};
+
+}  // namespace mrampim

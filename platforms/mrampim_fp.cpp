@@ -1,0 +1,302 @@
+// mrampim-fp: floating-point operations from a file, run bit-accurately in a
+// subarray (one operation per row, every row at once), with their costs.
+//
+// Results go to standard output (or --output), one line per operation; the
+// cost summary (counted against published, the Figure 5 breakdown, and with
+// --compare the technology ratios) goes to standard error; --report writes
+// all of it, results included, as JSON. Every run also executes the other
+// rounding procedure on the same operands and marks the results that differ.
+// Exit status: 0 done, 1 --compare found different results, 2 bad input.
+#include <boost/program_options.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compute/fp_cost_report.hpp"
+#include "compute/fp_engine.hpp"
+#include "compute/fp_value.hpp"
+#include "host/fp_operand_file.hpp"
+#include "subarray/subarray.hpp"
+#include "tech/tech_options.hpp"
+
+using namespace mrampim;
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: mrampim-fp [options] OPERANDS\n"
+    "\n"
+    "Runs floating-point add, multiply or MAC bit-accurately in an in-memory subarray\n"
+    "(one operation per row, all rows at once, as many batches of rows as needed)\n"
+    "and reports what it cost, counted step by step and by the published formulas.\n"
+    "\n"
+    "OPERANDS is a file ('-' for standard input) with one operation per line:\n"
+    "  add, mul:  a b       mac:  a b c   (c + a x b)\n"
+    "each operand a hex bit pattern (0x3fc00000) or a decimal number (1.5, -2e-3,\n"
+    "inf, nan), separated by spaces, tabs or commas; '#' starts a comment. A bad line\n"
+    "is reported with its line number and nothing runs. --random N replaces the file.\n"
+    "\n"
+    "Output: one line per operation, tab-separated:\n"
+    "  line  result_hex  result  other_hex  other  same|differs\n"
+    "where 'other' is the result of the other rounding procedure (paper for ieee,\n"
+    "ieee for paper). The cost summary goes to standard error.\n"
+    "Exit status: 0 done, 1 --compare gave different results, 2 bad input.\n";
+
+struct Options {
+  std::string operands;
+  std::string op = "mac";
+  std::string format = "fp32";
+  std::string rounding = "ieee";
+  TechOptions tech;
+  std::string compare;
+  std::vector<std::string> compare_overrides;
+  std::size_t random = 0;
+  std::uint64_t seed = 1;
+  std::string output;
+  std::string report;
+  bool quiet = false;
+};
+
+int bad_input(const std::string& message) {
+  std::cerr << "error: " << message << '\n';
+  return kExitBadInput;
+}
+
+// One technology's subarray with its own ledger, and an engine on it.
+struct Machine {
+  Machine(const Technology& t, FpOp op, const FpFormat& f, Rounding r)
+      : tech(t), account(ledger.open_account("subarray0", StepPrices::from(t.step))), array(tech, account),
+        engine(array, op, f, r) {}
+  Technology tech;
+  CostLedger ledger;
+  CostAccount& account;
+  Subarray array;
+  FpEngine engine;
+};
+
+std::vector<OperandLine> random_lines(std::size_t n, std::uint64_t seed, const FpFormat& f) {
+  std::mt19937_64 rng(seed);
+  std::vector<OperandLine> lines(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    lines[i].line = i + 1;
+    lines[i].operands = {rng() & f.bits_mask(), rng() & f.bits_mask(), rng() & f.bits_mask()};
+  }
+  return lines;
+}
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  po::options_description desc("Options");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("op", po::value<std::string>(&o.op)->default_value(o.op), "operation: add, mul or mac")
+      ("format", po::value<std::string>(&o.format)->default_value(o.format),
+       "fp32, fp16, bf16, or eNmM for Ne exponent and Nm fraction bits (e.g. e5m10)")
+      ("rounding", po::value<std::string>(&o.rounding)->default_value(o.rounding),
+       "ieee (round to nearest even, IEEE 754 special values, bit-identical to host IEEE arithmetic) or "
+       "paper (the paper's procedure: truncation, no special values)")
+      ("compare", po::value<std::string>(&o.compare),
+       "also run on this technology (e.g. reram-floatpim), check the results are identical, and print its "
+       "costs over --tech's")
+      ("compare-set", po::value<std::vector<std::string>>(&o.compare_overrides)->composing(),
+       "override a key of the --compare technology (repeatable)")
+      ("random", po::value<std::size_t>(&o.random), "run N uniformly random bit patterns instead of a file")
+      ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of --random")
+      ("output,o", po::value<std::string>(&o.output), "write the results here instead of standard output")
+      ("report", po::value<std::string>(&o.report), "write the JSON cost report (and the results) here")
+      ("quiet,q", po::bool_switch(&o.quiet), "no cost summary on standard error");
+  o.tech.add_to(desc, "sot-mram-1t1r");
+  po::options_description hidden;
+  hidden.add_options()("operands", po::value<std::string>(&o.operands));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("operands", 1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return bad_input(std::string(e.what()) + "\n(run with --help for the options)");
+  }
+  if (vm.count("help")) {
+    std::cout << kUsage << '\n' << desc << '\n';
+    return 0;
+  }
+  if (o.tech.list_params) {
+    print_technology_schema(std::cout);
+    return 0;
+  }
+
+  // ---- Everything is checked before anything runs.
+  FpOp op = FpOp::Mac;
+  if (o.op == "add") op = FpOp::Add;
+  else if (o.op == "mul") op = FpOp::Mul;
+  else if (o.op != "mac") return bad_input("--op '" + o.op + "': use add, mul or mac");
+  FpFormat format;
+  Rounding rounding = Rounding::Ieee;
+  Technology tech, compare_tech;
+  try {
+    format = FpFormat::parse(o.format);
+    rounding = parse_rounding(o.rounding);
+  } catch (const std::invalid_argument& e) {
+    return bad_input(e.what());
+  }
+  try {
+    tech = o.tech.load();
+    if (!o.compare.empty()) compare_tech = load_technology(o.compare, o.compare_overrides);
+  } catch (const ConfigError& e) {
+    return bad_input(e.what());
+  }
+  if (o.compare.empty() && !o.compare_overrides.empty()) return bad_input("--compare-set needs --compare");
+  if (vm.count("random") && !o.operands.empty()) return bad_input("give an operand file or --random, not both");
+  if (vm.count("seed") && !vm["seed"].defaulted() && !vm.count("random")) return bad_input("--seed needs --random");
+
+  std::vector<OperandLine> lines;
+  std::string input_name;
+  if (vm.count("random")) {
+    if (o.random == 0) return bad_input("--random needs at least 1 operation");
+    lines = random_lines(o.random, o.seed, format);
+    input_name = "random (seed " + std::to_string(o.seed) + ")";
+  } else if (o.operands.empty()) {
+    return bad_input("no operands: give an operand file, '-' for standard input, or --random N");
+  } else {
+    try {
+      if (o.operands == "-") {
+        input_name = "<stdin>";
+        lines = read_operand_file(std::cin, input_name, op, format);
+      } else {
+        std::ifstream in(o.operands);
+        if (!in) return bad_input("cannot open operand file '" + o.operands + "'");
+        input_name = o.operands;
+        lines = read_operand_file(in, input_name, op, format);
+      }
+    } catch (const OperandFileError& e) {
+      std::cerr << e.what() << '\n';
+      return kExitBadInput;
+    }
+    if (lines.empty()) return bad_input(input_name + " holds no operation");
+  }
+
+  std::unique_ptr<Machine> main_m, other_m, compare_m;
+  const Rounding other_rounding = rounding == Rounding::Ieee ? Rounding::Paper : Rounding::Ieee;
+  try {
+    main_m = std::make_unique<Machine>(tech, op, format, rounding);
+    other_m = std::make_unique<Machine>(tech, op, format, other_rounding);
+    if (!o.compare.empty()) compare_m = std::make_unique<Machine>(compare_tech, op, format, rounding);
+  } catch (const std::invalid_argument& e) {
+    return bad_input(e.what());  // the row is too narrow for the format
+  }
+  std::ofstream out_file;
+  if (!o.output.empty()) {
+    out_file.open(o.output);
+    if (!out_file) return bad_input("cannot write '" + o.output + "'");
+  }
+  std::ofstream report_file;
+  if (!o.report.empty()) {
+    report_file.open(o.report);
+    if (!report_file) return bad_input("cannot write '" + o.report + "'");
+  }
+
+  // ---- Run.
+  std::vector<FpOperands> operands;
+  operands.reserve(lines.size());
+  for (const auto& l : lines) operands.push_back(l.operands);
+  const auto results = main_m->engine.run(operands);
+  const auto other = other_m->engine.run(operands);
+  std::vector<std::uint64_t> compared;
+  if (compare_m) compared = compare_m->engine.run(operands);
+
+  std::ostream& out = o.output.empty() ? std::cout : out_file;
+  out << "# mrampim-fp: " << to_string(op) << (op == FpOp::Mac ? " (c + a x b)" : "") << ", " << format.name()
+      << ", " << to_string(rounding) << " rounding, on " << tech.name << ", operands from " << input_name << '\n';
+  out << "# line\tresult_hex\tresult\t" << to_string(other_rounding) << "_hex\t" << to_string(other_rounding)
+      << "\tsame|differs\n";
+  std::size_t differ = 0, mismatches = 0;
+  nlohmann::json json_results = nlohmann::json::array();
+  std::vector<std::size_t> differing_lines;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const bool same = results[i] == other[i];
+    if (!same) {
+      ++differ;
+      differing_lines.push_back(lines[i].line);
+    }
+    if (compare_m && compared[i] != results[i]) {
+      ++mismatches;
+      std::cerr << "error: line " << lines[i].line << ": " << tech.name << " gives " << hex(results[i]) << ", "
+                << compare_tech.name << " gives " << hex(compared[i]) << '\n';
+    }
+    out << lines[i].line << '\t' << hex(results[i]) << '\t' << fp_to_decimal(format, results[i]) << '\t'
+        << hex(other[i]) << '\t' << fp_to_decimal(format, other[i]) << '\t' << (same ? "same" : "differs") << '\n';
+    if (report_file.is_open()) {
+      json_results.push_back({{"line", lines[i].line},
+                              {"hex", hex(results[i])},
+                              {"value", fp_to_decimal(format, results[i])},
+                              {std::string(to_string(other_rounding)) + "_hex", hex(other[i])}});
+    }
+  }
+  out.flush();
+  if (!out) return bad_input("writing the results failed");
+
+  const FpCostReport report = fp_cost_report(main_m->engine);
+  std::optional<FpCostReport> compare_report;
+  if (compare_m) compare_report = fp_cost_report(compare_m->engine);
+  if (!o.quiet) {
+    std::cerr << '\n';
+    print_cost_table(std::cerr, report);
+    print_breakdown(std::cerr, report);
+    if (compare_report) {
+      std::cerr << '\n';
+      print_cost_table(std::cerr, *compare_report);
+      print_breakdown(std::cerr, *compare_report);
+      std::cerr << '\n';
+      print_comparison(std::cerr, *compare_report, report);
+      std::cerr << "  results on both technologies: "
+                << (mismatches == 0 ? "identical" : std::to_string(mismatches) + " differ") << '\n';
+    }
+    std::cerr << '\n'
+              << lines.size() << " operation(s); " << differ << " result(s) differ between " << to_string(rounding)
+              << " and " << to_string(other_rounding) << " rounding (marked 'differs')\n";
+  }
+  if (report_file.is_open()) {
+    nlohmann::json j{{"program", "mrampim-fp"},
+                     {"input", input_name},
+                     {"operations", lines.size()},
+                     {"cost", to_json(report)},
+                     {"rounding_differences",
+                      {{"other_rounding", to_string(other_rounding)}, {"count", differ}, {"lines", differing_lines}}},
+                     {"results", json_results}};
+    if (compare_report) {
+      j["compare"] = {{"cost", to_json(*compare_report)},
+                      {"results_identical", mismatches == 0},
+                      {"mismatches", mismatches},
+                      {"ratio_over_main",
+                       {{"counted_latency", compare_report->latency_ns() / report.latency_ns()},
+                        {"counted_energy", compare_report->energy_pJ() / report.energy_pJ()},
+                        {"published_latency", compare_report->published_latency_ns() / report.published_latency_ns()},
+                        {"published_energy", compare_report->published_energy_pJ() / report.published_energy_pJ()},
+                        {"cells_per_row", double(compare_report->operand_cells + compare_report->scratch_cells) /
+                                              double(report.operand_cells + report.scratch_cells)}}}};
+    }
+    report_file << j.dump(2) << '\n';
+    if (!report_file) return bad_input("writing the report failed");
+  }
+  return mismatches == 0 ? 0 : 1;
+}
