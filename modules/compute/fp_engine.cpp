@@ -9,7 +9,7 @@ FpEngine::FpEngine(Subarray& array, FpOp op, const FpFormat& format, Rounding ro
   for (std::size_t p = 0; p < kPhases; ++p) baseline_[p] = array_.account().phase(Phase(p));
 }
 
-std::vector<std::uint64_t> FpEngine::run(const std::vector<FpOperands>& operands) {
+std::vector<std::uint64_t> FpEngine::run(const std::vector<FpOperands>& operands, const StepHook& after_step) {
   const FpLayout& l = program_.layout;
   const std::uint32_t rows = array_.rows();
   std::vector<std::uint64_t> results;
@@ -24,7 +24,14 @@ std::vector<std::uint64_t> FpEngine::run(const std::vector<FpOperands>& operands
       if (l.op == FpOp::Mac) array_.poke_field(r, l.c.first, l.c.width, o.c);
     }
     array_.set_mask(0, n == rows ? RowMask(rows, true) : RowMask::range(rows, 0, n));
-    array_.execute(program_.program);
+    if (after_step) {
+      for (std::size_t step = 0; step < program_.program.steps().size(); ++step) {
+        array_.execute_step(program_.program, step);
+        after_step(step);
+      }
+    } else {
+      array_.execute(program_.program);
+    }
     for (std::uint32_t r = 0; r < n; ++r) results.push_back(array_.peek_field(r, l.result.first, l.result.width));
     ++runs_;
     operations_ += n;

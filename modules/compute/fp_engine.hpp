@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "compute/fp_program.hpp"
@@ -38,8 +39,14 @@ class FpEngine {
   const FpLayout& layout() const { return program_.layout; }
   const Subarray& array() const { return array_; }
 
+  // Called after each step of a stepped run: what a SystemC wrapper needs to
+  // let each step take its time and show the array's state.
+  using StepHook = std::function<void(std::size_t step)>;
+
   // Results in operand order. The subarray's rows hold the last batch after.
-  std::vector<std::uint64_t> run(const std::vector<FpOperands>& operands);
+  // With a hook, the program runs step by step and the hook follows each one
+  // (same results, same costs).
+  std::vector<std::uint64_t> run(const std::vector<FpOperands>& operands, const StepHook& after_step = {});
 
   std::uint64_t runs() const { return runs_; }              // program executions (batches)
   std::uint64_t operations() const { return operations_; }  // rows that held an operation
