@@ -1,6 +1,8 @@
 #include "subarray/subarray.hpp"
 
 #include <algorithm>
+
+#include "support/bit_words.hpp"
 #include <stdexcept>
 #include <string>
 
@@ -158,7 +160,8 @@ void Subarray::check_program(const MicroProgram& program) const {
 void Subarray::execute(const MicroProgram& program) {
   check_program(program);
   if (program.has_search()) {
-    for (std::size_t s = 0; s < program.steps().size(); ++s) run_step(program, s);
+    for (std::size_t s = 0; s < program.steps().size(); ++s) run_step(program, s, false);
+    account_.occupy(program.written_columns());
     return;
   }
   // No search: the active rows stay as they are for the whole program, so its
@@ -173,10 +176,10 @@ void Subarray::execute_step(const MicroProgram& program, std::size_t step) {
   if (step >= program.steps().size()) {
     throw std::out_of_range("program '" + program.name() + "' has no step " + std::to_string(step));
   }
-  run_step(program, step);
+  run_step(program, step, true);
 }
 
-void Subarray::run_step(const MicroProgram& program, std::size_t step) {
+void Subarray::run_step(const MicroProgram& program, std::size_t step, bool record_occupancy) {
   const MicroStep& st = program.steps()[step];
   // Energy follows the rows enabled when the step starts: the builder forbids
   // an op from using a register a search of the same step rewrites.
@@ -194,8 +197,9 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step) {
       }
     }
   }
+  for (std::uint32_t i = 0; i < st.op_count; ++i) apply(ops[i]);
+  if (!record_occupancy) return;
   for (std::uint32_t i = 0; i < st.op_count; ++i) {
-    apply(ops[i]);
     if (ops[i].kind == OpKind::Shift) account_.occupy(ops[i].dst, ops[i].width);
     else if (ops[i].kind != OpKind::Search) account_.occupy(ops[i].dst, 1);
   }
@@ -260,18 +264,17 @@ void Subarray::apply_shift(const MicroOp& op) {
 }
 
 void Subarray::apply_search(const MicroOp& op) {
+  // Column by column, so each pass is a straight word loop; `out` may be the
+  // register that enables the search (a chained search narrows it in place).
   const std::uint64_t* m = masks_[op.mask].data();
   std::uint64_t* out = masks_[op.out_mask].data();
-  std::uint32_t matched = 0;
-  for (std::size_t w = 0; w < words_; ++w) {
-    std::uint64_t mismatch = 0;
-    for (std::uint16_t i = 0; i < op.width; ++i) {
-      mismatch |= SenseAmp::mismatch_word(column_words(Column(op.src[0] + i))[w], (op.key >> i) & 1u);
-    }
-    out[w] = m[w] & ~mismatch;
-    matched += static_cast<std::uint32_t>(__builtin_popcountll(out[w]));
+  if (out != m) std::copy(m, m + words_, out);
+  for (std::uint16_t i = 0; i < op.width; ++i) {
+    const std::uint64_t* c = column_words(Column(op.src[0] + i));
+    const bool key = (op.key >> i) & 1u;
+    for (std::size_t w = 0; w < words_; ++w) out[w] &= ~SenseAmp::mismatch_word(c[w], key);
   }
-  mask_rows_[op.out_mask] = matched;
+  mask_rows_[op.out_mask] = popcount_words(out, words_);
 }
 
 }  // namespace mrampim

@@ -71,7 +71,9 @@ class Subarray {
 
  private:
   void check_program(const MicroProgram& program) const;
-  void run_step(const MicroProgram& program, std::size_t step);
+  // Executes and charges one step; records the columns it writes as occupied
+  // unless the caller records the whole program's at once.
+  void run_step(const MicroProgram& program, std::size_t step, bool record_occupancy);
   void check_access(std::uint32_t row, Column col, std::uint16_t width) const;
   void apply(const MicroOp& op);
   void apply_stateful(const MicroOp& op);

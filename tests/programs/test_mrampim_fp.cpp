@@ -1,0 +1,433 @@
+// mrampim-fp as a user runs it: operand files in, one result line per
+// operation out, the JSON report, the technology comparison, and bad input
+// rejected with status 2 before anything is written.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compute/fp_format.hpp"
+#include "compute/fp_value.hpp"
+#include "support/fp_reference.hpp"
+#include "support/run_program.hpp"
+
+using namespace mrampim;
+using namespace mrampim::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string work(const std::string& file) {
+  std::filesystem::create_directories(TEST_WORK_DIR);
+  return std::string(TEST_WORK_DIR) + "/" + file;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = work(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool exists(const std::string& path) { return std::filesystem::exists(path); }
+
+ProgramResult fp(const std::string& args) { return run_program(std::string(MRAMPIM_FP) + " " + args); }
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::uint32_t float_bits(float v) {
+  std::uint32_t u = 0;
+  std::memcpy(&u, &v, sizeof u);
+  return u;
+}
+
+float float_from_bits(std::uint32_t u) {
+  float v = 0;
+  std::memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+// One line of results: line, result_hex, result, other_hex, other, same|differs.
+struct ResultLine {
+  std::size_t line = 0;
+  std::uint64_t bits = 0;
+  std::string value;
+  std::uint64_t other_bits = 0;
+  std::string other_value;
+  std::string verdict;
+};
+
+std::vector<ResultLine> parse_results(const std::string& text) {
+  std::vector<ResultLine> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    if (l.empty() || l[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::istringstream cs(l);
+    for (std::string c; std::getline(cs, c, '\t');) cols.push_back(c);
+    INFO("result line: " << l);
+    REQUIRE(cols.size() == 6);
+    ResultLine r;
+    r.line = std::stoul(cols[0]);
+    r.bits = std::stoull(cols[1], nullptr, 16);
+    r.value = cols[2];
+    r.other_bits = std::stoull(cols[3], nullptr, 16);
+    r.other_value = cols[4];
+    r.verdict = cols[5];
+    REQUIRE(cols[1] == hex(r.bits));
+    REQUIRE(cols[3] == hex(r.other_bits));
+    out.push_back(r);
+  }
+  return out;
+}
+
+// The result columns agree with each other: each decimal reads back to its
+// hex pattern, and 'differs' marks exactly the lines whose patterns differ.
+void check_columns(const FpFormat& f, const std::vector<ResultLine>& results) {
+  for (const ResultLine& r : results) {
+    CAPTURE(r.line, hex(r.bits), r.value, hex(r.other_bits), r.other_value);
+    REQUIRE((r.bits & ~f.bits_mask()) == 0);
+    REQUIRE((r.other_bits & ~f.bits_mask()) == 0);
+    for (const auto& [b, text] : {std::pair{r.bits, r.value}, std::pair{r.other_bits, r.other_value}}) {
+      if (f.is_nan(b)) {
+        REQUIRE(text == (f.sign(b) ? "-nan" : "nan"));
+      } else {
+        REQUIRE(parse_fp_operand(f, text) == b);
+      }
+    }
+    REQUIRE(r.verdict == (r.bits == r.other_bits ? "same" : "differs"));
+  }
+}
+
+// An fp32 MAC operand file with comments and blank lines between the
+// operations, operands written in hex or in decimal, and what it holds.
+struct MacFile {
+  std::string text;
+  std::vector<std::size_t> lines;                   // line number of each operation
+  std::vector<std::array<std::uint32_t, 3>> abc;    // operands as the program reads them
+};
+
+MacFile mac_file(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  MacFile m;
+  std::size_t number = 0;
+  auto emit = [&](const std::string& l) {
+    m.text += l + (rng() % 5 == 0 ? "\r\n" : "\n");
+    ++number;
+  };
+  emit("# fp32 MAC: a b c gives c + a x b");
+  emit("");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rng() % 4 == 0) emit(rng() % 2 ? "" : "   # a comment line");
+    std::array<std::uint32_t, 3> ops{};
+    std::string l;
+    for (std::size_t k = 0; k < 3; ++k) {
+      std::uint32_t b = 0;
+      switch (rng() % 8) {
+        case 0:  // any bit pattern: NaNs, infinities, subnormals
+          b = static_cast<std::uint32_t>(rng());
+          break;
+        case 1: {  // a special value or an edge of the range
+          const std::uint32_t edges[] = {0, 0x80000000u, 1, 0x807fffffu, 0x00800000u, 0x7f7fffffu,
+                                         0x7f800000u, 0xff800000u, 0x7fc00000u, 0x3f800000u};
+          b = edges[rng() % std::size(edges)];
+          break;
+        }
+        default: {  // an ordinary number, where rounding decides the result
+          const float mag = std::ldexp(1.0f + float(rng() % (1u << 23)) / float(1u << 23), int(rng() % 41) - 20);
+          b = float_bits(rng() % 2 ? -mag : mag);
+        }
+      }
+      std::string token;
+      const float v = float_from_bits(b);
+      if (rng() % 2 || (std::isnan(v) && b != 0x7fc00000u)) {
+        token = hex(b);
+      } else if (std::isnan(v)) {
+        token = "nan";
+      } else if (std::isinf(v)) {
+        token = v < 0 ? "-inf" : "inf";
+      } else {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.9g", double(v));  // reads back to the same float
+        token = buf;
+      }
+      ops[k] = b;
+      const char* seps[] = {" ", "\t", ", ", ","};
+      l += (k == 0 ? std::string(rng() % 2 ? "" : "  ") : std::string(seps[rng() % 4])) + token;
+    }
+    if (rng() % 6 == 0) l += "   # this one";
+    emit(l);
+    m.lines.push_back(number);
+    m.abc.push_back(ops);
+  }
+  return m;
+}
+
+// c + a x b on the host in float, the product rounded first (not an fma).
+std::uint32_t native_mac(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+  volatile float product = float_from_bits(a) * float_from_bits(b);
+  const float sum = product + float_from_bits(c);
+  return float_bits(sum);
+}
+
+}  // namespace
+
+TEST_CASE("mrampim-fp --help explains the operand file and exits 0", "[mrampim_fp][help]") {
+  const ProgramResult r = fp("--help");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Contains("one operation per line"));
+  CHECK_THAT(r.output, Contains("mac:  a b c"));
+  CHECK_THAT(r.output, Contains("c + a x b"));
+  CHECK_THAT(r.output, Contains("hex bit pattern"));
+  CHECK_THAT(r.output, Contains("decimal number"));
+  CHECK_THAT(r.output, Contains("spaces, tabs or commas"));
+  CHECK_THAT(r.output, Contains("'#' starts a comment"));
+  CHECK_THAT(r.output, Contains("--random"));
+  CHECK_THAT(r.output, Contains("--report"));
+  CHECK_THAT(r.output, Contains("--compare"));
+}
+
+TEST_CASE("mrampim-fp runs an fp32 MAC file: one result per operation, as the host computes it",
+          "[mrampim_fp][mac]") {
+  const FpFormat f = FpFormat::fp32();
+  const MacFile m = mac_file(1500, 21);  // more operations than a subarray has rows
+  const std::string ops = write_file("fp_mac_good.txt", m.text);
+  const std::string out = work("fp_mac_good.out");
+  std::remove(out.c_str());
+  const ProgramResult r = fp("--op mac --format fp32 -o " + out + " " + ops);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("1500 operation(s)"));
+  const std::string text = read_file(out);
+  CHECK_THAT(text, Contains("# mrampim-fp: mac"));
+  const auto results = parse_results(text);
+  REQUIRE(results.size() == m.lines.size());
+  std::size_t native_checked = 0, differ = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& [a, b, c] = m.abc[i];
+    CAPTURE(i, m.lines[i], hex(a), hex(b), hex(c));
+    REQUIRE(results[i].line == m.lines[i]);
+    const std::uint64_t want = fp_mac(f, c, a, b);
+    if (results[i].bits != want) FAIL("want " << hex(want) << " got " << hex(results[i].bits));
+    // A second reference: the host's own float multiply, then add.
+    const std::uint32_t native = native_mac(a, b, c);
+    if (f.is_nan(native)) {
+      REQUIRE(f.is_nan(results[i].bits));
+    } else {
+      REQUIRE(results[i].bits == native);
+      ++native_checked;
+    }
+    if (results[i].verdict == "differs") ++differ;
+  }
+  check_columns(f, results);
+  CHECK(native_checked > 1000);
+  CHECK(differ > 0);  // truncation and round-to-nearest disagree on some of these
+}
+
+TEST_CASE("mrampim-fp reads standard input for '-'", "[mrampim_fp][mac]") {
+  const std::string ops = write_file("fp_stdin.txt", "# two adds\n1.5 2.25\n\n0x3f800000 -0.5\n");
+  const ProgramResult r = fp("--op add -q - < " + ops);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("operands from <stdin>"));
+  const auto results = parse_results(r.output);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].line == 2);
+  CHECK(results[0].bits == float_bits(1.5f + 2.25f));
+  CHECK(results[1].line == 4);
+  CHECK(results[1].bits == float_bits(1.0f - 0.5f));
+  const std::string bad = write_file("fp_stdin_bad.txt", "1 2\n1 2 3\n");
+  const ProgramResult e = fp("--op add -q - < " + bad);
+  CHECK(e.status == 2);
+  CHECK_THAT(e.output, Contains("<stdin>:2: "));
+}
+
+TEST_CASE("mrampim-fp --report writes the costs and the results as JSON", "[mrampim_fp][report]") {
+  const MacFile m = mac_file(1200, 22);
+  const std::string ops = write_file("fp_report.txt", m.text);
+  const std::string out = work("fp_report.out");
+  const std::string report = work("fp_report.json");
+  std::remove(report.c_str());
+  const ProgramResult r = fp("--op mac --format fp32 -q -o " + out + " --report " + report + " " + ops);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto results = parse_results(read_file(out));
+  REQUIRE(results.size() == m.lines.size());
+  const nlohmann::json j = nlohmann::json::parse(read_file(report));
+  INFO(j.dump(2).substr(0, 4000));
+
+  CHECK(j.at("operations").get<std::size_t>() == m.lines.size());
+  const auto& cost = j.at("cost");
+  CHECK(cost.at("operation") == "mac");
+  CHECK(cost.at("format") == "fp32");
+  CHECK(cost.at("operations").get<std::size_t>() == m.lines.size());
+  const auto rows = cost.at("rows_per_run").get<std::size_t>();
+  REQUIRE(rows > 0);
+  CHECK(cost.at("program_runs").get<std::size_t>() == (m.lines.size() + rows - 1) / rows);
+  const double latency = cost.at("counted").at("latency_ns").get<double>();
+  CHECK(latency > 0);
+  CHECK(cost.at("counted").at("energy_pJ").get<double>() > 0);
+  CHECK(cost.at("published").at("latency_ns").get<double>() > 0);
+  CHECK_THAT(cost.at("published").at("source").get<std::string>(), Contains("Eq."));
+
+  // The Figure 5 phases, which add up to the counted total.
+  std::vector<std::string> phases;
+  double phase_latency = 0, phase_steps = 0;
+  for (const auto& p : cost.at("breakdown")) {
+    phases.push_back(p.at("phase").get<std::string>());
+    phase_latency += p.at("latency_ns").get<double>();
+    phase_steps += p.at("total_steps").get<double>();
+  }
+  for (const char* want : {"exponent", "alignment", "mantissa", "normalise"}) {
+    CAPTURE(want);
+    CHECK(std::count(phases.begin(), phases.end(), want) == 1);
+  }
+  CHECK(phase_latency == Approx(latency).epsilon(1e-9));
+  CHECK(phase_steps == Approx(cost.at("counted").at("total_steps").get<double>()).epsilon(1e-12));
+
+  // The results, as in the text output.
+  const auto& jr = j.at("results");
+  REQUIRE(jr.size() == results.size());
+  std::vector<std::size_t> differing;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    CAPTURE(i);
+    CHECK(jr[i].at("line").get<std::size_t>() == results[i].line);
+    CHECK(jr[i].at("hex").get<std::string>() == hex(results[i].bits));
+    CHECK(jr[i].at("value").get<std::string>() == results[i].value);
+    CHECK(jr[i].at("paper_hex").get<std::string>() == hex(results[i].other_bits));
+    if (results[i].verdict == "differs") differing.push_back(results[i].line);
+  }
+  const auto& rd = j.at("rounding_differences");
+  CHECK(rd.at("other_rounding") == "paper");
+  CHECK(rd.at("count").get<std::size_t>() == differing.size());
+  CHECK(rd.at("lines").get<std::vector<std::size_t>>() == differing);
+  CHECK_FALSE(differing.empty());
+  CHECK_FALSE(j.contains("compare"));
+}
+
+TEST_CASE("mrampim-fp --compare reram-floatpim: identical results, the paper's cost ratios",
+          "[mrampim_fp][compare]") {
+  const MacFile m = mac_file(600, 23);
+  const std::string ops = write_file("fp_compare.txt", m.text);
+  const std::string report = work("fp_compare.json");
+  std::remove(report.c_str());
+  const ProgramResult r =
+      fp("--op mac --format fp32 --compare reram-floatpim -o " + work("fp_compare.out") + " --report " + report +
+         " " + ops);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("results on both technologies: identical"));
+  const nlohmann::json j = nlohmann::json::parse(read_file(report));
+  const auto& c = j.at("compare");
+  INFO(c.dump(2).substr(0, 3000));
+  CHECK(c.at("results_identical").get<bool>());
+  CHECK(c.at("mismatches").get<std::size_t>() == 0);
+  CHECK(c.at("cost").at("technology") == "reram-floatpim");
+  CHECK(j.at("cost").at("technology") == "sot-mram-1t1r");
+  // The paper: FloatPIM takes about 1.8x the time and 3.3x the energy.
+  const auto& ratio = c.at("ratio_over_main");
+  CHECK(ratio.at("published_latency").get<double>() == Approx(1.8).epsilon(0.10));
+  CHECK(ratio.at("published_energy").get<double>() == Approx(3.3).epsilon(0.10));
+  // The ratios are those of the two cost reports.
+  CHECK(ratio.at("published_latency").get<double>() ==
+        Approx(c.at("cost").at("published").at("latency_ns").get<double>() /
+               j.at("cost").at("published").at("latency_ns").get<double>()));
+  CHECK(ratio.at("counted_energy").get<double>() ==
+        Approx(c.at("cost").at("counted").at("energy_pJ").get<double>() /
+               j.at("cost").at("counted").at("energy_pJ").get<double>()));
+}
+
+TEST_CASE("mrampim-fp --random 2000 --op add --format fp16 --rounding paper", "[mrampim_fp][random]") {
+  const FpFormat f = FpFormat::fp16();
+  const std::string out1 = work("fp_random1.out"), out2 = work("fp_random2.out"), out3 = work("fp_random3.out");
+  const std::string args = "--random 2000 --op add --format fp16 --rounding paper -q ";
+  const ProgramResult r = fp(args + "-o " + out1);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const std::string text = read_file(out1);
+  CHECK_THAT(text, Contains("fp16, paper rounding"));
+  const auto results = parse_results(text);
+  REQUIRE(results.size() == 2000);
+  for (std::size_t i = 0; i < results.size(); ++i) REQUIRE(results[i].line == i + 1);
+  check_columns(f, results);
+  // The same seed gives the same run; another seed another one.
+  REQUIRE(fp(args + "-o " + out2).status == 0);
+  CHECK(read_file(out2) == text);
+  REQUIRE(fp(args + "--seed 2 -o " + out3).status == 0);
+  CHECK(read_file(out3) != text);
+  // Printed to standard output too, one line per operation.
+  const ProgramResult s = fp(args);
+  REQUIRE(s.status == 0);
+  CHECK(parse_results(s.output).size() == 2000);
+}
+
+TEST_CASE("mrampim-fp rejects bad input with status 2 and a message, writing nothing", "[mrampim_fp][errors]") {
+  const std::string good = write_file("fp_err_good.txt", "1 2 3\n");
+  const std::string bad = write_file("fp_err_bad.txt", "# header\n1 2 3\n1 2 nope\n4 5 6\n");
+  const std::string empty = write_file("fp_err_empty.txt", "# nothing here\n\n");
+  const std::string out = work("fp_err.out");
+  const std::string report = work("fp_err.json");
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {bad, bad + ":3: operand 3"},
+      {bad, "1 bad line(s); nothing was run"},
+      {"--op add " + good, good + ":1: add takes 2 operands"},
+      {"--op div " + good, "--op 'div'"},
+      {"--format fp8 " + good, "unknown format 'fp8'"},
+      {"--rounding up " + good, "unknown rounding 'up'"},
+      {"--tech no-such-tech " + good, "unknown technology 'no-such-tech'"},
+      {"--compare no-such-tech " + good, "unknown technology 'no-such-tech'"},
+      {"--compare-set step.t_read_ns=2 " + good, "--compare-set needs --compare"},
+      {"", "no operands"},
+      {"/no/such/ops.txt", "cannot open operand file '/no/such/ops.txt'"},
+      {"--random 5 " + good, "not both"},
+      {"--random 0", "--random needs at least 1"},
+      {"--seed 5 " + good, "--seed needs --random"},
+      {empty, "holds no operation"},
+      {"--no-such-option " + good, "unrecognised option"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args);
+    std::remove(out.c_str());
+    std::remove(report.c_str());
+    const ProgramResult r = fp(c.args + " -o " + out + " --report " + report);
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains(c.message));
+    CHECK_FALSE(exists(out));
+    CHECK_FALSE(exists(report));
+  }
+  // The good file itself runs.
+  const ProgramResult ok = fp(good + " -q -o " + out + " --report " + report);
+  CHECK(ok.status == 0);
+  CHECK(exists(out));
+  CHECK(exists(report));
+}

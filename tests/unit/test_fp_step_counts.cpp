@@ -1,0 +1,126 @@
+// The step counts of one fp32 add, multiply and MAC on both technologies,
+// against the counts derived by hand in docs/fp-step-counts.md. Each expected
+// number is written as the sum of that document's table rows, in order, so a
+// failure points at the phase and the row to re-derive.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "compute/fp_engine.hpp"
+#include "support/array_fixture.hpp"
+
+using namespace mrampim;
+using mrampim::test::ArrayFixture;
+
+namespace {
+
+// Steps of a phase: all, and those holding a read, a write, a search, a NOR.
+struct PhaseSteps {
+  std::uint64_t steps, r, w, s, n;
+};
+
+struct HandCount {
+  PhaseSteps exponent, alignment, mantissa, normalise;
+};
+
+PhaseSteps operator+(const PhaseSteps& a, const PhaseSteps& b) {
+  return {a.steps + b.steps, a.r + b.r, a.w + b.w, a.s + b.s, a.n + b.n};
+}
+HandCount operator+(const HandCount& a, const HandCount& b) {
+  return {a.exponent + b.exponent, a.alignment + b.alignment, a.mantissa + b.mantissa, a.normalise + b.normalise};
+}
+
+// docs/fp-step-counts.md, "Addition".
+const HandCount kSotAdd{
+    {1 + 3 + 32 + 1 + 1 + 9 + 3, 1 + 0 + 32 + 1 + 1 + 9 + 2, 1 + 2 + 32 + 1 + 1 + 9 + 2, 1 + 1, 0},
+    {24 + 1 + 2 + 52 + 2 + 1, 24 + 0 + 0 + 26 + 1 + 1, 24 + 1 + 1 + 26 + 1 + 1, 1 + 26 + 1, 0},
+    {3 + 1 + 108 + 2 + 29 + 2 + 2, 3 + 1 + 108 + 2 + 29 + 1 + 2, 3 + 1 + 108 + 2 + 29 + 2 + 2, 0, 0},
+    {1 + 56 + 41 + 2 + 10 + 6 + 13 + 5 + 2 + 3 + 1 + 32 + 2 + 2 + 4 + 6 + 14,
+     0 + 28 + 41 + 1 + 5 + 0 + 11 + 0 + 2 + 3 + 1 + 32 + 0 + 1 + 2 + 2 + 2,
+     1 + 28 + 41 + 1 + 5 + 4 + 13 + 3 + 2 + 3 + 1 + 32 + 1 + 1 + 2 + 3 + 8,
+     28 + 1 + 5 + 2 + 2 + 1 + 1 + 2 + 3 + 6, 0}};
+
+const HandCount kReramAdd{
+    {1 + 3 + 112 + 2 + 4 + 33 + 3, 1 + 8 + 2, 1 + 2 + 8 + 1 + 2 + 17 + 2, 1 + 1, 104 + 1 + 3 + 24},
+    {93 + 1 + 2 + 403 + 2 + 4, 1 + 374 + 1, 47 + 1 + 1 + 377 + 1 + 2, 1 + 26 + 1, 46 + 2},
+    {7 + 4 + 351 + 6 + 113 + 5 + 5, 1 + 27 + 1, 4 + 2 + 27 + 3 + 57 + 3 + 3, 0, 4 + 3 + 324 + 3 + 84 + 3 + 2},
+    {1 + 409 + 141 + 2 + 36 + 6 + 43 + 5 + 8 + 9 + 1 + 125 + 2 + 2 + 4 + 9 + 14,
+     353 + 1 + 1 + 31 + 10 + 1 + 1 + 31 + 1 + 2 + 1 + 2,
+     1 + 381 + 11 + 1 + 31 + 4 + 23 + 3 + 4 + 5 + 1 + 63 + 1 + 1 + 2 + 4 + 8,
+     28 + 1 + 5 + 2 + 2 + 1 + 1 + 2 + 3 + 6, 130 + 30 + 4 + 4 + 93 + 3}};
+
+// docs/fp-step-counts.md, "Multiplication".
+const HandCount kSotMul{
+    {1 + 1 + 3 + 32, 1 + 1 + 0 + 32, 1 + 1 + 2 + 32, 1, 0},
+    {0, 0, 0, 0, 0},
+    {2 + 23 * 98 + 1, 2 + 23 * 98 + 1, 2 + 23 * 98 + 1, 0, 0},
+    {1 + 96 + 45 + 2 + 10 + 6 + 14 + 5 + 6 + 3 + 1 + 32 + 4 + 4 + 6 + 14,
+     0 + 48 + 45 + 1 + 5 + 0 + 12 + 0 + 6 + 3 + 1 + 32 + 1 + 2 + 0 + 2,
+     1 + 48 + 45 + 1 + 5 + 4 + 14 + 3 + 6 + 3 + 1 + 32 + 2 + 2 + 2 + 8,
+     48 + 1 + 5 + 2 + 2 + 2 + 2 + 4 + 6, 0}};
+
+const HandCount kReramMul{
+    {1 + 4 + 3 + 104, 1, 1 + 2 + 2 + 8, 1, 3 + 96},
+    {0, 0, 0, 0, 0},
+    {5 + 23 * 317 + 1, 1 + 23 + 1, 3 + 23 * 27 + 1, 0, 2 + 23 * 290},
+    {1 + 1179 + 155 + 2 + 36 + 6 + 47 + 5 + 24 + 9 + 1 + 125 + 4 + 4 + 6 + 14,
+     1083 + 1 + 1 + 31 + 11 + 1 + 1 + 31 + 1 + 2 + 2,
+     1 + 1131 + 12 + 1 + 31 + 4 + 25 + 3 + 12 + 5 + 1 + 63 + 2 + 2 + 2 + 8,
+     48 + 1 + 5 + 2 + 2 + 2 + 2 + 4 + 6, 143 + 33 + 12 + 4 + 93}};
+
+PhaseSteps steps_of(const ActivityCounts& c) {
+  return {c.compute_steps, c.steps_of(StepKind::Read), c.steps_of(StepKind::Write), c.steps_of(StepKind::Search),
+          c.steps_of(StepKind::Nor)};
+}
+
+void check_phase(const char* phase, const PhaseSteps& got, const PhaseSteps& want) {
+  INFO(phase << ": steps " << got.steps << " (R " << got.r << ", W " << got.w << ", S " << got.s << ", N " << got.n
+             << "), derived " << want.steps << " (R " << want.r << ", W " << want.w << ", S " << want.s << ", N "
+             << want.n << ")");
+  CHECK(got.steps == want.steps);
+  CHECK(got.r == want.r);
+  CHECK(got.w == want.w);
+  CHECK(got.s == want.s);
+  CHECK(got.n == want.n);
+}
+
+void check_counts(const char* tech, FpOp op, const HandCount& want, std::uint64_t total_steps) {
+  ArrayFixture fx(tech);
+  FpEngine engine(fx.array, op, FpFormat::fp32(), Rounding::Ieee);
+  const MicroProgram& p = engine.program().program;
+  // Declared by the program before it runs ...
+  check_phase("exponent (declared)", steps_of(p.cost(1, Phase::Exponent)), want.exponent);
+  check_phase("alignment (declared)", steps_of(p.cost(1, Phase::Alignment)), want.alignment);
+  check_phase("mantissa (declared)", steps_of(p.cost(1, Phase::Mantissa)), want.mantissa);
+  check_phase("normalise (declared)", steps_of(p.cost(1, Phase::Normalise)), want.normalise);
+  CHECK(p.cost(1).compute_steps == total_steps);
+  // ... and counted by the ledger when it runs over a full subarray.
+  std::mt19937_64 rng(7);
+  std::vector<FpOperands> ops(fx.array.rows());
+  for (auto& o : ops) o = {rng() & 0xffffffffu, rng() & 0xffffffffu, rng() & 0xffffffffu};
+  engine.run(ops);
+  const auto counted = engine.counted();
+  check_phase("exponent (counted)", steps_of(counted[std::size_t(Phase::Exponent)]), want.exponent);
+  check_phase("alignment (counted)", steps_of(counted[std::size_t(Phase::Alignment)]), want.alignment);
+  check_phase("mantissa (counted)", steps_of(counted[std::size_t(Phase::Mantissa)]), want.mantissa);
+  check_phase("normalise (counted)", steps_of(counted[std::size_t(Phase::Normalise)]), want.normalise);
+}
+
+}  // namespace
+
+TEST_CASE("fp32 add: steps derived by hand (docs/fp-step-counts.md)", "[fp][cost]") {
+  SECTION("sot-mram-1t1r: 479 steps") { check_counts("sot-mram-1t1r", FpOp::Add, kSotAdd, 479); }
+  SECTION("reram-floatpim: 1971 steps") { check_counts("reram-floatpim", FpOp::Add, kReramAdd, 1971); }
+}
+
+TEST_CASE("fp32 multiply: steps derived by hand (docs/fp-step-counts.md)", "[fp][cost]") {
+  SECTION("sot-mram-1t1r: 2543 steps") { check_counts("sot-mram-1t1r", FpOp::Mul, kSotMul, 2543); }
+  SECTION("reram-floatpim: 9027 steps") { check_counts("reram-floatpim", FpOp::Mul, kReramMul, 9027); }
+}
+
+TEST_CASE("fp32 MAC: steps derived by hand, the multiply's plus the add's", "[fp][cost]") {
+  SECTION("sot-mram-1t1r: 3022 steps") { check_counts("sot-mram-1t1r", FpOp::Mac, kSotMul + kSotAdd, 3022); }
+  SECTION("reram-floatpim: 10998 steps") {
+    check_counts("reram-floatpim", FpOp::Mac, kReramMul + kReramAdd, 10998);
+  }
+}
