@@ -9,6 +9,7 @@
 // Exit status: 0 done, 1 --compare found different results, 2 bad input.
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -40,14 +41,17 @@ constexpr const char* kUsage =
     "\n"
     "OPERANDS is a file ('-' for standard input) with one operation per line:\n"
     "  add, mul:  a b       mac:  a b c   (c + a x b)\n"
-    "each operand a hex bit pattern (0x3fc00000) or a decimal number (1.5, -2e-3,\n"
-    "inf, nan), separated by spaces, tabs or commas; '#' starts a comment. A bad line\n"
-    "is reported with its line number and nothing runs. --random N replaces the file.\n"
+    "each operand a hex bit pattern (0x3fc00000, at most the format's width) or a\n"
+    "decimal number (1.5, -2e-3, inf, nan), rounded to the format to nearest-even as\n"
+    "written; operands are separated by spaces, tabs or commas; '#' starts a comment.\n"
+    "A bad line is reported with its line number and nothing runs. --random N\n"
+    "replaces the file.\n"
     "\n"
     "Output: one line per operation, tab-separated:\n"
-    "  line  result_hex  result  other_hex  other  same|differs\n"
-    "where 'other' is the result of the other rounding procedure (paper for ieee,\n"
-    "ieee for paper). The cost summary goes to standard error.\n"
+    "  line  a  b  [c]  result_hex  result  other_hex  other  same|differs\n"
+    "with the operands as hex bit patterns, and 'other' the result of the other\n"
+    "rounding procedure (paper for ieee, ieee for paper). The cost summary goes to\n"
+    "standard error.\n"
     "Exit status: 0 done, 1 --compare gave different results, 2 bad input.\n";
 
 struct Options {
@@ -58,12 +62,14 @@ struct Options {
   TechOptions tech;
   std::string compare;
   std::vector<std::string> compare_overrides;
-  std::size_t random = 0;
+  long long random = 0;
   std::uint64_t seed = 1;
   std::string output;
   std::string report;
   bool quiet = false;
 };
+
+constexpr long long kMaxRandom = 10'000'000;
 
 int bad_input(const std::string& message) {
   std::cerr << "error: " << message << '\n';
@@ -92,6 +98,16 @@ std::vector<OperandLine> random_lines(std::size_t n, std::uint64_t seed, const F
   return lines;
 }
 
+// Whether `path` can be written, without truncating it (or leaving it
+// behind when it did not exist).
+bool writable(const std::string& path) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(path, ec);
+  const bool ok = std::ofstream(path, std::ios::app).good();
+  if (ok && !existed) std::filesystem::remove(path, ec);
+  return ok;
+}
+
 std::string hex(std::uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
@@ -116,7 +132,8 @@ int main(int argc, char** argv) {
        "costs over --tech's")
       ("compare-set", po::value<std::vector<std::string>>(&o.compare_overrides)->composing(),
        "override a key of the --compare technology (repeatable)")
-      ("random", po::value<std::size_t>(&o.random), "run N uniformly random bit patterns instead of a file")
+      ("random", po::value<long long>(&o.random),
+       "run N operations on uniformly random bit patterns instead of a file (1..10000000)")
       ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of --random")
       ("output,o", po::value<std::string>(&o.output), "write the results here instead of standard output")
       ("report", po::value<std::string>(&o.report), "write the JSON cost report (and the results) here")
@@ -172,8 +189,10 @@ int main(int argc, char** argv) {
   std::vector<OperandLine> lines;
   std::string input_name;
   if (vm.count("random")) {
-    if (o.random == 0) return bad_input("--random needs at least 1 operation");
-    lines = random_lines(o.random, o.seed, format);
+    if (o.random < 1 || o.random > kMaxRandom) {
+      return bad_input("--random " + std::to_string(o.random) + " is outside 1.." + std::to_string(kMaxRandom));
+    }
+    lines = random_lines(std::size_t(o.random), o.seed, format);
     input_name = "random (seed " + std::to_string(o.seed) + ")";
   } else if (o.operands.empty()) {
     return bad_input("no operands: give an operand file, '-' for standard input, or --random N");
@@ -189,7 +208,7 @@ int main(int argc, char** argv) {
         lines = read_operand_file(in, input_name, op, format);
       }
     } catch (const OperandFileError& e) {
-      std::cerr << e.what() << '\n';
+      std::cerr << e.what() << '\n';  // "file:line: error: ..." per bad line
       return kExitBadInput;
     }
     if (lines.empty()) return bad_input(input_name + " holds no operation");
@@ -204,16 +223,14 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());  // the row is too narrow for the format
   }
-  std::ofstream out_file;
-  if (!o.output.empty()) {
-    out_file.open(o.output);
-    if (!out_file) return bad_input("cannot write '" + o.output + "'");
+  // Both output files must be writable before either is truncated.
+  if (!o.output.empty() && o.output == o.report) return bad_input("--output and --report name the same file");
+  for (const std::string* path : {&o.output, &o.report}) {
+    if (!path->empty() && !writable(*path)) return bad_input("cannot write '" + *path + "'");
   }
-  std::ofstream report_file;
-  if (!o.report.empty()) {
-    report_file.open(o.report);
-    if (!report_file) return bad_input("cannot write '" + o.report + "'");
-  }
+  std::ofstream out_file, report_file;
+  if (!o.output.empty()) out_file.open(o.output);
+  if (!o.report.empty()) report_file.open(o.report);
 
   // ---- Run.
   std::vector<FpOperands> operands;
@@ -227,8 +244,8 @@ int main(int argc, char** argv) {
   std::ostream& out = o.output.empty() ? std::cout : out_file;
   out << "# mrampim-fp: " << to_string(op) << (op == FpOp::Mac ? " (c + a x b)" : "") << ", " << format.name()
       << ", " << to_string(rounding) << " rounding, on " << tech.name << ", operands from " << input_name << '\n';
-  out << "# line\tresult_hex\tresult\t" << to_string(other_rounding) << "_hex\t" << to_string(other_rounding)
-      << "\tsame|differs\n";
+  out << "# line\ta\tb\t" << (op == FpOp::Mac ? "c\t" : "") << "result_hex\tresult\t" << to_string(other_rounding)
+      << "_hex\t" << to_string(other_rounding) << "\tsame|differs\n";
   std::size_t differ = 0, mismatches = 0;
   nlohmann::json json_results = nlohmann::json::array();
   std::vector<std::size_t> differing_lines;
@@ -243,10 +260,16 @@ int main(int argc, char** argv) {
       std::cerr << "error: line " << lines[i].line << ": " << tech.name << " gives " << hex(results[i]) << ", "
                 << compare_tech.name << " gives " << hex(compared[i]) << '\n';
     }
-    out << lines[i].line << '\t' << hex(results[i]) << '\t' << fp_to_decimal(format, results[i]) << '\t'
+    const FpOperands& in = lines[i].operands;
+    out << lines[i].line << '\t' << hex(in.a) << '\t' << hex(in.b) << '\t';
+    if (op == FpOp::Mac) out << hex(in.c) << '\t';
+    out << hex(results[i]) << '\t' << fp_to_decimal(format, results[i]) << '\t'
         << hex(other[i]) << '\t' << fp_to_decimal(format, other[i]) << '\t' << (same ? "same" : "differs") << '\n';
     if (report_file.is_open()) {
+      nlohmann::json operand_hex = {hex(in.a), hex(in.b)};
+      if (op == FpOp::Mac) operand_hex.push_back(hex(in.c));
       json_results.push_back({{"line", lines[i].line},
+                              {"operands", operand_hex},
                               {"hex", hex(results[i])},
                               {"value", fp_to_decimal(format, results[i])},
                               {std::string(to_string(other_rounding)) + "_hex", hex(other[i])}});

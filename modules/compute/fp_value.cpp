@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cfenv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -84,33 +85,45 @@ std::uint64_t parse_hex(const FpFormat& f, const std::string& token) {
   return v;
 }
 
+// Decimal text to the nearest double with ties broken *to odd*: the text
+// read rounding down and up; if the two differ the text lies strictly
+// between them, and the one toward zero gets its last bit set. A value so
+// rounded keeps enough information (53 bits, the last one sticky) to be
+// rounded once more, to any format of at most 51 significant bits, exactly
+// as the text itself would be (round-to-odd, Boldo and Melquiond).
+double decimal_to_odd(const char* text) {
+  const int mode = std::fegetround();
+  std::fesetround(FE_DOWNWARD);
+  const double down = std::strtod(text, nullptr);
+  std::fesetround(FE_UPWARD);
+  const double up = std::strtod(text, nullptr);
+  std::fesetround(mode);
+  if (down == up || std::isnan(down)) return down;
+  double toward_zero = std::fabs(down) < std::fabs(up) ? down : up;  // finite: DBL_MAX beyond the range
+  std::uint64_t u = 0;
+  std::memcpy(&u, &toward_zero, sizeof u);
+  u |= 1u;
+  std::memcpy(&toward_zero, &u, sizeof u);
+  return toward_zero;
+}
+
 }  // namespace
 
 std::uint64_t parse_fp_operand(const FpFormat& f, const std::string& token) {
   if (token.size() > 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X')) return parse_hex(f, token);
   if (token.empty()) throw std::invalid_argument("empty operand");
-  // strtod would also take hex floats ("0x1p3") and leading spaces; an
-  // operand file means neither.
+  // strtod also takes hex floats ("0x1p3"), leading spaces and NaN payloads
+  // ("nan(12)"); an operand file means none of them.
   const char first = token[0];
   if (!(std::isdigit(static_cast<unsigned char>(first)) || first == '-' || first == '+' || first == '.' ||
         first == 'i' || first == 'I' || first == 'n' || first == 'N') ||
-      token.find_first_of("xX") != std::string::npos) {
+      token.find_first_of("xX(") != std::string::npos) {
     throw std::invalid_argument("'" + token + "' is neither a hex bit pattern (0x...) nor a decimal number");
   }
   char* end = nullptr;
-  if (f == FpFormat::fp32()) {
-    const float v = std::strtof(token.c_str(), &end);
-    if (*end != '\0' || end == token.c_str()) {
-      throw std::invalid_argument("'" + token + "' is not a decimal number");
-    }
-    if (std::isnan(v)) return fp_from_double(f, std::copysign(std::numeric_limits<double>::quiet_NaN(), v));
-    std::uint32_t u = 0;
-    std::memcpy(&u, &v, sizeof u);
-    return u;  // out-of-range text gives inf or 0 (ERANGE): the correctly rounded result
-  }
-  const double v = std::strtod(token.c_str(), &end);
+  std::strtod(token.c_str(), &end);
   if (*end != '\0' || end == token.c_str()) throw std::invalid_argument("'" + token + "' is not a decimal number");
-  return fp_from_double(f, v);
+  return fp_from_double(f, decimal_to_odd(token.c_str()));
 }
 
 }  // namespace mrampim

@@ -27,11 +27,11 @@ std::uint64_t fp_from_double(const FpFormat& f, double v);
 std::string fp_to_decimal(const FpFormat& f, std::uint64_t bits);
 
 // One operand as written in an operand file:
-//   0x...   a bit pattern, at most the format's width;
-//   decimal a number ("1.5", "-2e-3", "inf", "-inf", "nan"), rounded to the
-//           format to nearest-even. fp32 rounds from the text directly; other
-//           formats through double (decimal strings closer than 2^-53 to a
-//           tie of the format could double-round: give such values in hex).
+//   0x...   a bit pattern (1 to 16 hex digits), at most the format's width;
+//   decimal a number ("1.5", "-2e-3"), or inf, infinity, nan in any case,
+//           with an optional sign; rounded to the format to nearest-even
+//           exactly as the text is (no double rounding through double).
+// Hex floats ("0x1p3") and NaN payloads ("nan(1)") are refused.
 // Throws std::invalid_argument saying what is wrong with the token.
 std::uint64_t parse_fp_operand(const FpFormat& f, const std::string& token);
 

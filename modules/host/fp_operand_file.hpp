@@ -1,5 +1,6 @@
 // The operand file of floating-point runs (mrampim-fp): one operation per
-// line, operands separated by spaces, tabs or commas:
+// line, operands separated by spaces, tabs or commas (an empty field between
+// commas is an error, not a skipped operand):
 //   add:  a b        (a + b)
 //   mul:  a b        (a x b)
 //   mac:  a b c      (c + a x b)
@@ -34,7 +35,8 @@ class OperandFileError : public std::runtime_error {
 std::size_t operands_per_line(FpOp op);
 
 // `origin` names the input in messages ("ops.txt", "<stdin>"). Throws
-// OperandFileError with one "origin:line: problem" line per bad line.
+// OperandFileError with one "origin:LINE: error: problem" line per bad line
+// (the compilers' format, which editors jump to), then a count.
 std::vector<OperandLine> read_operand_file(std::istream& in, const std::string& origin, FpOp op,
                                            const FpFormat& format);
 

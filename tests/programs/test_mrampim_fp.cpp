@@ -71,9 +71,11 @@ float float_from_bits(std::uint32_t u) {
   return v;
 }
 
-// One line of results: line, result_hex, result, other_hex, other, same|differs.
+// One line of results: line, the operands (2, or 3 for a MAC), result_hex,
+// result, other_hex, other, same|differs.
 struct ResultLine {
   std::size_t line = 0;
+  std::vector<std::uint64_t> operands;
   std::uint64_t bits = 0;
   std::string value;
   std::uint64_t other_bits = 0;
@@ -90,16 +92,21 @@ std::vector<ResultLine> parse_results(const std::string& text) {
     std::istringstream cs(l);
     for (std::string c; std::getline(cs, c, '\t');) cols.push_back(c);
     INFO("result line: " << l);
-    REQUIRE(cols.size() == 6);
+    REQUIRE((cols.size() == 8 || cols.size() == 9));
+    const std::size_t n = cols.size() - 6;
     ResultLine r;
     r.line = std::stoul(cols[0]);
-    r.bits = std::stoull(cols[1], nullptr, 16);
-    r.value = cols[2];
-    r.other_bits = std::stoull(cols[3], nullptr, 16);
-    r.other_value = cols[4];
-    r.verdict = cols[5];
-    REQUIRE(cols[1] == hex(r.bits));
-    REQUIRE(cols[3] == hex(r.other_bits));
+    for (std::size_t k = 1; k <= n; ++k) {
+      r.operands.push_back(std::stoull(cols[k], nullptr, 16));
+      REQUIRE(cols[k] == hex(r.operands.back()));
+    }
+    r.bits = std::stoull(cols[n + 1], nullptr, 16);
+    r.value = cols[n + 2];
+    r.other_bits = std::stoull(cols[n + 3], nullptr, 16);
+    r.other_value = cols[n + 4];
+    r.verdict = cols[n + 5];
+    REQUIRE(cols[n + 1] == hex(r.bits));
+    REQUIRE(cols[n + 3] == hex(r.other_bits));
     out.push_back(r);
   }
   return out;
@@ -232,6 +239,7 @@ TEST_CASE("mrampim-fp runs an fp32 MAC file: one result per operation, as the ho
     const auto& [a, b, c] = m.abc[i];
     CAPTURE(i, m.lines[i], hex(a), hex(b), hex(c));
     REQUIRE(results[i].line == m.lines[i]);
+    REQUIRE(results[i].operands == std::vector<std::uint64_t>{a, b, c});
     const std::uint64_t want = fp_mac(f, c, a, b);
     if (results[i].bits != want) FAIL("want " << hex(want) << " got " << hex(results[i].bits));
     // A second reference: the host's own float multiply, then add.
@@ -375,6 +383,19 @@ TEST_CASE("mrampim-fp --random 2000 --op add --format fp16 --rounding paper", "[
   REQUIRE(results.size() == 2000);
   for (std::size_t i = 0; i < results.size(); ++i) REQUIRE(results[i].line == i + 1);
   check_columns(f, results);
+  // The operand columns replay the run: as an operand file they give the
+  // same results.
+  std::string replay;
+  for (const auto& l : results) replay += hex(l.operands[0]) + " " + hex(l.operands[1]) + "\n";
+  const ProgramResult again =
+      fp("--op add --format fp16 --rounding paper -q " + write_file("fp_random_replay.txt", replay));
+  REQUIRE(again.status == 0);
+  const auto replayed = parse_results(again.output);
+  REQUIRE(replayed.size() == results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    REQUIRE(replayed[i].bits == results[i].bits);
+    REQUIRE(replayed[i].other_bits == results[i].other_bits);
+  }
   // The same seed gives the same run; another seed another one.
   REQUIRE(fp(args + "-o " + out2).status == 0);
   CHECK(read_file(out2) == text);
@@ -397,9 +418,9 @@ TEST_CASE("mrampim-fp rejects bad input with status 2 and a message, writing not
     std::string message;
   };
   const Case cases[] = {
-      {bad, bad + ":3: operand 3"},
+      {bad, bad + ":3: error: operand 3"},
       {bad, "1 bad line(s); nothing was run"},
-      {"--op add " + good, good + ":1: add takes 2 operands"},
+      {"--op add " + good, good + ":1: error: add takes 2 operands"},
       {"--op div " + good, "--op 'div'"},
       {"--format fp8 " + good, "unknown format 'fp8'"},
       {"--rounding up " + good, "unknown rounding 'up'"},
@@ -409,7 +430,11 @@ TEST_CASE("mrampim-fp rejects bad input with status 2 and a message, writing not
       {"", "no operands"},
       {"/no/such/ops.txt", "cannot open operand file '/no/such/ops.txt'"},
       {"--random 5 " + good, "not both"},
-      {"--random 0", "--random needs at least 1"},
+      {"--random 0", "--random 0 is outside 1..10000000"},
+      {"--random -1", "--random -1 is outside 1..10000000"},
+      {"--random 99999999999", "is outside 1..10000000"},
+      {"--op add " + write_file("fp_err_comma.txt", "1,,2\n"), ":1: error: empty operand"},
+      {"--op add " + write_file("fp_err_payload.txt", "nan(12) 1\n"), "'nan(12)'"},
       {"--seed 5 " + good, "--seed needs --random"},
       {empty, "holds no operation"},
       {"--no-such-option " + good, "unrecognised option"},
@@ -430,4 +455,39 @@ TEST_CASE("mrampim-fp rejects bad input with status 2 and a message, writing not
   CHECK(ok.status == 0);
   CHECK(exists(out));
   CHECK(exists(report));
+}
+
+TEST_CASE("mrampim-fp leaves existing files alone when an output path is bad", "[mrampim_fp][errors]") {
+  const std::string good = write_file("fp_keep_good.txt", "1 2 3\n");
+  const std::string out = write_file("fp_keep.out", "precious results\n");
+  const ProgramResult r = fp(good + " -q -o " + out + " --report /no/such/dir/r.json");
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("cannot write '/no/such/dir/r.json'"));
+  CHECK(read_file(out) == "precious results\n");
+  const ProgramResult same = fp(good + " -q -o " + out + " --report " + out);
+  CHECK(same.status == 2);
+  CHECK_THAT(same.output, Contains("the same file"));
+  CHECK(read_file(out) == "precious results\n");
+}
+
+TEST_CASE("mrampim-fp rounds decimal operands as written, in every format", "[mrampim_fp][decimal]") {
+  // Just above a tie: the nearest value, not the tie's even neighbour that a
+  // detour through double would give.
+  const std::string ops = write_file("fp_decimal.txt",
+                                     "2049.0000000000000001 1\n"
+                                     "2049 1\n"
+                                     "-2049.0000000000000001 1\n");
+  const ProgramResult r = fp("--op mul --format fp16 -q " + ops);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto results = parse_results(r.output);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].operands[0] == 0x6801);  // 2050
+  CHECK(results[1].operands[0] == 0x6800);  // 2048, the even neighbour of the tie
+  CHECK(results[2].operands[0] == 0xe801);
+  CHECK(results[0].value == "2050");
+  const ProgramResult b = fp("--op add --format bf16 -q " + write_file("fp_decimal_bf16.txt", "257.00000000000000001 0\n"));
+  REQUIRE(b.status == 0);
+  CHECK(parse_results(b.output).at(0).value == "258");
 }

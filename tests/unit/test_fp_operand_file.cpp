@@ -125,6 +125,17 @@ TEST_CASE("spaces, tabs and commas all separate operands", "[operand_file]") {
   }
 }
 
+TEST_CASE("an empty field between commas is an error, not a skipped operand", "[operand_file]") {
+  for (const char* line : {"1,,2", ",1,2", "1,2,", "1 , , 2", "1,2 ,", ", 1 2"}) {
+    CAPTURE(line);
+    const std::string message = error_of(std::string(line) + "\n", FpOp::Add, FpFormat::fp32(), "f.csv");
+    CHECK_THAT(message, StartsWith("f.csv:1: error: empty operand"));
+  }
+  // A MAC line of three operands with an empty fourth field is refused too.
+  CHECK_THAT(error_of("1,,2,3\n", FpOp::Mac, FpFormat::fp32(), "f.csv"), Contains("empty operand"));
+  CHECK(read("1 , 2\n", FpOp::Add).size() == 1);
+}
+
 TEST_CASE("CRLF line endings read like LF ones", "[operand_file]") {
   const std::string lf = "# header\n\n0x3f800000 2.5 -1\n\n4 5 6 # six\n7,8,9\n";
   std::string crlf;
@@ -208,7 +219,7 @@ TEST_CASE("a file with bad lines is rejected whole, every bad line listed", "[op
   CHECK_THAT(lines[3], StartsWith("data/ops.csv:9: "));
   CHECK_THAT(lines[3], Contains("operand 3"));
   CHECK_THAT(lines[3], Contains("32 bits"));
-  CHECK(lines[4] == "data/ops.csv: 4 bad line(s); nothing was run");
+  CHECK(lines[4] == "data/ops.csv: error: 4 bad line(s); nothing was run");
   CHECK_THAT(message, EndsWith("4 bad line(s); nothing was run"));
 
   // One bad line among many good ones still rejects the file.
@@ -217,6 +228,6 @@ TEST_CASE("a file with bad lines is rejected whole, every bad line listed", "[op
   many += "1 2 oops\n";
   const std::string one = error_of(many, FpOp::Add, FpFormat::fp32(), "<stdin>");
   CHECK_THAT(one, StartsWith("<stdin>:501: "));
-  CHECK_THAT(one, EndsWith("<stdin>: 1 bad line(s); nothing was run"));
+  CHECK_THAT(one, EndsWith("<stdin>: error: 1 bad line(s); nothing was run"));
   CHECK(lines_of(one).size() == 2);
 }
