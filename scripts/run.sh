@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, runs the testbenches of the
-# cell and the full adder on the default technologies, and prints their
-# counted costs and where their VCD waveforms are.
+# cell, the full adder and the floating-point MAC on the default
+# technologies, and prints their counted costs and where their VCD waveforms
+# are.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
@@ -19,6 +20,7 @@ run() {
 run "$root/build/testbenches/tb_mtj_cell" --vcd "$out/tb_mtj_cell.vcd"
 run "$root/build/testbenches/tb_full_adder" --tech sot-mram-1t1r --vcd "$out/tb_full_adder_sot-mram-1t1r.vcd"
 run "$root/build/testbenches/tb_full_adder" --tech reram-floatpim --vcd "$out/tb_full_adder_reram-floatpim.vcd"
+run "$root/build/testbenches/tb_fp_mac" --vcd "$out/tb_fp_mac.vcd"
 
 echo
 echo "Waveforms (open with gtkwave):"
