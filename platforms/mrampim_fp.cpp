@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ constexpr const char* kUsage =
     "with the operands as hex bit patterns, and 'other' the result of the other\n"
     "rounding procedure (paper for ieee, ieee for paper). The cost summary goes to\n"
     "standard error.\n"
+    "\n"
+    "mrampim-fp --cost-table [--rounding R] [--tech T] [--compare T2] [--report F]\n"
+    "instead prints the cost report of add, mul and mac in fp32, fp16 and bf16, each\n"
+    "run on a full subarray of random operands: counted against published, by phase\n"
+    "and step kind, and the technology ratios.\n"
     "Exit status: 0 done, 1 --compare gave different results, 2 bad input.\n";
 
 struct Options {
@@ -67,6 +73,7 @@ struct Options {
   std::string output;
   std::string report;
   bool quiet = false;
+  bool cost_table = false;
 };
 
 constexpr long long kMaxRandom = 10'000'000;
@@ -114,6 +121,61 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
+// Every operation in the three standard formats, on a full subarray of
+// random operands each; the same operands on the --compare technology.
+int run_cost_table(const Technology& tech, const Technology* compare, Rounding rounding, std::uint64_t seed,
+                   std::ostream* json_out) {
+  nlohmann::json rows = nlohmann::json::array();
+  std::ostringstream summary;
+  summary << "summary, per row: counted (published) latency ns and energy pJ";
+  if (compare) summary << "; " << compare->name << " / " << tech.name << " counted (published)";
+  summary << '\n';
+  int mismatches = 0;
+  for (FpOp op : {FpOp::Add, FpOp::Mul, FpOp::Mac}) {
+    for (const FpFormat& format : {FpFormat::fp32(), FpFormat::fp16(), FpFormat::bf16()}) {
+      std::vector<FpOperands> operands;
+      for (const auto& l : random_lines(tech.array.rows, seed, format)) operands.push_back(l.operands);
+      Machine m(tech, op, format, rounding);
+      const auto results = m.engine.run(operands);
+      const FpCostReport r = fp_cost_report(m.engine);
+      std::cout << '\n';
+      print_cost_table(std::cout, r);
+      print_breakdown(std::cout, r);
+      nlohmann::json row = to_json(r);
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "  %-4s %-5s %9.1f (%7.1f) ns %8.2f (%7.2f) pJ", to_string(op),
+                    format.name().c_str(), r.latency_ns(), r.published_latency_ns(), r.energy_pJ(),
+                    r.published_energy_pJ());
+      summary << buf;
+      if (compare) {
+        Machine c(*compare, op, format, rounding);
+        const auto other = c.engine.run(operands);
+        const FpCostReport q = fp_cost_report(c.engine);
+        std::cout << '\n';
+        print_cost_table(std::cout, q);
+        print_breakdown(std::cout, q);
+        const bool same = other == results;
+        if (!same) ++mismatches;
+        std::snprintf(buf, sizeof buf, "   latency %5.2fx (%5.2fx)  energy %5.2fx (%5.2fx)%s",
+                      q.latency_ns() / r.latency_ns(), q.published_latency_ns() / r.published_latency_ns(),
+                      q.energy_pJ() / r.energy_pJ(), q.published_energy_pJ() / r.published_energy_pJ(),
+                      same ? "" : "  RESULTS DIFFER");
+        summary << buf;
+        row["compare"] = {{"cost", to_json(q)}, {"results_identical", same}};
+      }
+      summary << '\n';
+      rows.push_back(row);
+    }
+  }
+  std::cout << '\n' << summary.str();
+  if (json_out) {
+    *json_out << nlohmann::json{{"program", "mrampim-fp"}, {"mode", "cost-table"}, {"seed", seed}, {"rows", rows}}.dump(2)
+              << '\n';
+    if (!*json_out) return bad_input("writing the report failed");
+  }
+  return mismatches == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,7 +199,9 @@ int main(int argc, char** argv) {
       ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of --random")
       ("output,o", po::value<std::string>(&o.output), "write the results here instead of standard output")
       ("report", po::value<std::string>(&o.report), "write the JSON cost report (and the results) here")
-      ("quiet,q", po::bool_switch(&o.quiet), "no cost summary on standard error");
+      ("quiet,q", po::bool_switch(&o.quiet), "no cost summary on standard error")
+      ("cost-table", po::bool_switch(&o.cost_table),
+       "print the cost report of every operation in fp32, fp16 and bf16 (no operand file)");
   o.tech.add_to(desc, "sot-mram-1t1r");
   po::options_description hidden;
   hidden.add_options()("operands", po::value<std::string>(&o.operands));
@@ -183,6 +247,20 @@ int main(int argc, char** argv) {
     return bad_input(e.what());
   }
   if (o.compare.empty() && !o.compare_overrides.empty()) return bad_input("--compare-set needs --compare");
+  if (o.cost_table) {
+    if (!o.operands.empty() || vm.count("random") || !o.output.empty() || !vm["op"].defaulted() ||
+        !vm["format"].defaulted()) {
+      return bad_input("--cost-table covers every operation and format: it takes no operands, --random, --op, "
+                       "--format or --output");
+    }
+    std::ofstream report_file;
+    if (!o.report.empty()) {
+      if (!writable(o.report)) return bad_input("cannot write '" + o.report + "'");
+      report_file.open(o.report);
+    }
+    return run_cost_table(tech, o.compare.empty() ? nullptr : &compare_tech, rounding, o.seed,
+                          report_file.is_open() ? &report_file : nullptr);
+  }
   if (vm.count("random") && !o.operands.empty()) return bad_input("give an operand file or --random, not both");
   if (vm.count("seed") && !vm["seed"].defaulted() && !vm.count("random")) return bad_input("--seed needs --random");
 

@@ -28,6 +28,7 @@
 using namespace mrampim;
 using namespace mrampim::test;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
 
 namespace {
 
@@ -490,4 +491,34 @@ TEST_CASE("mrampim-fp rounds decimal operands as written, in every format", "[mr
   const ProgramResult b = fp("--op add --format bf16 -q " + write_file("fp_decimal_bf16.txt", "257.00000000000000001 0\n"));
   REQUIRE(b.status == 0);
   CHECK(parse_results(b.output).at(0).value == "258");
+}
+
+TEST_CASE("mrampim-fp --cost-table: every operation and format, counted against published, both technologies",
+          "[mrampim_fp][report]") {
+  const std::string report = work("fp_cost_table.json");
+  std::remove(report.c_str());
+  const ProgramResult r = fp("--cost-table --compare reram-floatpim --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  for (const char* line : {"  add  fp32", "  add  fp16", "  add  bf16", "  mul  fp32", "  mul  fp16", "  mul  bf16",
+                           "  mac  fp32", "  mac  fp16", "  mac  bf16"}) {
+    CHECK_THAT(r.output, Contains(line));
+  }
+  // The paper's fp32 MAC comparison, in the published column (parenthesised).
+  const auto at = r.output.find("  mac  fp32");
+  REQUIRE(at != std::string::npos);
+  const std::string mac_line = r.output.substr(at, r.output.find('\n', at) - at);
+  CHECK_THAT(mac_line, Contains("( 1.80x)  energy"));
+  CHECK_THAT(mac_line, EndsWith("( 3.30x)"));
+  CHECK_THAT(r.output, Contains("by phase (counted)"));
+  const nlohmann::json j = nlohmann::json::parse(read_file(report));
+  REQUIRE(j["rows"].size() == 9);
+  for (const auto& row : j["rows"]) {
+    CHECK(row["compare"]["results_identical"] == true);
+    CHECK(row["breakdown"].size() >= 3);
+    CHECK(double(row["counted"]["latency_ns"]) > 0);
+  }
+  const ProgramResult bad = fp("--cost-table --op add");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Contains("--cost-table covers every operation and format"));
 }
