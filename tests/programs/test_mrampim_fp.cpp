@@ -23,7 +23,9 @@
 #include "compute/fp_format.hpp"
 #include "compute/fp_value.hpp"
 #include "support/fp_reference.hpp"
+#include "support/host_bits.hpp"
 #include "support/run_program.hpp"
+#include "support/work_dir.hpp"
 
 using namespace mrampim;
 using namespace mrampim::test;
@@ -31,11 +33,6 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
 
 namespace {
-
-std::string work(const std::string& file) {
-  std::filesystem::create_directories(TEST_WORK_DIR);
-  return std::string(TEST_WORK_DIR) + "/" + file;
-}
 
 std::string write_file(const std::string& name, const std::string& text) {
   const std::string path = work(name);
@@ -53,24 +50,6 @@ std::string read_file(const std::string& path) {
 bool exists(const std::string& path) { return std::filesystem::exists(path); }
 
 ProgramResult fp(const std::string& args) { return run_program(std::string(MRAMPIM_FP) + " " + args); }
-
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::uint32_t float_bits(float v) {
-  std::uint32_t u = 0;
-  std::memcpy(&u, &v, sizeof u);
-  return u;
-}
-
-float float_from_bits(std::uint32_t u) {
-  float v = 0;
-  std::memcpy(&v, &u, sizeof v);
-  return v;
-}
 
 // One line of results: line, the operands (2, or 3 for a MAC), result_hex,
 // result, other_hex, other, same|differs.

@@ -9,16 +9,12 @@
 
 #include "support/run_program.hpp"
 #include "support/vcd.hpp"
+#include "support/work_dir.hpp"
 
 using namespace mrampim::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-std::string work(const std::string& file) {
-  std::system("mkdir -p " TEST_WORK_DIR);
-  return std::string(TEST_WORK_DIR) + "/" + file;
-}
 
 // The numbers on the first output line starting with `label`.
 std::vector<double> numbers_after(const std::string& output, const std::string& label) {

@@ -8,16 +8,12 @@
 
 #include "support/run_program.hpp"
 #include "support/vcd.hpp"
+#include "support/work_dir.hpp"
 
 using namespace mrampim::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-std::string work(const std::string& file) {
-  std::system("mkdir -p " TEST_WORK_DIR);
-  return std::string(TEST_WORK_DIR) + "/" + file;
-}
 
 std::set<std::string> values(const VcdSignal& s) {
   std::set<std::string> v;

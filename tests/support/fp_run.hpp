@@ -12,16 +12,11 @@
 
 #include "compute/fp_program.hpp"
 #include "support/array_fixture.hpp"
+#include "support/host_bits.hpp"
 
 namespace mrampim::test {
 
 inline const char* const kFpTechs[] = {"sot-mram-1t1r", "reram-floatpim"};
-
-inline std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // Uniformly random bit patterns: every class of value, in proportion.
 inline std::vector<std::array<std::uint64_t, 3>> random_operands(const FpFormat& f, std::size_t n,

@@ -12,6 +12,7 @@
 #include "compute/fp_format.hpp"
 #include "compute/fp_value.hpp"
 #include "host/fp_operand_file.hpp"
+#include "support/host_bits.hpp"
 
 using namespace mrampim;
 using Catch::Matchers::Contains;
@@ -20,11 +21,7 @@ using Catch::Matchers::StartsWith;
 
 namespace {
 
-std::uint64_t bits(float v) {
-  std::uint32_t u = 0;
-  std::memcpy(&u, &v, sizeof u);
-  return u;
-}
+std::uint64_t bits(float v) { return test::float_bits(v); }
 
 std::vector<OperandLine> read(const std::string& text, FpOp op, const FpFormat& f = FpFormat::fp32(),
                               const std::string& origin = "ops.txt") {

@@ -18,35 +18,13 @@
 
 #include "compute/fp_format.hpp"
 #include "compute/fp_value.hpp"
+#include "support/host_bits.hpp"
 
 using namespace mrampim;
+using namespace mrampim::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-std::uint32_t float_bits(float v) {
-  std::uint32_t u = 0;
-  std::memcpy(&u, &v, sizeof u);
-  return u;
-}
-
-float float_from_bits(std::uint32_t u) {
-  float v = 0;
-  std::memcpy(&v, &u, sizeof v);
-  return v;
-}
-
-double double_from_bits(std::uint64_t u) {
-  double v = 0;
-  std::memcpy(&v, &u, sizeof v);
-  return v;
-}
-
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // The quiet NaN a conversion gives: the sign kept, only the quiet bit set.
 std::uint64_t quiet_nan(const FpFormat& f, bool negative) {
