@@ -76,7 +76,9 @@ struct Options {
   bool cost_table = false;
 };
 
-constexpr long long kMaxRandom = 10'000'000;
+// Every operation and result is held in memory (and, with --report, in
+// JSON): a million is a few hundred MB at most.
+constexpr long long kMaxRandom = 1'000'000;
 
 int bad_input(const std::string& message) {
   std::cerr << "error: " << message << '\n';
@@ -115,11 +117,19 @@ bool writable(const std::string& path) {
   return ok;
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec1, ec2;
+  return std::filesystem::weakly_canonical(a, ec1) == std::filesystem::weakly_canonical(b, ec2);
+}
+
 std::string hex(std::uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
   return buf;
 }
+
+constexpr FpOp kCostTableOps[] = {FpOp::Add, FpOp::Mul, FpOp::Mac};
+const FpFormat kCostTableFormats[] = {FpFormat::fp32(), FpFormat::fp16(), FpFormat::bf16()};
 
 // Every operation in the three standard formats, on a full subarray of
 // random operands each; the same operands on the --compare technology.
@@ -131,8 +141,8 @@ int run_cost_table(const Technology& tech, const Technology* compare, Rounding r
   if (compare) summary << "; " << compare->name << " / " << tech.name << " counted (published)";
   summary << '\n';
   int mismatches = 0;
-  for (FpOp op : {FpOp::Add, FpOp::Mul, FpOp::Mac}) {
-    for (const FpFormat& format : {FpFormat::fp32(), FpFormat::fp16(), FpFormat::bf16()}) {
+  for (FpOp op : kCostTableOps) {
+    for (const FpFormat& format : kCostTableFormats) {
       std::vector<FpOperands> operands;
       for (const auto& l : random_lines(tech.array.rows, seed, format)) operands.push_back(l.operands);
       Machine m(tech, op, format, rounding);
@@ -156,12 +166,12 @@ int run_cost_table(const Technology& tech, const Technology* compare, Rounding r
         print_breakdown(std::cout, q);
         const bool same = other == results;
         if (!same) ++mismatches;
-        std::snprintf(buf, sizeof buf, "   latency %5.2fx (%5.2fx)  energy %5.2fx (%5.2fx)%s",
-                      q.latency_ns() / r.latency_ns(), q.published_latency_ns() / r.published_latency_ns(),
-                      q.energy_pJ() / r.energy_pJ(), q.published_energy_pJ() / r.published_energy_pJ(),
-                      same ? "" : "  RESULTS DIFFER");
-        summary << buf;
-        row["compare"] = {{"cost", to_json(q)}, {"results_identical", same}};
+        summary << "   latency " << ratio_text(q.latency_ns(), r.latency_ns(), "%5.2fx") << " ("
+                << ratio_text(q.published_latency_ns(), r.published_latency_ns(), "%5.2fx") << ")  energy "
+                << ratio_text(q.energy_pJ(), r.energy_pJ(), "%5.2fx") << " ("
+                << ratio_text(q.published_energy_pJ(), r.published_energy_pJ(), "%5.2fx") << ")"
+                << (same ? "" : "  RESULTS DIFFER");
+        row["compare"] = {{"cost", to_json(q)}, {"results_identical", same}, {"ratio_over_main", comparison_json(q, r)}};
       }
       summary << '\n';
       rows.push_back(row);
@@ -195,9 +205,9 @@ int main(int argc, char** argv) {
       ("compare-set", po::value<std::vector<std::string>>(&o.compare_overrides)->composing(),
        "override a key of the --compare technology (repeatable)")
       ("random", po::value<long long>(&o.random),
-       "run N operations on uniformly random bit patterns instead of a file (1..10000000)")
-      ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of --random")
-      ("output,o", po::value<std::string>(&o.output), "write the results here instead of standard output")
+       "run N operations on uniformly random bit patterns instead of a file (1..1000000)")
+      ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of the --random and --cost-table operands")
+      ("output,o", po::value<std::string>(&o.output), "write the results here ('-': standard output, the default)")
       ("report", po::value<std::string>(&o.report), "write the JSON cost report (and the results) here")
       ("quiet,q", po::bool_switch(&o.quiet), "no cost summary on standard error")
       ("cost-table", po::bool_switch(&o.cost_table),
@@ -249,9 +259,22 @@ int main(int argc, char** argv) {
   if (o.compare.empty() && !o.compare_overrides.empty()) return bad_input("--compare-set needs --compare");
   if (o.cost_table) {
     if (!o.operands.empty() || vm.count("random") || !o.output.empty() || !vm["op"].defaulted() ||
-        !vm["format"].defaulted()) {
-      return bad_input("--cost-table covers every operation and format: it takes no operands, --random, --op, "
-                       "--format or --output");
+        !vm["format"].defaulted() || o.quiet) {
+      return bad_input("--cost-table covers every operation and format and prints its report on standard "
+                       "output: it takes no operands, --random, --op, --format, --output or --quiet");
+    }
+    // Every program must fit the rows before anything is printed or written.
+    for (FpOp each_op : kCostTableOps) {
+      for (const FpFormat& each_format : kCostTableFormats) {
+        for (const Technology* t : {&tech, o.compare.empty() ? nullptr : &compare_tech}) {
+          if (t == nullptr) continue;
+          try {
+            build_fp_program(each_op, each_format, rounding, t->family, t->array.cols);
+          } catch (const std::invalid_argument& e) {
+            return bad_input(t->name + ": " + e.what());
+          }
+        }
+      }
     }
     std::ofstream report_file;
     if (!o.report.empty()) {
@@ -302,7 +325,10 @@ int main(int argc, char** argv) {
     return bad_input(e.what());  // the row is too narrow for the format
   }
   // Both output files must be writable before either is truncated.
-  if (!o.output.empty() && o.output == o.report) return bad_input("--output and --report name the same file");
+  if (o.output == "-") o.output.clear();
+  if (!o.output.empty() && !o.report.empty() && same_file(o.output, o.report)) {
+    return bad_input("--output and --report name the same file");
+  }
   for (const std::string* path : {&o.output, &o.report}) {
     if (!path->empty() && !writable(*path)) return bad_input("cannot write '" + *path + "'");
   }
@@ -388,13 +414,7 @@ int main(int argc, char** argv) {
       j["compare"] = {{"cost", to_json(*compare_report)},
                       {"results_identical", mismatches == 0},
                       {"mismatches", mismatches},
-                      {"ratio_over_main",
-                       {{"counted_latency", compare_report->latency_ns() / report.latency_ns()},
-                        {"counted_energy", compare_report->energy_pJ() / report.energy_pJ()},
-                        {"published_latency", compare_report->published_latency_ns() / report.published_latency_ns()},
-                        {"published_energy", compare_report->published_energy_pJ() / report.published_energy_pJ()},
-                        {"cells_per_row", double(compare_report->operand_cells + compare_report->scratch_cells) /
-                                              double(report.operand_cells + report.scratch_cells)}}}};
+                      {"ratio_over_main", comparison_json(*compare_report, report)}};
     }
     report_file << j.dump(2) << '\n';
     if (!report_file) return bad_input("writing the report failed");

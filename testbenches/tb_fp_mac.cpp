@@ -22,6 +22,8 @@
 #include <cstdio>
 #include <memory>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "bench_cli.hpp"
 #include "compute/fp_cost_report.hpp"
@@ -154,14 +156,19 @@ int sc_main(int argc, char* argv[]) {
               fast_name = "sot-mram-fast";
   std::string a_text = "1.5", b_text = "-2.25", c_text = "10";
   unsigned seed = 1;
+  std::vector<std::string> baseline_set, fast_set;
   cli.options().add_options()
       ("format", po::value<std::string>(&format_name)->default_value(format_name), "fp32, fp16, bf16 or eNmM")
       ("rounding", po::value<std::string>(&rounding_name)->default_value(rounding_name),
        "ieee (checked against the host reference) or paper (checked only across technologies)")
       ("baseline", po::value<std::string>(&baseline_name)->default_value(baseline_name),
-       "the technology compared against --tech (FloatPIM)")
+       "the technology compared against --tech (FloatPIM); --set applies to --tech only")
+      ("baseline-set", po::value<std::vector<std::string>>(&baseline_set)->composing(),
+       "override a key of --baseline, e.g. array.rows=256 (repeatable)")
       ("fast", po::value<std::string>(&fast_name)->default_value(fast_name),
        "the fast-switching variant of --tech whose latency cut is reported")
+      ("fast-set", po::value<std::vector<std::string>>(&fast_set)->composing(),
+       "override a key of --fast (repeatable): give it what you --set on --tech, except the switching")
       ("a", po::value<std::string>(&a_text)->default_value(a_text), "row 0's a (decimal or 0x bit pattern)")
       ("b", po::value<std::string>(&b_text)->default_value(b_text), "row 0's b")
       ("c", po::value<std::string>(&c_text)->default_value(c_text), "row 0's c")
@@ -177,8 +184,8 @@ int sc_main(int argc, char* argv[]) {
   try {
     format = FpFormat::parse(format_name);
     rounding = parse_rounding(rounding_name);
-    baseline = load_technology(baseline_name);
-    fast = load_technology(fast_name);
+    baseline = load_technology(baseline_name, baseline_set);
+    fast = load_technology(fast_name, fast_set);
     const Technology& tech = cli.technology();
     operands.resize(tech.array.rows);
     operands[0] = {parse_fp_operand(format, a_text), parse_fp_operand(format, b_text), parse_fp_operand(format, c_text)};

@@ -20,7 +20,7 @@ std::string fmt(const char* f, const std::string& v) {
   return buf;
 }
 
-std::string ratio(double num, double den) { return den > 0 ? fmt("%.3f", num / den) : std::string("-"); }
+std::string ratio(double num, double den) { return ratio_text(num, den); }
 
 nlohmann::json kinds_json(const std::array<double, kStepKinds>& v) {
   nlohmann::json j;
@@ -40,6 +40,24 @@ nlohmann::json cost_json(const RowCost& c, const StepPrices& p) {
 bool phase_used(const RowCost& c) { return c.total_steps() > 0 || c.total_cells() > 0; }
 
 }  // namespace
+
+nlohmann::json ratio_json(double num, double den) { return den > 0 ? nlohmann::json(num / den) : nlohmann::json(); }
+
+std::string ratio_text(double num, double den, const char* format) {
+  if (den > 0) return fmt(format, num / den);
+  return num == 0 ? "-" : "no term";
+}
+
+nlohmann::json comparison_json(const FpCostReport& baseline, const FpCostReport& ours) {
+  return {{"baseline", baseline.technology},
+          {"over", ours.technology},
+          {"counted_latency", ratio_json(baseline.latency_ns(), ours.latency_ns())},
+          {"counted_energy", ratio_json(baseline.energy_pJ(), ours.energy_pJ())},
+          {"published_latency", ratio_json(baseline.published_latency_ns(), ours.published_latency_ns())},
+          {"published_energy", ratio_json(baseline.published_energy_pJ(), ours.published_energy_pJ())},
+          {"cells_per_row", ratio_json(double(baseline.operand_cells + baseline.scratch_cells),
+                                       double(ours.operand_cells + ours.scratch_cells))}};
+}
 
 double FpCostReport::write_latency_share() const {
   const double all = latency_ns();
@@ -102,8 +120,8 @@ nlohmann::json to_json(const FpCostReport& r) {
           {"counted", cost_json(r.counted, r.prices)},
           {"published", published},
           {"counted_over_published",
-           {{"latency", r.published_latency_ns() > 0 ? r.latency_ns() / r.published_latency_ns() : 0.0},
-            {"energy", r.published_energy_pJ() > 0 ? r.energy_pJ() / r.published_energy_pJ() : 0.0}}},
+           {{"latency", ratio_json(r.latency_ns(), r.published_latency_ns())},
+            {"energy", ratio_json(r.energy_pJ(), r.published_energy_pJ())}}},
           {"write_latency_share", r.write_latency_share()},
           {"breakdown", phases},
           {"total_latency_ns", r.latency_ns() * double(r.runs)},

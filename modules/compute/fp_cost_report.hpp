@@ -59,5 +59,12 @@ void print_cost_table(std::ostream& os, const FpCostReport& r);
 void print_breakdown(std::ostream& os, const FpCostReport& r);
 // `baseline` / `ours`: the paper's comparison, counted and published.
 void print_comparison(std::ostream& os, const FpCostReport& baseline, const FpCostReport& ours);
+// The same ratios as JSON: counted and published latency and energy, cells per row.
+nlohmann::json comparison_json(const FpCostReport& baseline, const FpCostReport& ours);
+
+// num / den for reports: JSON null, or the text "-" (0 / 0) or "no term"
+// (a count the published formula does not have), when den is 0.
+nlohmann::json ratio_json(double num, double den);
+std::string ratio_text(double num, double den, const char* format = "%.3f");
 
 }  // namespace mrampim

@@ -410,9 +410,9 @@ TEST_CASE("mrampim-fp rejects bad input with status 2 and a message, writing not
       {"", "no operands"},
       {"/no/such/ops.txt", "cannot open operand file '/no/such/ops.txt'"},
       {"--random 5 " + good, "not both"},
-      {"--random 0", "--random 0 is outside 1..10000000"},
-      {"--random -1", "--random -1 is outside 1..10000000"},
-      {"--random 99999999999", "is outside 1..10000000"},
+      {"--random 0", "--random 0 is outside 1..1000000"},
+      {"--random -1", "--random -1 is outside 1..1000000"},
+      {"--random 99999999999", "is outside 1..1000000"},
       {"--op add " + write_file("fp_err_comma.txt", "1,,2\n"), ":1: error: empty operand"},
       {"--op add " + write_file("fp_err_payload.txt", "nan(12) 1\n"), "'nan(12)'"},
       {"--seed 5 " + good, "--seed needs --random"},
@@ -448,7 +448,14 @@ TEST_CASE("mrampim-fp leaves existing files alone when an output path is bad", "
   const ProgramResult same = fp(good + " -q -o " + out + " --report " + out);
   CHECK(same.status == 2);
   CHECK_THAT(same.output, Contains("the same file"));
+  const ProgramResult same2 = fp(good + " -q -o " + out + " --report " + work("../work/fp_keep.out"));
+  CHECK(same2.status == 2);
+  CHECK_THAT(same2.output, Contains("the same file"));
   CHECK(read_file(out) == "precious results\n");
+  // '-' is standard output, not a file named '-'.
+  const ProgramResult dash = fp(good + " -q -o -");
+  CHECK(dash.status == 0);
+  CHECK(parse_results(dash.output).size() == 1);
 }
 
 TEST_CASE("mrampim-fp rounds decimal operands as written, in every format", "[mrampim_fp][decimal]") {
@@ -500,4 +507,12 @@ TEST_CASE("mrampim-fp --cost-table: every operation and format, counted against 
   const ProgramResult bad = fp("--cost-table --op add");
   CHECK(bad.status == 2);
   CHECK_THAT(bad.output, Contains("--cost-table covers every operation and format"));
+  CHECK(fp("--cost-table -q").status == 2);
+  // Rows too narrow for some program: refused before anything is printed or written.
+  std::remove(report.c_str());
+  const ProgramResult narrow = fp("--cost-table --compare reram-floatpim --compare-set array.cols=800 --report " + report);
+  CHECK(narrow.status == 2);
+  CHECK_THAT(narrow.output, Contains("reram-floatpim: fp mac fp32 on reram needs 848 columns per row"));
+  CHECK_THAT(narrow.output, !Contains("by phase"));
+  CHECK_FALSE(exists(report));
 }

@@ -388,3 +388,50 @@ TEST_CASE("parse_fp_operand rejects what is not an operand, saying what is wrong
   CHECK_THROWS_AS(parse_fp_operand(FpFormat::fp16(), " 1"), std::invalid_argument);
   CHECK_THROWS_AS(parse_fp_operand(FpFormat::bf16(), "0x1p3"), std::invalid_argument);
 }
+
+// Independent of fp_from_double's algorithm: the result must be a nearest
+// representable value (its neighbours are no closer), a tie must go to the
+// even fraction, and beyond the largest finite value rounding follows IEEE
+// (infinity from half an ulp above the largest value on).
+TEST_CASE("fp_from_double picks a nearest value, ties to even, in any format", "[fp_value]") {
+  std::mt19937_64 rng(77);
+  for (const char* name : {"bf16", "fp16", "e4m3", "e6m9", "e8m30", "e11m30"}) {
+    const FpFormat f = FpFormat::parse(name);
+    CAPTURE(name);
+    const double max_finite = fp_to_double(f, (std::uint64_t(f.max_exponent_field() - 1) << f.nm) | f.fraction_mask());
+    const double emin = std::ldexp(1.0, 1 - f.bias() - f.nm);  // the smallest subnormal
+    for (int i = 0; i < 200000; ++i) {
+      // Magnitudes over the whole range, subnormals and overflow included,
+      // and some exact ties (a representable value plus half its spacing).
+      double v = 0;
+      if (i % 4 == 3) {
+        const std::uint64_t b = rng() & (f.bits_mask() >> 1);
+        if (f.exponent_field(b) == f.max_exponent_field()) continue;
+        const double x = fp_to_double(f, b), next = fp_to_double(f, b + 1);
+        v = x + (std::isinf(next) ? (x - fp_to_double(f, b - 1)) : (next - x)) / 2;
+      } else {
+        const double lo = std::log2(emin) - 2, hi = std::log2(max_finite) + 1;
+        v = std::exp2(lo + (hi - lo) * std::uniform_real_distribution<double>(0, 1)(rng));
+      }
+      if (rng() & 1) v = -v;
+      const std::uint64_t got = fp_from_double(f, v);
+      const double a = std::fabs(v);
+      if (a >= max_finite + (max_finite - fp_to_double(f, (std::uint64_t(f.max_exponent_field() - 1) << f.nm) |
+                                                              (f.fraction_mask() - 1))) /
+                                2) {
+        if (!f.is_inf(got)) FAIL("v=" << v << " should overflow, got " << hex(got));
+        continue;
+      }
+      const std::uint64_t mag = got & ~f.sign_bit();
+      REQUIRE(f.sign(got) == std::signbit(v));
+      REQUIRE(f.exponent_field(mag) != f.max_exponent_field());
+      const double err = std::fabs(a - fp_to_double(f, mag));
+      const double err_up = std::fabs(a - fp_to_double(f, mag + 1));
+      const double err_down = mag > 0 ? std::fabs(a - fp_to_double(f, mag - 1)) : err;
+      if (err > err_up || err > err_down) FAIL("v=" << v << " got " << hex(got) << ": a neighbour is nearer");
+      if ((err == err_up || err == err_down) && mag != 0 && (mag & 1)) {
+        FAIL("v=" << v << " is a tie and " << hex(got) << " is odd");
+      }
+    }
+  }
+}
