@@ -122,12 +122,6 @@ bool same_file(const std::string& a, const std::string& b) {
   return std::filesystem::weakly_canonical(a, ec1) == std::filesystem::weakly_canonical(b, ec2);
 }
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 constexpr FpOp kCostTableOps[] = {FpOp::Add, FpOp::Mul, FpOp::Mac};
 const FpFormat kCostTableFormats[] = {FpFormat::fp32(), FpFormat::fp16(), FpFormat::bf16()};
 
@@ -361,22 +355,22 @@ int main(int argc, char** argv) {
     }
     if (compare_m && compared[i] != results[i]) {
       ++mismatches;
-      std::cerr << "error: line " << lines[i].line << ": " << tech.name << " gives " << hex(results[i]) << ", "
-                << compare_tech.name << " gives " << hex(compared[i]) << '\n';
+      std::cerr << "error: line " << lines[i].line << ": " << tech.name << " gives " << to_hex(results[i]) << ", "
+                << compare_tech.name << " gives " << to_hex(compared[i]) << '\n';
     }
     const FpOperands& in = lines[i].operands;
-    out << lines[i].line << '\t' << hex(in.a) << '\t' << hex(in.b) << '\t';
-    if (op == FpOp::Mac) out << hex(in.c) << '\t';
-    out << hex(results[i]) << '\t' << fp_to_decimal(format, results[i]) << '\t'
-        << hex(other[i]) << '\t' << fp_to_decimal(format, other[i]) << '\t' << (same ? "same" : "differs") << '\n';
+    out << lines[i].line << '\t' << to_hex(in.a) << '\t' << to_hex(in.b) << '\t';
+    if (op == FpOp::Mac) out << to_hex(in.c) << '\t';
+    out << to_hex(results[i]) << '\t' << fp_to_decimal(format, results[i]) << '\t'
+        << to_hex(other[i]) << '\t' << fp_to_decimal(format, other[i]) << '\t' << (same ? "same" : "differs") << '\n';
     if (report_file.is_open()) {
-      nlohmann::json operand_hex = {hex(in.a), hex(in.b)};
-      if (op == FpOp::Mac) operand_hex.push_back(hex(in.c));
+      nlohmann::json operand_hex = {to_hex(in.a), to_hex(in.b)};
+      if (op == FpOp::Mac) operand_hex.push_back(to_hex(in.c));
       json_results.push_back({{"line", lines[i].line},
                               {"operands", operand_hex},
-                              {"hex", hex(results[i])},
+                              {"hex", to_hex(results[i])},
                               {"value", fp_to_decimal(format, results[i])},
-                              {std::string(to_string(other_rounding)) + "_hex", hex(other[i])}});
+                              {std::string(to_string(other_rounding)) + "_hex", to_hex(other[i])}});
     }
   }
   out.flush();

@@ -38,12 +38,6 @@ using sc_core::sc_time;
 
 namespace {
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 int phase_code(Phase p) {
   switch (p) {
     case Phase::Exponent: return 1;
@@ -131,9 +125,9 @@ int check_results(const char* what, const FpFormat& f, const std::vector<FpOpera
     const std::uint64_t want = reference ? (*reference)[i] : test::fp_mac(f, ops[i].c, ops[i].a, ops[i].b);
     if (got[i] != want) {
       if (++bad <= 5) {
-        std::cout << "  row " << i << ": c + a x b with a " << hex(ops[i].a) << " b "
-                  << hex(ops[i].b) << " c " << hex(ops[i].c) << " gave " << hex(got[i])
-                  << ", expected " << hex(want) << '\n';
+        std::cout << "  row " << i << ": c + a x b with a " << to_hex(ops[i].a) << " b "
+                  << to_hex(ops[i].b) << " c " << to_hex(ops[i].c) << " gave " << to_hex(got[i])
+                  << ", expected " << to_hex(want) << '\n';
       }
     }
   }
@@ -217,7 +211,7 @@ int sc_main(int argc, char* argv[]) {
   int failures = 0;
   std::cout << "row 0: " << fp_to_decimal(format, operands[0].c) << " + " << fp_to_decimal(format, operands[0].a)
             << " x " << fp_to_decimal(format, operands[0].b) << " = " << fp_to_decimal(format, bench.results[0])
-            << " (" << hex(bench.results[0]) << ")\n";
+            << " (" << to_hex(bench.results[0]) << ")\n";
   if (rounding == Rounding::Ieee) {
     failures += check_results((traced->tech.name + " against the host reference").c_str(), format, operands,
                               bench.results, nullptr);

@@ -58,6 +58,12 @@ std::uint64_t fp_from_double(const FpFormat& f, double v) {
   return sign | (std::uint64_t(field) << f.nm) | (n & f.fraction_mask());
 }
 
+std::string to_hex(std::uint64_t bits) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(bits));
+  return buf;
+}
+
 std::string fp_to_decimal(const FpFormat& f, std::uint64_t bits) {
   if (f.is_nan(bits)) return f.sign(bits) ? "-nan" : "nan";
   if (f.is_inf(bits)) return f.sign(bits) ? "-inf" : "inf";

@@ -23,6 +23,10 @@ double fp_to_double(const FpFormat& f, std::uint64_t bits);
 // with the double's sign and no payload.
 std::uint64_t fp_from_double(const FpFormat& f, double v);
 
+// A bit pattern as operand files and reports write it: "0x" and lower-case
+// hex digits, no leading zeros.
+std::string to_hex(std::uint64_t bits);
+
 // Decimal text that reads back to the same bit pattern ("nan", "inf", "-0").
 std::string fp_to_decimal(const FpFormat& f, std::uint64_t bits);
 

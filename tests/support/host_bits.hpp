@@ -3,17 +3,14 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "compute/fp_value.hpp"
+
 namespace mrampim::test {
 
-inline std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
+inline std::string hex(std::uint64_t v) { return to_hex(v); }
 
 inline std::uint32_t float_bits(float v) {
   std::uint32_t u = 0;
