@@ -1,0 +1,128 @@
+#include "controller/command.hpp"
+
+#include <cstdio>
+
+namespace mrampim {
+
+const char* to_string(CommandError e) {
+  switch (e) {
+    case CommandError::None: return "none";
+    case CommandError::UnknownOpcode: return "unknown opcode";
+    case CommandError::NoSuchSubarray: return "no such bank or subarray";
+    case CommandError::RowsOutOfRange: return "row range outside the subarray";
+    case CommandError::Overlap: return "destination overlaps the source";
+    case CommandError::FormatUnsupported: return "format the subarray cannot hold";
+    case CommandError::ColumnsOutOfRange: return "column field outside the row";
+    case CommandError::ReservedBits: return "reserved bits set";
+  }
+  return "?";
+}
+
+namespace {
+
+std::uint32_t word(const std::array<std::uint8_t, kCommandBytes>& b, std::size_t i) {
+  return std::uint32_t(b[4 * i]) | std::uint32_t(b[4 * i + 1]) << 8 | std::uint32_t(b[4 * i + 2]) << 16 |
+         std::uint32_t(b[4 * i + 3]) << 24;
+}
+
+void put(std::array<std::uint8_t, kCommandBytes>& b, std::size_t i, std::uint32_t v) {
+  for (std::size_t k = 0; k < 4; ++k) b[4 * i + k] = std::uint8_t(v >> (8 * k));
+}
+
+bool known(std::uint8_t op) {
+  switch (Opcode(op)) {
+    case Opcode::Nop:
+    case Opcode::FpAdd:
+    case Opcode::FpMul:
+    case Opcode::FpMac:
+    case Opcode::Move: return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Command decode_command(const std::array<std::uint8_t, kCommandBytes>& bytes) {
+  Command c;
+  const std::uint32_t w0 = word(bytes, 0);
+  c.raw_opcode = std::uint8_t(w0);
+  c.opcode = known(c.raw_opcode) ? Opcode(c.raw_opcode) : Opcode::Nop;
+  c.format = FpFormat{std::uint8_t(w0 >> 8), std::uint8_t(w0 >> 16)};
+  c.rounding = (w0 >> 24) & 1u ? Rounding::Paper : Rounding::Ieee;
+  c.reserved_bits_set = (w0 >> 25) != 0;
+  c.bank = std::uint16_t(word(bytes, 1));
+  c.subarray = std::uint16_t(word(bytes, 1) >> 16);
+  c.first_row = word(bytes, 2);
+  c.row_count = word(bytes, 3);
+  c.dst_bank = std::uint16_t(word(bytes, 4));
+  c.dst_subarray = std::uint16_t(word(bytes, 4) >> 16);
+  c.src_col = std::uint16_t(word(bytes, 5));
+  c.dst_col = std::uint16_t(word(bytes, 5) >> 16);
+  c.width = word(bytes, 6);
+  c.tag = word(bytes, 7);
+  return c;
+}
+
+std::array<std::uint8_t, kCommandBytes> encode_command(const Command& c) {
+  std::array<std::uint8_t, kCommandBytes> b{};
+  const std::uint8_t op = known(c.raw_opcode) || c.raw_opcode == 0 ? std::uint8_t(c.opcode) : c.raw_opcode;
+  put(b, 0, std::uint32_t(op) | std::uint32_t(c.format.ne) << 8 | std::uint32_t(c.format.nm) << 16 |
+                (c.rounding == Rounding::Paper ? 1u << 24 : 0u) | (c.reserved_bits_set ? 1u << 25 : 0u));
+  put(b, 1, std::uint32_t(c.bank) | std::uint32_t(c.subarray) << 16);
+  put(b, 2, c.first_row);
+  put(b, 3, c.row_count);
+  put(b, 4, std::uint32_t(c.dst_bank) | std::uint32_t(c.dst_subarray) << 16);
+  put(b, 5, std::uint32_t(c.src_col) | std::uint32_t(c.dst_col) << 16);
+  put(b, 6, c.width);
+  put(b, 7, c.tag);
+  return b;
+}
+
+CommandError validate(const Command& c, const PlatformShape& p) {
+  if (!known(c.raw_opcode)) return CommandError::UnknownOpcode;
+  if (c.reserved_bits_set) return CommandError::ReservedBits;
+  if (c.opcode == Opcode::Nop) return CommandError::None;
+  if (c.bank >= p.banks || c.subarray >= p.subarrays_per_bank) return CommandError::NoSuchSubarray;
+  if (c.row_count == 0 || c.first_row >= p.rows || c.row_count > p.rows - c.first_row) {
+    return CommandError::RowsOutOfRange;
+  }
+  if (c.is_fp()) {
+    // The compute layer's formats: 2 <= Ne <= 11, 1 <= Nm <= 30.
+    if (c.format.ne < 2 || c.format.ne > 11 || c.format.nm < 1 || c.format.nm > 30) {
+      return CommandError::FormatUnsupported;
+    }
+    return CommandError::None;
+  }
+  // Move.
+  if (c.dst_bank >= p.banks || c.dst_subarray >= p.subarrays_per_bank) return CommandError::NoSuchSubarray;
+  if (c.width == 0 || c.width > p.cols || c.src_col > p.cols - c.width || c.dst_col > p.cols - c.width) {
+    return CommandError::ColumnsOutOfRange;
+  }
+  if (c.bank == c.dst_bank && c.subarray == c.dst_subarray && c.src_col < c.dst_col + c.width &&
+      c.dst_col < c.src_col + c.width) {
+    return CommandError::Overlap;
+  }
+  return CommandError::None;
+}
+
+std::string describe(const Command& c) {
+  if (!known(c.raw_opcode)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "unknown opcode 0x%02x", unsigned(c.raw_opcode));
+    return buf;
+  }
+  std::string where = "bank " + std::to_string(c.bank) + " subarray " + std::to_string(c.subarray) + " rows " +
+                      std::to_string(c.first_row) + ".." + std::to_string(std::uint64_t(c.first_row) + c.row_count - 1);
+  switch (c.opcode) {
+    case Opcode::Nop: return "nop";
+    case Opcode::Move:
+      return "move columns " + std::to_string(c.src_col) + ".." + std::to_string(c.src_col + c.width - 1) + " of " +
+             where + " to bank " + std::to_string(c.dst_bank) + " subarray " + std::to_string(c.dst_subarray) +
+             " column " + std::to_string(c.dst_col);
+    default:
+      return std::string("fp ") + to_string(c.fp_op()) + " " + c.format.name() + " " + to_string(c.rounding) +
+             " on " + where;
+  }
+}
+
+}  // namespace mrampim
