@@ -23,6 +23,29 @@ Subarray& Bank::subarray(std::uint32_t i) {
 
 const Subarray& Bank::subarray(std::uint32_t i) const { return const_cast<Bank*>(this)->subarray(i); }
 
+void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column dst_col, std::uint16_t width,
+                   const RowMask& rows, CostAccount& path) {
+  const std::uint64_t* m = rows.data();
+  const std::size_t words = from.words_per_column();
+  for (std::uint16_t i = 0; i < width; ++i) {
+    const std::uint64_t* s = from.column_words(Column(src_col + i));
+    std::uint64_t* d = to.column_words(Column(dst_col + i));
+    for (std::size_t w = 0; w < words; ++w) d[w] = (d[w] & ~m[w]) | (s[w] & m[w]);
+  }
+  // 2b cycles: per bit a read step at the source and a write step at the
+  // destination, each on every selected row.
+  const std::uint64_t n = rows.count();
+  const std::uint8_t read = std::uint8_t(1u << unsigned(StepKind::Read));
+  const std::uint8_t write = std::uint8_t(1u << unsigned(StepKind::Write));
+  std::array<std::uint32_t, kStepKinds> one_read{}, one_write{};
+  one_read[std::size_t(StepKind::Read)] = 1;
+  one_write[std::size_t(StepKind::Write)] = 1;
+  for (std::uint16_t i = 0; i < width; ++i) {
+    path.charge(Phase::Transfer, read, one_read, n);
+    path.charge(Phase::Transfer, write, one_write, n);
+  }
+}
+
 void Bank::transfer(std::uint32_t src, Column src_col, std::uint32_t dst, Column dst_col, std::uint16_t width,
                     const RowMask& rows) {
   Subarray& from = subarray(src);
@@ -41,25 +64,7 @@ void Bank::transfer(std::uint32_t src, Column src_col, std::uint32_t dst, Column
     throw std::invalid_argument("bank " + name_ + ": a row mask of " + std::to_string(rows.rows()) +
                                 " rows for subarrays of " + std::to_string(tech_.array.rows));
   }
-  const std::uint64_t* m = rows.data();
-  const std::size_t words = from.words_per_column();
-  for (std::uint16_t i = 0; i < width; ++i) {
-    const std::uint64_t* s = from.column_words(Column(src_col + i));
-    std::uint64_t* d = to.column_words(Column(dst_col + i));
-    for (std::size_t w = 0; w < words; ++w) d[w] = (d[w] & ~m[w]) | (s[w] & m[w]);
-  }
-  // 2b cycles: per bit a read step at the source and a write step at the
-  // destination, each on every selected row.
-  const std::uint64_t n = rows.count();
-  const std::uint8_t read = std::uint8_t(1u << unsigned(StepKind::Read));
-  const std::uint8_t write = std::uint8_t(1u << unsigned(StepKind::Write));
-  std::array<std::uint32_t, kStepKinds> one_read{}, one_write{};
-  one_read[std::size_t(StepKind::Read)] = 1;
-  one_write[std::size_t(StepKind::Write)] = 1;
-  for (std::uint16_t i = 0; i < width; ++i) {
-    transfer_.charge(Phase::Transfer, read, one_read, n);
-    transfer_.charge(Phase::Transfer, write, one_write, n);
-  }
+  transfer_rows(from, src_col, to, dst_col, width, rows, transfer_);
 }
 
 }  // namespace mrampim

@@ -26,6 +26,14 @@
 
 namespace mrampim {
 
+// The transfer path's work, for a bank's own path or the platform's path
+// between banks: copies columns [src_col, src_col + width) of the rows in
+// `rows` from `from` into [dst_col, dst_col + width) of `to`, and charges
+// `path` 2b cycles (per bit a read step and a write step on every moved row).
+// The caller checks the fields (Bank::transfer says how).
+void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column dst_col, std::uint16_t width,
+                   const RowMask& rows, CostAccount& path);
+
 class Bank {
  public:
   // Accounts open in `ledger` named after `name`. Throws
@@ -40,6 +48,7 @@ class Bank {
   Subarray& subarray(std::uint32_t i);
   const Subarray& subarray(std::uint32_t i) const;
   const CostAccount& transfer_account() const { return transfer_; }
+  CostAccount& transfer_account() { return transfer_; }
 
   // Copies columns [src_col, src_col + width) of the rows in `rows` of
   // subarray `src` into columns [dst_col, dst_col + width) of the same rows

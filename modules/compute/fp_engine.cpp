@@ -1,6 +1,8 @@
 #include "compute/fp_engine.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace mrampim {
 
@@ -9,12 +11,31 @@ FpEngine::FpEngine(Subarray& array, FpOp op, const FpFormat& format, Rounding ro
   for (std::size_t p = 0; p < kPhases; ++p) baseline_[p] = array_.account().phase(Phase(p));
 }
 
+void run_fp_rows(Subarray& array, const MicroProgram& program, std::uint32_t first, std::uint32_t count,
+                 const FpEngine::StepHook& after_step) {
+  const std::uint32_t rows = array.rows();
+  if (count == 0 || first >= rows || count > rows - first) {
+    throw std::out_of_range("rows " + std::to_string(first) + "+" + std::to_string(count) + " of a " +
+                            std::to_string(rows) + "-row subarray");
+  }
+  const RowMask before = array.mask(0);
+  array.set_mask(0, count == rows ? RowMask(rows, true) : RowMask::range(rows, first, count));
+  if (after_step) {
+    for (std::size_t step = 0; step < program.steps().size(); ++step) {
+      array.execute_step(program, step);
+      after_step(step);
+    }
+  } else {
+    array.execute(program);
+  }
+  array.set_mask(0, before);
+}
+
 std::vector<std::uint64_t> FpEngine::run(const std::vector<FpOperands>& operands, const StepHook& after_step) {
   const FpLayout& l = program_.layout;
   const std::uint32_t rows = array_.rows();
   std::vector<std::uint64_t> results;
   results.reserve(operands.size());
-  const RowMask before = array_.mask(0);
   for (std::size_t base = 0; base < operands.size(); base += rows) {
     const std::uint32_t n = std::uint32_t(std::min<std::size_t>(rows, operands.size() - base));
     for (std::uint32_t r = 0; r < n; ++r) {
@@ -23,20 +44,11 @@ std::vector<std::uint64_t> FpEngine::run(const std::vector<FpOperands>& operands
       array_.poke_field(r, l.b.first, l.b.width, o.b);
       if (l.op == FpOp::Mac) array_.poke_field(r, l.c.first, l.c.width, o.c);
     }
-    array_.set_mask(0, n == rows ? RowMask(rows, true) : RowMask::range(rows, 0, n));
-    if (after_step) {
-      for (std::size_t step = 0; step < program_.program.steps().size(); ++step) {
-        array_.execute_step(program_.program, step);
-        after_step(step);
-      }
-    } else {
-      array_.execute(program_.program);
-    }
+    run_fp_rows(array_, program_.program, 0, n, after_step);
     for (std::uint32_t r = 0; r < n; ++r) results.push_back(array_.peek_field(r, l.result.first, l.result.width));
     ++runs_;
     operations_ += n;
   }
-  array_.set_mask(0, before);
   return results;
 }
 

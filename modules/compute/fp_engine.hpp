@@ -62,4 +62,11 @@ class FpEngine {
   std::uint64_t operations_ = 0;
 };
 
+// Runs a floating-point program on rows [first, first + count) of `array`,
+// whose operands are already in place (how the controller runs commands):
+// other rows are disabled and keep every cell, and row-enable register 0 is
+// given back afterwards. Throws std::out_of_range for rows outside the array.
+void run_fp_rows(Subarray& array, const MicroProgram& program, std::uint32_t first, std::uint32_t count,
+                 const FpEngine::StepHook& after_step = {});
+
 }  // namespace mrampim

@@ -1,0 +1,91 @@
+#include "controller/controller.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "compute/fp_engine.hpp"
+
+namespace mrampim {
+
+namespace {
+
+PlatformShape shape_of(const std::deque<Bank>& banks) {
+  if (banks.empty()) throw std::invalid_argument("a controller needs at least one bank");
+  const Technology& t = banks.front().technology();
+  for (const Bank& b : banks) {
+    if (b.technology().name != t.name || b.subarray_count() != banks.front().subarray_count() ||
+        b.technology().array.rows != t.array.rows || b.technology().array.cols != t.array.cols) {
+      throw std::invalid_argument("the controller's banks must share one technology and shape");
+    }
+  }
+  return PlatformShape{std::uint32_t(banks.size()), banks.front().subarray_count(), t.array.rows, t.array.cols,
+                       t.family};
+}
+
+}  // namespace
+
+Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger)
+    : banks_(banks),
+      shape_(shape_of(banks)),
+      interconnect_(ledger.open_account("controller.interconnect", StepPrices::from(banks.front().technology().step))),
+      busy_until_(std::size_t(shape_.banks) * shape_.subarrays_per_bank, 0.0) {}
+
+double& Controller::busy(std::uint32_t bank, std::uint32_t subarray) {
+  return busy_until_.at(std::size_t(bank) * shape_.subarrays_per_bank + subarray);
+}
+
+double Controller::busy_until_ns(std::uint32_t bank, std::uint32_t subarray) const {
+  return const_cast<Controller*>(this)->busy(bank, subarray);
+}
+
+double Controller::all_done_ns() const { return *std::max_element(busy_until_.begin(), busy_until_.end()); }
+
+const FpProgram& Controller::fp_program(FpOp op, const FpFormat& format, Rounding rounding) {
+  const auto key = std::make_tuple(op, format.ne, format.nm, rounding);
+  auto it = programs_.find(key);
+  if (it == programs_.end()) {
+    it = programs_.emplace(key, build_fp_program(op, format, rounding, shape_.family, shape_.cols)).first;
+  }
+  return it->second;
+}
+
+CommandOutcome Controller::execute(const Command& c, double now_ns) {
+  CommandOutcome out;
+  out.start_ns = out.end_ns = now_ns;
+  out.error = validate(c, shape_);
+  if (out.error != CommandError::None || c.opcode == Opcode::Nop) return out;
+
+  if (c.is_fp()) {
+    const FpProgram* p = nullptr;
+    try {
+      p = &fp_program(c.fp_op(), c.format, c.rounding);
+    } catch (const std::invalid_argument&) {
+      out.error = CommandError::FormatUnsupported;  // the row is too narrow for this format's program
+      return out;
+    }
+    Subarray& s = banks_[c.bank].subarray(c.subarray);
+    double& free_at = busy(c.bank, c.subarray);
+    out.start_ns = std::max(now_ns, free_at);
+    const double before = s.account().latency_ns();
+    run_fp_rows(s, p->program, c.first_row, c.row_count);
+    out.end_ns = out.start_ns + (s.account().latency_ns() - before);
+    free_at = out.end_ns;
+    return out;
+  }
+
+  // Move: within a bank over its own path, between banks over the
+  // controller's; both subarrays are busy for the whole transfer.
+  const RowMask rows = RowMask::range(shape_.rows, c.first_row, c.row_count);
+  double& src_free = busy(c.bank, c.subarray);
+  double& dst_free = busy(c.dst_bank, c.dst_subarray);
+  out.start_ns = std::max({now_ns, src_free, dst_free});
+  CostAccount& path = c.bank == c.dst_bank ? banks_[c.bank].transfer_account() : interconnect_;
+  const double before = path.latency_ns();
+  transfer_rows(banks_[c.bank].subarray(c.subarray), Column(c.src_col), banks_[c.dst_bank].subarray(c.dst_subarray),
+                Column(c.dst_col), std::uint16_t(c.width), rows, path);
+  out.end_ns = out.start_ns + (path.latency_ns() - before);
+  src_free = dst_free = out.end_ns;
+  return out;
+}
+
+}  // namespace mrampim

@@ -1,0 +1,67 @@
+// The controller: turns commands into the compute layer's micro-programs and
+// the banks' transfers, schedules them onto subarrays, and times them from
+// the ledger.
+//
+// Owns: a cache of floating-point programs (one per operation, format and
+// rounding: every subarray shares the technology), the time until which each
+// subarray is busy, and the path between banks (its own ledger account).
+// Exposes: execute(command, now) and the busy times.
+// Costs: none of its own beyond the inter-bank path; a command's latency is
+// what the ledger counts on the accounts it charges (the subarray's, or the
+// transfer path's), so the time it takes and the costs reported can never
+// disagree. Commands on different subarrays overlap in time; commands that
+// share a subarray run one after the other.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "bank/bank.hpp"
+#include "compute/fp_program.hpp"
+#include "controller/command.hpp"
+#include "ledger/cost_ledger.hpp"
+
+namespace mrampim {
+
+struct CommandOutcome {
+  CommandError error = CommandError::None;
+  double start_ns = 0;  // when its subarrays began it
+  double end_ns = 0;    // when they finished (start + the latency the ledger counted)
+};
+
+class Controller {
+ public:
+  // The banks must share one technology and stay alive as long as the
+  // controller. Throws std::invalid_argument for no banks or mixed ones.
+  Controller(std::deque<Bank>& banks, CostLedger& ledger);
+
+  PlatformShape shape() const { return shape_; }
+  const CostAccount& interconnect_account() const { return interconnect_; }
+
+  // Checks `c`, then runs it, starting at `now_ns` or when every subarray it
+  // uses is free, whichever is later. A refused command changes no row, takes
+  // no time and charges nothing.
+  CommandOutcome execute(const Command& c, double now_ns);
+
+  double busy_until_ns(std::uint32_t bank, std::uint32_t subarray) const;
+  // The latest busy time over all subarrays: when everything issued is done.
+  double all_done_ns() const;
+
+  // The program of a floating-point command (built on first use). Throws
+  // std::invalid_argument when the row is too narrow for it.
+  const FpProgram& fp_program(FpOp op, const FpFormat& format, Rounding rounding);
+
+ private:
+  double& busy(std::uint32_t bank, std::uint32_t subarray);
+
+  std::deque<Bank>& banks_;
+  PlatformShape shape_;
+  CostAccount& interconnect_;
+  std::vector<double> busy_until_;  // bank-major
+  std::map<std::tuple<FpOp, std::uint8_t, std::uint8_t, Rounding>, FpProgram> programs_;
+};
+
+}  // namespace mrampim
