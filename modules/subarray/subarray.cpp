@@ -146,6 +146,60 @@ void Subarray::write_row(std::uint32_t row, const std::uint64_t* in) {
   charge_host_access(StepKind::Write, cols_);
 }
 
+void Subarray::check_rows(std::uint32_t first, std::uint32_t count) const {
+  if (first >= rows_ || count > rows_ - first) {
+    throw std::out_of_range("rows " + std::to_string(first) + "+" + std::to_string(count) + " of a " +
+                            std::to_string(rows_) + "-row subarray");
+  }
+}
+
+void Subarray::load_block(std::size_t g, std::size_t cb, std::uint64_t block[64]) const {
+  for (std::size_t j = 0; j < 64; ++j) {
+    const std::size_t c = cb * 64 + j;
+    block[j] = c < cols_ ? bits_[c * words_ + g] : 0;
+  }
+  transpose64(block);
+}
+
+void Subarray::store_block(std::size_t g, std::size_t cb, std::uint64_t block[64]) {
+  transpose64(block);
+  for (std::size_t j = 0; j < 64 && cb * 64 + j < cols_; ++j) bits_[(cb * 64 + j) * words_ + g] = block[j];
+}
+
+void Subarray::peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t* out) const {
+  check_rows(first, count);
+  const std::size_t rw = row_words();
+  std::uint64_t block[64];
+  for (std::size_t g = first / 64; g * 64 < std::size_t(first) + count; ++g) {
+    for (std::size_t cb = 0; cb < rw; ++cb) {
+      load_block(g, cb, block);
+      for (std::size_t i = 0; i < 64; ++i) {
+        const std::size_t r = g * 64 + i;
+        if (r >= first && r < std::size_t(first) + count) out[(r - first) * rw + cb] = block[i];
+      }
+    }
+  }
+}
+
+void Subarray::poke_rows(std::uint32_t first, std::uint32_t count, const std::uint64_t* in) {
+  check_rows(first, count);
+  const std::size_t rw = row_words();
+  const std::uint64_t last_mask = cols_ % 64 ? (std::uint64_t{1} << (cols_ % 64)) - 1 : ~std::uint64_t{0};
+  std::uint64_t block[64];
+  for (std::size_t g = first / 64; g * 64 < std::size_t(first) + count; ++g) {
+    for (std::size_t cb = 0; cb < rw; ++cb) {
+      load_block(g, cb, block);  // rows of the group outside the range keep theirs
+      for (std::size_t i = 0; i < 64; ++i) {
+        const std::size_t r = g * 64 + i;
+        if (r >= first && r < std::size_t(first) + count) {
+          block[i] = in[(r - first) * rw + cb] & (cb + 1 == rw ? last_mask : ~std::uint64_t{0});
+        }
+      }
+      store_block(g, cb, block);
+    }
+  }
+}
+
 void Subarray::check_program(const MicroProgram& program) const {
   if (program.family() != tech_.family) {
     throw std::invalid_argument("program '" + program.name() + "' was built for " + to_string(program.family()) +

@@ -54,6 +54,13 @@ class Subarray {
   void fill_debug(Generator& gen) {
     for (auto& w : bits_) w = gen();
   }
+  // Whole rows, row-major, as the data port's host sees them: row r's
+  // columns packed 64 to a word, row_words() words per row, the bits past
+  // the last column 0. Debug access (not costed), 64 rows at a time through
+  // bit-matrix transposes: how a platform keeps a host-visible row image.
+  std::size_t row_words() const { return (cols_ + 63) / 64; }
+  void peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t* out) const;
+  void poke_rows(std::uint32_t first, std::uint32_t count, const std::uint64_t* in);
   const std::uint64_t* column_words(Column col) const { return &bits_[std::size_t(col) * words_]; }
   std::uint64_t* column_words(Column col) { return &bits_[std::size_t(col) * words_]; }
 
@@ -75,6 +82,10 @@ class Subarray {
   // unless the caller records the whole program's at once.
   void run_step(const MicroProgram& program, std::size_t step, bool record_occupancy);
   void check_access(std::uint32_t row, Column col, std::uint16_t width) const;
+  void check_rows(std::uint32_t first, std::uint32_t count) const;
+  // Row group g (rows 64g..64g+63), columns 64cb..64cb+63 as 64 row words.
+  void load_block(std::size_t g, std::size_t cb, std::uint64_t block[64]) const;
+  void store_block(std::size_t g, std::size_t cb, std::uint64_t block[64]);
   void apply(const MicroOp& op);
   void apply_stateful(const MicroOp& op);
   void apply_nor(const MicroOp& op);

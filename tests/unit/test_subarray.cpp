@@ -261,3 +261,34 @@ TEST_CASE("whole-program execution and step-by-step execution agree bit for bit 
     CHECK(whole.account.cells_occupied_per_row() == p.cells_written_per_row());
   }
 }
+
+TEST_CASE("Whole rows, row-major, through bit transposes: peek_rows and poke_rows", "[subarray][rows]") {
+  // A width that is not a multiple of 64 and a range that cuts row groups.
+  mrampim::test::ArrayFixture fx("sot-mram-1t1r", {"array.rows=256", "array.cols=200"});
+  mrampim::Subarray& s = fx.array;
+  std::mt19937_64 rng(21);
+  fx.randomise(rng);
+  REQUIRE(s.row_words() == 4);
+  std::vector<std::uint64_t> rows(100 * 4);
+  s.peek_rows(70, 100, rows.data());
+  for (std::uint32_t r = 70; r < 170; ++r) {
+    for (mrampim::Column c = 0; c < 200; ++c) {
+      if (((rows[(r - 70) * 4 + c / 64] >> (c % 64)) & 1u) != std::uint64_t(s.peek(r, c))) FAIL("row " << r << " col " << c);
+    }
+    REQUIRE((rows[(r - 70) * 4 + 3] >> 8) == 0);  // past column 199: 0
+  }
+  const auto before = fx.snapshot();
+  std::vector<std::uint64_t> in(30 * 4);
+  for (auto& w : in) w = rng();
+  s.poke_rows(60, 30, in.data());
+  for (std::uint32_t r = 0; r < 256; ++r) {
+    for (mrampim::Column c = 0; c < 200; ++c) {
+      const bool want = (r >= 60 && r < 90) ? ((in[(r - 60) * 4 + c / 64] >> (c % 64)) & 1u)
+                                             : ((before[std::size_t(c) * 4 + r / 64] >> (r % 64)) & 1u);
+      if (s.peek(r, c) != want) FAIL("row " << r << " col " << c);
+    }
+  }
+  CHECK(fx.account.total() == mrampim::ActivityCounts{});  // debug access: nothing charged
+  CHECK_THROWS_AS(s.peek_rows(250, 7, rows.data()), std::out_of_range);
+  CHECK_THROWS_AS(s.poke_rows(256, 1, in.data()), std::out_of_range);
+}
