@@ -38,6 +38,13 @@ double Controller::busy_until_ns(std::uint32_t bank, std::uint32_t subarray) con
   return const_cast<Controller*>(this)->busy(bank, subarray);
 }
 
+double Controller::ready_at_ns(const Command& c) const {
+  if (validate(c, shape_) != CommandError::None || c.opcode == Opcode::Nop) return 0.0;
+  double t = busy_until_ns(c.bank, c.subarray);
+  if (c.opcode == Opcode::Move) t = std::max(t, busy_until_ns(c.dst_bank, c.dst_subarray));
+  return t;
+}
+
 double Controller::all_done_ns() const { return *std::max_element(busy_until_.begin(), busy_until_.end()); }
 
 const FpProgram& Controller::fp_program(FpOp op, const FpFormat& format, Rounding rounding) {

@@ -47,6 +47,9 @@ class Controller {
   CommandOutcome execute(const Command& c, double now_ns);
 
   double busy_until_ns(std::uint32_t bank, std::uint32_t subarray) const;
+  // When every subarray `c` uses is free (0 for a command that uses none or
+  // would be refused): the earliest it can start.
+  double ready_at_ns(const Command& c) const;
   // The latest busy time over all subarrays: when everything issued is done.
   double all_done_ns() const;
 

@@ -1,0 +1,430 @@
+#include "accelerator/accelerator.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace mrampim {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "the data window maps row words to bytes in host order, which must be little-endian");
+
+namespace {
+
+std::deque<Bank> make_banks(const Technology& tech, const AcceleratorConfig& c, CostLedger& ledger,
+                            const std::string& prefix) {
+  if (c.banks == 0 || c.subarrays == 0 || c.queue_depth == 0 || c.queue_depth > 255 || !(c.bus_cycle_ns > 0)) {
+    throw std::invalid_argument("accelerator: banks, subarrays and bus cycle must be positive, queue depth 1..255");
+  }
+  std::deque<Bank> banks;
+  for (std::uint32_t b = 0; b < c.banks; ++b) banks.emplace_back(prefix + ".bank" + std::to_string(b), tech, c.subarrays, ledger);
+  return banks;
+}
+
+double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+
+}  // namespace
+
+AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology& tech, const AcceleratorConfig& config,
+                                 unsigned bus_width_bits, CostLedger& ledger)
+    : sc_module(name),
+      tech_(tech),
+      config_(config),
+      bus_width_bits_(bus_width_bits),
+      ledger_(ledger),
+      banks_(make_banks(tech, config, ledger, basename())),
+      controller_(banks_, ledger),
+      row_words_((tech.array.cols + 63) / 64),
+      row_count_total_(config.banks * config.subarrays * tech.array.rows),
+      image_(std::size_t(row_count_total_) * row_words_, 0),
+      peq_(this, &AcceleratorCore::peq_callback) {
+  SC_HAS_PROCESS(AcceleratorCore);
+  SC_THREAD(run_commands);
+  SC_METHOD(retire_commands);
+  sensitive << retire_event_;
+  dont_initialize();
+  SC_METHOD(drive_outputs);
+  sensitive << outputs_event_;
+}
+
+std::uint64_t AcceleratorCore::row_address(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row) const {
+  const std::uint64_t index =
+      (std::uint64_t(bank) * config_.subarrays + subarray) * tech_.array.rows + row;
+  return regs::kDataBase + index * row_bytes();
+}
+
+std::uint64_t* AcceleratorCore::image_row(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row) {
+  const std::size_t index = (std::size_t(bank) * config_.subarrays + subarray) * tech_.array.rows + row;
+  return &image_[index * row_words_];
+}
+
+AcceleratorCore::Region AcceleratorCore::decode(std::uint64_t address, std::uint64_t length) const {
+  if (length == 0) return Region::None;
+  const std::uint64_t last = address + length - 1;
+  if (last < address) return Region::None;  // wraps around
+  if (last < regs::kRegisterBlockSize) return Region::Registers;
+  if (address >= regs::kCommandPort && last < regs::kCommandPort + kCommandBytes) return Region::CommandPort;
+  if (address >= regs::kDataBase && last < regs::kDataBase + data_window_bytes()) return Region::Data;
+  return Region::None;
+}
+
+// ---- Registers ----------------------------------------------------------
+
+std::uint32_t AcceleratorCore::read_register(std::uint64_t offset) const {
+  switch (offset) {
+    case regs::kId: return regs::kIdValue;
+    case regs::kVersion: return regs::kVersionValue;
+    case regs::kBanks: return config_.banks;
+    case regs::kSubarrays: return config_.subarrays;
+    case regs::kRows: return tech_.array.rows;
+    case regs::kCols: return tech_.array.cols;
+    case regs::kRowBytes: return std::uint32_t(row_bytes());
+    case regs::kQueueDepth: return config_.queue_depth;
+    case regs::kStatus:
+      return (was_busy_ ? regs::kStatusBusy : 0u) | (done_ ? regs::kStatusDone : 0u) |
+             (error_ ? regs::kStatusError : 0u) | std::uint32_t(queue_.size()) << regs::kStatusQueuedShift;
+    case regs::kControl: return control_ & regs::kControlIrqEnable;
+    case regs::kErrorInfo: return error_code_;
+    case regs::kErrorTag: return error_tag_;
+    case regs::kCompleted: return completed_;
+    case regs::kLastTag: return last_tag_;
+    case regs::kQueueFree: return std::uint32_t(config_.queue_depth - queue_.size());
+  }
+  return 0;
+}
+
+void AcceleratorCore::register_access(tlm::tlm_generic_payload& trans, sc_time& delay, bool debug) {
+  const std::uint64_t a = trans.get_address();
+  if (trans.get_byte_enable_ptr() != nullptr) {
+    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.get_data_length() != 4 || trans.get_streaming_width() != 4) {
+    trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  if (a % 4 != 0 || a > regs::kLastRegister) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  unsigned char* data = trans.get_data_ptr();
+  if (trans.is_read()) {
+    const std::uint32_t v = read_register(a);
+    std::memcpy(data, &v, 4);
+  } else if (trans.is_write()) {
+    if (a != regs::kControl) {
+      trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);  // read-only
+      return;
+    }
+    std::uint32_t v = 0;
+    std::memcpy(&v, data, 4);
+    if (!debug) {
+      control_ = v & regs::kControlIrqEnable;
+      if (v & regs::kControlClearDone) done_ = false;
+      if (v & regs::kControlClearError) error_ = false;
+      update_outputs();
+    }
+  } else {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  if (!debug) delay += sc_time(config_.bus_cycle_ns, SC_NS);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// ---- Command port -------------------------------------------------------
+
+bool AcceleratorCore::command_needs_space(const tlm::tlm_generic_payload& trans) const {
+  return trans.is_write() && decode(trans.get_address(), trans.get_data_length()) == Region::CommandPort;
+}
+
+void AcceleratorCore::command_write(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  if (!trans.is_write()) {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);  // the port only takes commands
+    return;
+  }
+  if (trans.get_byte_enable_ptr() != nullptr) {
+    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.get_address() != regs::kCommandPort || trans.get_data_length() != kCommandBytes ||
+      trans.get_streaming_width() != kCommandBytes) {
+    trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);  // one whole descriptor per write
+    return;
+  }
+  std::array<std::uint8_t, kCommandBytes> bytes{};
+  std::memcpy(bytes.data(), trans.get_data_ptr(), kCommandBytes);
+  const unsigned bus_bytes = bus_width_bits_ / 8;
+  delay += sc_time(config_.bus_cycle_ns * double((kCommandBytes + bus_bytes - 1) / bus_bytes), SC_NS);
+  queue_.push_back(Queued{decode_command(bytes), sc_core::sc_time_stamp() + delay});
+  done_ = false;
+  update_outputs();
+  queued_event_.notify(sc_core::SC_ZERO_TIME);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// ---- Data window --------------------------------------------------------
+
+unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& delay, bool debug) {
+  const unsigned length = trans.get_data_length();
+  if (trans.get_streaming_width() < length) {
+    trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);  // rows are memory, not a FIFO
+    return 0;
+  }
+  if (!trans.is_read() && !trans.is_write()) {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return 0;
+  }
+  const unsigned char* be = trans.get_byte_enable_ptr();
+  const unsigned be_length = trans.get_byte_enable_length();
+  if (be != nullptr && be_length == 0) {
+    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return 0;
+  }
+  const std::uint64_t offset = trans.get_address() - regs::kDataBase;
+  unsigned char* image = reinterpret_cast<unsigned char*>(image_.data());
+  unsigned char* data = trans.get_data_ptr();
+  for (unsigned i = 0; i < length; ++i) {
+    if (be != nullptr && be[i % be_length] == TLM_BYTE_DISABLED) continue;
+    if (trans.is_read()) data[i] = image[offset + i];
+    else image[offset + i] = data[i];
+  }
+  // Each row touched is one step of the array: written rows go into the
+  // subarray's cells too.
+  const std::uint64_t rb = row_bytes();
+  const std::uint64_t first_row = offset / rb, last_row = (offset + length - 1) / rb;
+  const std::uint32_t rows = tech_.array.rows;
+  double step_ns = 0;
+  for (std::uint64_t g = first_row; g <= last_row; ++g) {
+    const std::uint32_t sub_global = std::uint32_t(g / rows), row = std::uint32_t(g % rows);
+    const std::uint32_t bank = sub_global / config_.subarrays, sub = sub_global % config_.subarrays;
+    Subarray& s = banks_[bank].subarray(sub);
+    if (trans.is_write()) s.poke_rows(row, 1, image_row(bank, sub, row));
+    if (debug) continue;
+    const std::uint64_t lo = std::max(offset, g * rb), hi = std::min(offset + length, (g + 1) * rb);
+    const StepKind kind = trans.is_read() ? StepKind::Read : StepKind::Write;
+    std::array<std::uint32_t, kStepKinds> cells{};
+    cells[std::size_t(kind)] = std::uint32_t((hi - lo) * 8);
+    s.account().charge(Phase::HostAccess, std::uint8_t(1u << unsigned(kind)), cells, 1);
+    step_ns += trans.is_read() ? tech_.step.t_read_ns : tech_.step.t_write_ns;
+  }
+  if (!debug) {
+    const unsigned bus_bytes = bus_width_bits_ / 8;
+    delay += sc_time(config_.bus_cycle_ns * double((length + bus_bytes - 1) / bus_bytes) + step_ns, SC_NS);
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  trans.set_dmi_allowed(true);
+  return length;
+}
+
+unsigned AcceleratorCore::access(tlm::tlm_generic_payload& trans, sc_time& delay, bool debug) {
+  switch (decode(trans.get_address(), trans.get_data_length())) {
+    case Region::Registers:
+      register_access(trans, delay, debug);
+      return trans.is_response_ok() ? 4u : 0u;
+    case Region::CommandPort:
+      if (debug) {
+        trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);  // commands are never debug traffic
+        return 0;
+      }
+      command_write(trans, delay);
+      return trans.is_response_ok() ? unsigned(kCommandBytes) : 0u;
+    case Region::Data:
+      return data_access(trans, delay, debug);
+    case Region::None:
+      break;
+  }
+  trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  return 0;
+}
+
+// ---- Blocking and debug transport, DMI ----------------------------------
+
+void AcceleratorCore::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  // A full queue holds the initiator back until the controller takes a
+  // command (an LT initiator may be waited on inside b_transport).
+  while (command_needs_space(trans) && queue_.size() >= config_.queue_depth) {
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+    if (queue_.size() >= config_.queue_depth) sc_core::wait(space_event_);
+  }
+  access(trans, delay, false);
+}
+
+unsigned int AcceleratorCore::transport_dbg(tlm::tlm_generic_payload& trans) {
+  sc_time ignored = sc_core::SC_ZERO_TIME;
+  return access(trans, ignored, true);
+}
+
+bool AcceleratorCore::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  const std::uint64_t a = trans.get_address();
+  if (a >= regs::kDataBase && a < regs::kDataBase + data_window_bytes()) {
+    dmi.set_dmi_ptr(reinterpret_cast<unsigned char*>(image_.data()));
+    dmi.set_start_address(regs::kDataBase);
+    dmi.set_end_address(regs::kDataBase + data_window_bytes() - 1);
+    dmi.allow_read_write();
+    dmi.set_read_latency(sc_time(config_.bus_cycle_ns + tech_.step.t_read_ns, SC_NS));
+    dmi.set_write_latency(sc_time(config_.bus_cycle_ns + tech_.step.t_write_ns, SC_NS));
+    dmi_granted_ = true;
+    return true;
+  }
+  // Refused: say for which range, so the initiator does not ask again there.
+  dmi.allow_none();
+  if (a < regs::kDataBase) {
+    dmi.set_start_address(0);
+    dmi.set_end_address(regs::kDataBase - 1);
+  } else {
+    dmi.set_start_address(regs::kDataBase + data_window_bytes());
+    dmi.set_end_address(~std::uint64_t{0});
+  }
+  return false;
+}
+
+// ---- The controller's issue loop and completions ------------------------
+
+void AcceleratorCore::sync_image_to_array(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first,
+                                          std::uint32_t count) {
+  banks_[bank].subarray(subarray).poke_rows(first, count, image_row(bank, subarray, first));
+}
+
+void AcceleratorCore::sync_array_to_image(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first,
+                                          std::uint32_t count) {
+  banks_[bank].subarray(subarray).peek_rows(first, count, image_row(bank, subarray, first));
+  if (dmi_granted_) {
+    const std::uint64_t start = row_address(bank, subarray, first);
+    invalidate_dmi(start, start + std::uint64_t(count) * row_bytes() - 1);
+  }
+}
+
+void AcceleratorCore::run_commands() {
+  for (;;) {
+    while (queue_.empty()) sc_core::wait(queued_event_);
+    const Queued& head = queue_.front();
+    // In order: the head waits for its arrival and for its subarrays.
+    const double ready = std::max(head.arrival.to_seconds() * 1e9, controller_.ready_at_ns(head.command));
+    if (ready > now_ns()) sc_core::wait(sc_time(ready - now_ns(), SC_NS));
+    const Command c = queue_.front().command;
+    queue_.pop_front();
+    space_event_.notify(sc_core::SC_ZERO_TIME);
+    if (blocked_request_ != nullptr) {
+      tlm::tlm_generic_payload* t = blocked_request_;
+      blocked_request_ = nullptr;
+      accept_request(*t);
+    }
+    const bool valid = validate(c, controller_.shape()) == CommandError::None && c.opcode != Opcode::Nop;
+    if (valid && dmi_granted_) {  // rows the host may have written through DMI
+      sync_image_to_array(c.bank, c.subarray, c.first_row, c.row_count);
+      if (c.opcode == Opcode::Move) sync_image_to_array(c.dst_bank, c.dst_subarray, c.first_row, c.row_count);
+    }
+    const CommandOutcome o = controller_.execute(c, now_ns());
+    if (o.error != CommandError::None) {
+      error_ = true;
+      error_code_ = std::uint32_t(o.error);
+      error_tag_ = c.tag;
+    } else if (c.opcode == Opcode::Move) {
+      sync_array_to_image(c.dst_bank, c.dst_subarray, c.first_row, c.row_count);
+    } else if (c.opcode != Opcode::Nop) {
+      sync_array_to_image(c.bank, c.subarray, c.first_row, c.row_count);
+    }
+    if (o.error == CommandError::None) {
+      running_.push({o.end_ns, c.tag});
+      retire_event_.notify(sc_time(o.end_ns - now_ns(), SC_NS));
+    }
+    update_outputs();
+  }
+}
+
+void AcceleratorCore::retire_commands() {
+  while (!running_.empty() && running_.top().first <= now_ns() + 1e-6) {
+    ++completed_;
+    last_tag_ = running_.top().second;
+    running_.pop();
+  }
+  if (!running_.empty()) retire_event_.notify(sc_time(running_.top().first - now_ns(), SC_NS));
+  update_outputs();
+}
+
+void AcceleratorCore::update_outputs() {
+  const bool is_busy = !queue_.empty() || !running_.empty();
+  if (was_busy_ && !is_busy && completed_ > 0) done_ = true;  // the last command just finished
+  was_busy_ = is_busy;
+  outputs_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// The one process that drives the signals (many processes change the state:
+// the initiator's through transport, the issue loop, the completions).
+void AcceleratorCore::drive_outputs() {
+  busy.write(was_busy_);
+  queued.write(int(queue_.size()));
+  completed.write(int(completed_));
+  irq.write((control_ & regs::kControlIrqEnable) && (done_ || error_));
+}
+
+// ---- AT base protocol ---------------------------------------------------
+
+tlm::tlm_sync_enum AcceleratorCore::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                                    sc_time& delay) {
+  if (phase == tlm::BEGIN_REQ) {
+    if (trans.has_mm()) trans.acquire();
+    peq_.notify(trans, phase, delay);
+    return tlm::TLM_ACCEPTED;
+  }
+  if (phase == tlm::END_RESP) {
+    peq_.notify(trans, phase, delay);
+    return tlm::TLM_COMPLETED;
+  }
+  SC_REPORT_ERROR(name(), "nb_transport_fw: the base protocol allows only BEGIN_REQ and END_RESP here");
+  return tlm::TLM_COMPLETED;
+}
+
+void AcceleratorCore::peq_callback(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase) {
+  if (phase == tlm::BEGIN_REQ) {
+    if (command_needs_space(trans) && queue_.size() >= config_.queue_depth) {
+      blocked_request_ = &trans;  // back-pressure: END_REQ waits for a free entry
+      return;
+    }
+    accept_request(trans);
+  } else if (phase == tlm::END_RESP) {
+    finish_response(trans);
+  } else if (phase == tlm::BEGIN_RESP) {
+    send_response(trans);
+  }
+}
+
+void AcceleratorCore::accept_request(tlm::tlm_generic_payload& trans) {
+  tlm::tlm_phase phase = tlm::END_REQ;
+  sc_time zero = sc_core::SC_ZERO_TIME;
+  send_bw(trans, phase, zero);
+  sc_time latency = sc_core::SC_ZERO_TIME;
+  access(trans, latency, false);
+  peq_.notify(trans, tlm::BEGIN_RESP, latency);
+}
+
+void AcceleratorCore::send_response(tlm::tlm_generic_payload& trans) {
+  if (response_in_progress_) {
+    responses_.push_back(&trans);  // one response at a time
+    return;
+  }
+  response_in_progress_ = true;
+  tlm::tlm_phase phase = tlm::BEGIN_RESP;
+  sc_time zero = sc_core::SC_ZERO_TIME;
+  const tlm::tlm_sync_enum status = send_bw(trans, phase, zero);
+  if (status == tlm::TLM_COMPLETED || (status == tlm::TLM_UPDATED && phase == tlm::END_RESP)) {
+    finish_response(trans);
+  }
+}
+
+void AcceleratorCore::finish_response(tlm::tlm_generic_payload& trans) {
+  if (trans.has_mm()) trans.release();
+  response_in_progress_ = false;
+  if (!responses_.empty()) {
+    tlm::tlm_generic_payload* next = responses_.front();
+    responses_.pop_front();
+    send_response(*next);
+  }
+}
+
+}  // namespace mrampim

@@ -1,0 +1,160 @@
+// The accelerator top: banks of subarrays, their controller, and one TLM-2.0
+// target socket through which a host drives it (memory map in
+// register_map.hpp, docs/accelerator.md).
+//
+// Owns: the banks and the controller, the command queue, the status and
+// control registers, the host-visible row image behind the data window, and
+// the interrupt line.
+// Exposes: the target socket (b_transport with timing annotation, the AT base
+// protocol with back-pressure on a full command queue, DMI on the data
+// window, transport_dbg everywhere), the interrupt `irq`, and observable
+// signals for waveforms (busy, queued commands, completed commands).
+// Costs: the arithmetic and transfers are the controller's (ledger accounts
+// of the subarrays and paths); rows written or read through the data port are
+// charged to the subarray's account as host-access read and write steps.
+//
+// The row image: the subarrays keep their cells bit-sliced (fast column
+// operations), but a host, and a DMI pointer, see rows as bytes. The image is
+// that byte view. Port writes go to both; after a command, the rows it changed
+// are copied from the subarray into the image (and DMI pointers covering them
+// are invalidated); before a command, rows the host may have written through
+// DMI are copied into the subarray.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/peq_with_cb_and_phase.h>
+
+#include <cstdint>
+#include <deque>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "accelerator/register_map.hpp"
+#include "bank/bank.hpp"
+#include "controller/controller.hpp"
+#include "ledger/cost_ledger.hpp"
+#include "tech/technology.hpp"
+
+namespace mrampim {
+
+struct AcceleratorConfig {
+  std::uint32_t banks = 1;
+  std::uint32_t subarrays = 4;     // per bank
+  std::uint32_t queue_depth = 16;  // command queue entries
+  double bus_cycle_ns = 1.0;       // one bus beat (bus width / 8 bytes)
+};
+
+class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {
+ public:
+  sc_core::sc_out<bool> irq{"irq"};
+  // Observable state, for waveforms and monitors.
+  sc_core::sc_signal<bool> busy{"busy"};
+  sc_core::sc_signal<int> queued{"queued"};
+  sc_core::sc_signal<int> completed{"completed"};
+
+  AcceleratorCore(sc_core::sc_module_name name, const Technology& tech, const AcceleratorConfig& config,
+                  unsigned bus_width_bits, CostLedger& ledger);
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay) override;
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) override;
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override;
+
+  const Technology& technology() const { return tech_; }
+  const AcceleratorConfig& config() const { return config_; }
+  unsigned bus_width_bits() const { return bus_width_bits_; }
+  std::deque<Bank>& banks() { return banks_; }
+  Controller& controller() { return controller_; }
+  std::uint64_t row_bytes() const { return row_words_ * 8; }
+  std::uint64_t data_window_bytes() const { return std::uint64_t(row_count_total_) * row_bytes(); }
+  // Address of a row's first byte in the data window.
+  std::uint64_t row_address(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row) const;
+
+ protected:
+  // Calls back through the socket, which only the derived class knows.
+  virtual void invalidate_dmi(std::uint64_t start, std::uint64_t end) = 0;
+  virtual tlm::tlm_sync_enum send_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay) = 0;
+
+ private:
+  struct Queued {
+    Command command;
+    sc_core::sc_time arrival;  // the initiator's local time when it wrote the command
+  };
+  enum class Region { Registers, CommandPort, Data, None };
+
+  Region decode(std::uint64_t address, std::uint64_t length) const;
+  // The transaction's effect and its response status; `debug` skips costs,
+  // time and side effects on registers. Returns the bytes moved.
+  unsigned access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, bool debug);
+  void register_access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, bool debug);
+  unsigned data_access(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay, bool debug);
+  void command_write(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  std::uint32_t read_register(std::uint64_t offset) const;
+  bool command_needs_space(const tlm::tlm_generic_payload& trans) const;
+
+  void run_commands();     // SC_THREAD: the controller's issue loop
+  void retire_commands();  // SC_METHOD: completions at their end times
+  void update_outputs();  // after any change of state
+  void drive_outputs();   // SC_METHOD: the signals' only driver
+  void sync_image_to_array(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first, std::uint32_t count);
+  void sync_array_to_image(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first, std::uint32_t count);
+  std::uint64_t* image_row(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row);
+
+  // AT base protocol.
+  void peq_callback(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
+  void accept_request(tlm::tlm_generic_payload& trans);
+  void send_response(tlm::tlm_generic_payload& trans);
+  void finish_response(tlm::tlm_generic_payload& trans);
+
+  Technology tech_;
+  AcceleratorConfig config_;
+  unsigned bus_width_bits_;
+  CostLedger& ledger_;
+  std::deque<Bank> banks_;
+  Controller controller_;
+  std::size_t row_words_;
+  std::uint32_t row_count_total_;
+  std::vector<std::uint64_t> image_;
+
+  std::deque<Queued> queue_;
+  sc_core::sc_event queued_event_, space_event_, retire_event_, outputs_event_;
+  std::priority_queue<std::pair<double, std::uint32_t>, std::vector<std::pair<double, std::uint32_t>>,
+                      std::greater<>> running_;  // (end time ns, tag)
+  std::uint32_t control_ = 0;
+  bool done_ = false, error_ = false, was_busy_ = false;
+  std::uint32_t error_code_ = 0, error_tag_ = 0, completed_ = 0, last_tag_ = 0;
+  bool dmi_granted_ = false;
+
+  tlm_utils::peq_with_cb_and_phase<AcceleratorCore> peq_;
+  tlm::tlm_generic_payload* blocked_request_ = nullptr;  // a command write waiting for queue space
+  std::deque<tlm::tlm_generic_payload*> responses_;      // waiting for the response channel
+  bool response_in_progress_ = false;
+};
+
+// The accelerator with a target socket of BUSWIDTH bits (32 or 64).
+template <unsigned int BUSWIDTH>
+class Accelerator : public AcceleratorCore {
+  static_assert(BUSWIDTH == 32 || BUSWIDTH == 64, "the accelerator's bus is 32 or 64 bits wide");
+
+ public:
+  tlm::tlm_target_socket<BUSWIDTH> socket{"socket"};
+
+  Accelerator(sc_core::sc_module_name name, const Technology& tech, const AcceleratorConfig& config,
+              CostLedger& ledger)
+      : AcceleratorCore(name, tech, config, BUSWIDTH, ledger) {
+    socket.bind(*this);
+  }
+
+ protected:
+  void invalidate_dmi(std::uint64_t start, std::uint64_t end) override { socket->invalidate_direct_mem_ptr(start, end); }
+  tlm::tlm_sync_enum send_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                             sc_core::sc_time& delay) override {
+    return socket->nb_transport_bw(trans, phase, delay);
+  }
+};
+
+}  // namespace mrampim

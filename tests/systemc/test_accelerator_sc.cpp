@@ -1,0 +1,219 @@
+// The accelerator through real TLM-2.0 transactions: one design elaborated
+// before the Catch session (the kernel cannot be reset); each case hands a
+// job to the host thread, which runs it in simulated time, and the case
+// checks what came back. ctest runs every case in a fresh process.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <functional>
+#include <random>
+
+#include "accelerator/accelerator.hpp"
+#include "support/fp_reference.hpp"
+
+using namespace mrampim;
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+namespace {
+
+// A host with an LT initiator socket: runs one job at a time in its thread.
+struct Host : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Host, 64> socket{"socket"};
+  sc_core::sc_in<bool> irq{"irq"};
+  std::function<void()> job;
+  sc_core::sc_event start;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> invalidated;
+
+  SC_HAS_PROCESS(Host);
+  explicit Host(sc_core::sc_module_name n) : sc_module(n) {
+    SC_THREAD(loop);
+    socket.register_invalidate_direct_mem_ptr(this, &Host::invalidate);
+  }
+  void loop() {
+    for (;;) {
+      sc_core::wait(start);
+      job();
+      job = nullptr;
+      sc_core::sc_pause();
+    }
+  }
+  void run(std::function<void()> j) {
+    job = std::move(j);
+    start.notify(sc_core::SC_ZERO_TIME);
+    sc_core::sc_start();
+  }
+  void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { invalidated.emplace_back(s, e); }
+
+  // One transaction; returns its response status, and waits out its delay.
+  tlm::tlm_response_status transact(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
+                                    unsigned char* be = nullptr, unsigned be_len = 0, unsigned streaming = 0) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(data);
+    t.set_data_length(len);
+    t.set_streaming_width(streaming ? streaming : len);
+    t.set_byte_enable_ptr(be);
+    t.set_byte_enable_length(be_len);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(t, delay);
+    sc_core::wait(delay);
+    return t.get_response_status();
+  }
+  std::uint32_t read32(std::uint64_t addr) {
+    std::uint32_t v = 0;
+    REQUIRE(transact(tlm::TLM_READ_COMMAND, addr, reinterpret_cast<unsigned char*>(&v), 4) == tlm::TLM_OK_RESPONSE);
+    return v;
+  }
+  void write32(std::uint64_t addr, std::uint32_t v) {
+    REQUIRE(transact(tlm::TLM_WRITE_COMMAND, addr, reinterpret_cast<unsigned char*>(&v), 4) == tlm::TLM_OK_RESPONSE);
+  }
+  void push(const Command& c) {
+    auto bytes = encode_command(c);
+    REQUIRE(transact(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, bytes.data(), kCommandBytes) ==
+            tlm::TLM_OK_RESPONSE);
+  }
+};
+
+struct Design {
+  Technology tech = load_technology("sot-mram-1t1r");
+  CostLedger ledger;
+  AcceleratorConfig config{2, 2, 4, 1.0};
+  Accelerator<64> acc{"acc", tech, config, ledger};
+  Host host{"host"};
+  sc_core::sc_signal<bool> irq{"irq"};
+  Design() {
+    host.socket.bind(acc.socket);
+    acc.irq(irq);
+    host.irq(irq);
+  }
+};
+
+Design* design = nullptr;
+
+Command mac(std::uint16_t bank, std::uint16_t sub, std::uint32_t first, std::uint32_t count, std::uint32_t tag) {
+  Command c;
+  c.opcode = Opcode::FpMac;
+  c.format = FpFormat::fp32();
+  c.bank = bank;
+  c.subarray = sub;
+  c.first_row = first;
+  c.row_count = count;
+  c.tag = tag;
+  return c;
+}
+
+double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  Design d;
+  design = &d;
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  return Catch::Session().run(argc, argv);
+}
+
+TEST_CASE("The registers say what the accelerator is, and refuse what they do not support", "[accelerator][registers]") {
+  Design& d = *design;
+  d.host.run([&] {
+    Host& h = d.host;
+    CHECK(h.read32(regs::kId) == regs::kIdValue);
+    CHECK(h.read32(regs::kVersion) == regs::kVersionValue);
+    CHECK(h.read32(regs::kBanks) == 2);
+    CHECK(h.read32(regs::kSubarrays) == 2);
+    CHECK(h.read32(regs::kRows) == 1024);
+    CHECK(h.read32(regs::kCols) == 1024);
+    CHECK(h.read32(regs::kRowBytes) == 128);
+    CHECK(h.read32(regs::kQueueDepth) == 4);
+    CHECK(h.read32(regs::kQueueFree) == 4);
+    std::uint32_t v = 1;
+    unsigned char* p = reinterpret_cast<unsigned char*>(&v);
+    CHECK(h.transact(tlm::TLM_WRITE_COMMAND, regs::kId, p, 4) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+    std::uint64_t wide = 0;
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, regs::kId, reinterpret_cast<unsigned char*>(&wide), 8) ==
+          tlm::TLM_BURST_ERROR_RESPONSE);
+    unsigned char be[4] = {0xff, 0, 0xff, 0};
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, regs::kId, p, 4, be, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, regs::kId, p, 4, nullptr, 0, 1) == tlm::TLM_BURST_ERROR_RESPONSE);
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, 0x802, p, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, 0x2000, p, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, regs::kDataBase + d.acc.data_window_bytes(), p, 4) ==
+          tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(h.transact(tlm::TLM_READ_COMMAND, regs::kCommandPort, p, 4) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  });
+}
+
+TEST_CASE("A MAC through the data window and the command port, with the interrupt", "[accelerator][mac]") {
+  Design& d = *design;
+  const FpFormat f = FpFormat::fp32();
+  std::mt19937_64 rng(3);
+  std::vector<std::array<std::uint32_t, 3>> ops(1024);
+  for (auto& o : ops) o = {std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng())};
+  std::vector<std::uint32_t> results(1024);
+  double issued = 0, finished = 0;
+  std::uint32_t status = 0, completed = 0, last_tag = 0;
+  d.host.run([&] {
+    Host& h = d.host;
+    h.write32(regs::kControl, regs::kControlIrqEnable);
+    // Operands at columns 0, 32, 64: bytes 0..11 of each row.
+    for (std::uint32_t r = 0; r < 1024; ++r) {
+      REQUIRE(h.transact(tlm::TLM_WRITE_COMMAND, d.acc.row_address(1, 0, r),
+                         reinterpret_cast<unsigned char*>(ops[r].data()), 12) == tlm::TLM_OK_RESPONSE);
+    }
+    issued = now_ns();
+    h.push(mac(1, 0, 0, 1024, 77));
+    if (!h.irq.read()) sc_core::wait(h.irq.posedge_event());
+    finished = now_ns();
+    status = h.read32(regs::kStatus);
+    completed = h.read32(regs::kCompleted);
+    last_tag = h.read32(regs::kLastTag);
+    for (std::uint32_t r = 0; r < 1024; ++r) {
+      REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc.row_address(1, 0, r) + 12,
+                         reinterpret_cast<unsigned char*>(&results[r]), 4) == tlm::TLM_OK_RESPONSE);
+    }
+    h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone);
+    CHECK_FALSE(h.irq.read());
+  });
+  for (std::uint32_t r = 0; r < 1024; ++r) {
+    if (results[r] != test::fp_mac(f, ops[r][2], ops[r][0], ops[r][1])) FAIL("row " << r);
+  }
+  CHECK((status & regs::kStatusDone) != 0);
+  CHECK((status & regs::kStatusBusy) == 0);
+  CHECK(completed == 1);
+  CHECK(last_tag == 77);
+  // The interrupt came when the program's steps had taken their time.
+  const double latency = d.acc.controller().fp_program(FpOp::Mac, f, Rounding::Ieee).program.cost(1).latency_ns(
+      StepPrices::from(d.tech.step));
+  CHECK(finished - issued == Approx(latency + 4).margin(1.0));  // plus the descriptor's 4 bus beats
+}
+
+TEST_CASE("A refused command raises the error, changes no row, and the interrupt fires", "[accelerator][errors]") {
+  Design& d = *design;
+  std::uint32_t status = 0, code = 0, tag = 0;
+  std::vector<unsigned char> before(128), after(128);
+  d.host.run([&] {
+    Host& h = d.host;
+    h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
+    REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc.row_address(0, 1, 5), before.data(), 128) == tlm::TLM_OK_RESPONSE);
+    Command bad = mac(0, 1, 1000, 100, 9);  // rows 1000..1099 of 1024
+    h.push(bad);
+    if (!h.irq.read()) sc_core::wait(h.irq.posedge_event());
+    status = h.read32(regs::kStatus);
+    code = h.read32(regs::kErrorInfo);
+    tag = h.read32(regs::kErrorTag);
+    REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc.row_address(0, 1, 5), after.data(), 128) == tlm::TLM_OK_RESPONSE);
+    h.write32(regs::kControl, regs::kControlClearError);
+    CHECK_FALSE(h.irq.read());
+  });
+  CHECK((status & regs::kStatusError) != 0);
+  CHECK(code == std::uint32_t(CommandError::RowsOutOfRange));
+  CHECK(tag == 9);
+  CHECK(before == after);
+}
