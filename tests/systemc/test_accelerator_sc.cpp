@@ -217,3 +217,128 @@ TEST_CASE("A refused command raises the error, changes no row, and the interrupt
   CHECK(tag == 9);
   CHECK(before == after);
 }
+
+TEST_CASE("DMI on the data window, refused on registers, invalidated when a command writes its rows",
+          "[accelerator][dmi]") {
+  Design& d = *design;
+  const FpFormat f = FpFormat::fp32();
+  bool granted = false, refused = true;
+  tlm::tlm_dmi dmi, reg_dmi;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> invalidated;
+  std::vector<std::uint32_t> results(64);
+  std::vector<std::array<std::uint32_t, 3>> ops(64);
+  std::mt19937_64 rng(8);
+  for (auto& o : ops) o = {std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng())};
+  d.host.run([&] {
+    Host& h = d.host;
+    tlm::tlm_generic_payload t;
+    t.set_address(regs::kDataBase);
+    t.set_command(tlm::TLM_WRITE_COMMAND);
+    granted = h.socket->get_direct_mem_ptr(t, dmi);
+    t.set_address(regs::kStatus);
+    refused = !h.socket->get_direct_mem_ptr(t, reg_dmi);
+    // Operands straight into memory: rows 100..163 of bank 0, subarray 0.
+    unsigned char* base = dmi.get_dmi_ptr();
+    for (std::uint32_t i = 0; i < 64; ++i) {
+      std::memcpy(base + (d.acc.row_address(0, 0, 100 + i) - regs::kDataBase), ops[i].data(), 12);
+    }
+    h.invalidated.clear();
+    h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
+    h.push(mac(0, 0, 100, 64, 1));
+    if (!h.irq.read()) sc_core::wait(h.irq.posedge_event());
+    invalidated = h.invalidated;
+    for (std::uint32_t i = 0; i < 64; ++i) {
+      std::memcpy(&results[i], base + (d.acc.row_address(0, 0, 100 + i) - regs::kDataBase) + 12, 4);
+    }
+  });
+  REQUIRE(granted);
+  CHECK(dmi.is_read_write_allowed());
+  CHECK(dmi.get_start_address() == regs::kDataBase);
+  CHECK(dmi.get_end_address() == regs::kDataBase + d.acc.data_window_bytes() - 1);
+  CHECK(refused);
+  CHECK(reg_dmi.get_start_address() == 0);
+  CHECK(reg_dmi.get_end_address() == regs::kDataBase - 1);
+  // The command's rows, exactly, were invalidated.
+  REQUIRE(invalidated.size() == 1);
+  CHECK(invalidated[0].first == d.acc.row_address(0, 0, 100));
+  CHECK(invalidated[0].second == d.acc.row_address(0, 0, 164) - 1);
+  for (std::uint32_t i = 0; i < 64; ++i) {
+    if (results[i] != test::fp_mac(f, ops[i][2], ops[i][0], ops[i][1])) FAIL("row " << 100 + i);
+  }
+}
+
+TEST_CASE("Debug transport reads and writes everything but commands, in no time and at no cost",
+          "[accelerator][debug]") {
+  Design& d = *design;
+  const double energy = d.ledger.energy_pJ();
+  const sc_time t0 = sc_core::sc_time_stamp();
+  tlm::tlm_generic_payload t;
+  std::uint32_t v = 0;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(regs::kId);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  t.set_data_length(4);
+  t.set_streaming_width(4);
+  CHECK(d.host.socket->transport_dbg(t) == 4);
+  CHECK(v == regs::kIdValue);
+  std::vector<unsigned char> row(300);
+  for (std::size_t i = 0; i < row.size(); ++i) row[i] = static_cast<unsigned char>(i * 7);
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  t.set_address(d.acc.row_address(1, 1, 10) + 5);  // across three rows
+  t.set_data_ptr(row.data());
+  t.set_data_length(300);
+  t.set_streaming_width(300);
+  CHECK(d.host.socket->transport_dbg(t) == 300);
+  // In the subarray's cells too: byte 5 of row 10 holds columns 40..47.
+  CHECK(d.acc.banks()[1].subarray(1).peek_field(10, 40, 8) == row[0]);
+  CHECK(d.acc.banks()[1].subarray(1).peek_field(11, 0, 8) == row[123]);
+  std::vector<unsigned char> back(300);
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_data_ptr(back.data());
+  CHECK(d.host.socket->transport_dbg(t) == 300);
+  CHECK(back == row);
+  std::array<std::uint8_t, kCommandBytes> cmd = encode_command(mac(0, 0, 0, 1, 0));
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  t.set_address(regs::kCommandPort);
+  t.set_data_ptr(cmd.data());
+  t.set_data_length(kCommandBytes);
+  t.set_streaming_width(kCommandBytes);
+  CHECK(d.host.socket->transport_dbg(t) == 0);
+  CHECK(d.ledger.energy_pJ() == energy);
+  CHECK(sc_core::sc_time_stamp() == t0);
+}
+
+TEST_CASE("A full command queue holds the initiator back, and different subarrays work in parallel",
+          "[accelerator][queue]") {
+  Design& d = *design;
+  std::vector<double> accepted;
+  double all_done = 0, start = 0;
+  std::uint32_t completed_before = 0, completed_after = 0;
+  d.host.run([&] {
+    Host& h = d.host;
+    h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
+    completed_before = h.read32(regs::kCompleted);
+    start = now_ns();
+    // Six MACs on one subarray (queue depth 4), then one on another.
+    for (std::uint32_t i = 0; i < 6; ++i) {
+      h.push(mac(0, 1, 0, 1024, 100 + i));
+      accepted.push_back(now_ns());
+    }
+    h.push(mac(1, 1, 0, 1024, 200));
+    accepted.push_back(now_ns());
+    while (!(h.read32(regs::kStatus) & regs::kStatusDone)) sc_core::wait(h.irq.posedge_event());
+    all_done = now_ns();
+    completed_after = h.read32(regs::kCompleted);
+  });
+  const double mac_ns = d.acc.controller()
+                            .fp_program(FpOp::Mac, FpFormat::fp32(), Rounding::Ieee)
+                            .program.cost(1)
+                            .latency_ns(StepPrices::from(d.tech.step));
+  CHECK(completed_after - completed_before == 7);
+  // The first five fit (four queued plus the one the controller took); the
+  // sixth waited for the first MAC to finish.
+  CHECK(accepted[4] - start < 100);
+  CHECK(accepted[5] - start > mac_ns);
+  // The seventh, on another subarray, ran beside them: the total is six MACs.
+  CHECK(all_done - start == Approx(6 * mac_ns).margin(100));
+}
