@@ -13,6 +13,7 @@
 
 #include "accelerator/accelerator.hpp"
 #include "support/fp_reference.hpp"
+#include "support/protocol_monitor.hpp"
 
 using namespace mrampim;
 using sc_core::SC_NS;
@@ -80,17 +81,27 @@ struct Host : sc_core::sc_module {
   }
 };
 
+// Host -> protocol monitor -> accelerator (64-bit bus).
 struct Design {
   Technology tech = load_technology("sot-mram-1t1r");
   CostLedger ledger;
   AcceleratorConfig config{2, 2, 4, 1.0};
   Accelerator<64> acc{"acc", tech, config, ledger};
+  test::ProtocolMonitor<64> monitor{"monitor"};
   Host host{"host"};
   sc_core::sc_signal<bool> irq{"irq"};
   Design() {
-    host.socket.bind(acc.socket);
+    host.socket.bind(monitor.target);
+    monitor.initiator.bind(acc.socket);
     acc.irq(irq);
     host.irq(irq);
+  }
+  // Runs a job on the host; every transaction it made kept the base protocol.
+  void run(std::function<void()> job) {
+    const std::uint64_t before = monitor.transactions;
+    host.run(std::move(job));
+    CHECK(monitor.transactions > before);
+    for (const auto& v : monitor.violations) FAIL_CHECK("protocol: " << v);
   }
 };
 
@@ -122,7 +133,7 @@ int sc_main(int argc, char* argv[]) {
 
 TEST_CASE("The registers say what the accelerator is, and refuse what they do not support", "[accelerator][registers]") {
   Design& d = *design;
-  d.host.run([&] {
+  d.run([&] {
     Host& h = d.host;
     CHECK(h.read32(regs::kId) == regs::kIdValue);
     CHECK(h.read32(regs::kVersion) == regs::kVersionValue);
@@ -159,7 +170,7 @@ TEST_CASE("A MAC through the data window and the command port, with the interrup
   std::vector<std::uint32_t> results(1024);
   double issued = 0, finished = 0;
   std::uint32_t status = 0, completed = 0, last_tag = 0;
-  d.host.run([&] {
+  d.run([&] {
     Host& h = d.host;
     h.write32(regs::kControl, regs::kControlIrqEnable);
     // Operands at columns 0, 32, 64: bytes 0..11 of each row.
@@ -198,7 +209,7 @@ TEST_CASE("A refused command raises the error, changes no row, and the interrupt
   Design& d = *design;
   std::uint32_t status = 0, code = 0, tag = 0;
   std::vector<unsigned char> before(128), after(128);
-  d.host.run([&] {
+  d.run([&] {
     Host& h = d.host;
     h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
     REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc.row_address(0, 1, 5), before.data(), 128) == tlm::TLM_OK_RESPONSE);
@@ -229,7 +240,7 @@ TEST_CASE("DMI on the data window, refused on registers, invalidated when a comm
   std::vector<std::array<std::uint32_t, 3>> ops(64);
   std::mt19937_64 rng(8);
   for (auto& o : ops) o = {std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng())};
-  d.host.run([&] {
+  d.run([&] {
     Host& h = d.host;
     tlm::tlm_generic_payload t;
     t.set_address(regs::kDataBase);
@@ -314,7 +325,7 @@ TEST_CASE("A full command queue holds the initiator back, and different subarray
   std::vector<double> accepted;
   double all_done = 0, start = 0;
   std::uint32_t completed_before = 0, completed_after = 0;
-  d.host.run([&] {
+  d.run([&] {
     Host& h = d.host;
     h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
     completed_before = h.read32(regs::kCompleted);
