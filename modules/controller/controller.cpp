@@ -24,10 +24,10 @@ PlatformShape shape_of(const std::deque<Bank>& banks) {
 
 }  // namespace
 
-Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger)
+Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name)
     : banks_(banks),
       shape_(shape_of(banks)),
-      interconnect_(ledger.open_account("controller.interconnect", StepPrices::from(banks.front().technology().step))),
+      interconnect_(ledger.open_account(name + ".interconnect", StepPrices::from(banks.front().technology().step))),
       busy_until_(std::size_t(shape_.banks) * shape_.subarrays_per_bank, 0.0) {}
 
 double& Controller::busy(std::uint32_t bank, std::uint32_t subarray) {

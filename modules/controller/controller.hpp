@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -35,8 +36,9 @@ struct CommandOutcome {
 class Controller {
  public:
   // The banks must share one technology and stay alive as long as the
-  // controller. Throws std::invalid_argument for no banks or mixed ones.
-  Controller(std::deque<Bank>& banks, CostLedger& ledger);
+  // controller. Its path between banks is the account "<name>.interconnect".
+  // Throws std::invalid_argument for no banks or mixed ones.
+  Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name = "controller");
 
   PlatformShape shape() const { return shape_; }
   const CostAccount& interconnect_account() const { return interconnect_; }

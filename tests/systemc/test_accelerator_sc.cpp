@@ -7,6 +7,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <functional>
 #include <random>
@@ -81,6 +82,103 @@ struct Host : sc_core::sc_module {
   }
 };
 
+// Payloads with a memory manager, as the AT base protocol wants them.
+struct PayloadPool : tlm::tlm_mm_interface {
+  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> all;
+  std::vector<tlm::tlm_generic_payload*> spare;
+  tlm::tlm_generic_payload* get() {
+    if (spare.empty()) {
+      all.push_back(std::make_unique<tlm::tlm_generic_payload>(this));
+      spare.push_back(all.back().get());
+    }
+    tlm::tlm_generic_payload* p = spare.back();
+    spare.pop_back();
+    p->acquire();
+    return p;
+  }
+  void free(tlm::tlm_generic_payload* p) override {
+    p->reset();
+    spare.push_back(p);
+  }
+};
+
+// A host with an AT initiator: one request outstanding at a time (it waits
+// for END_REQ before the next BEGIN_REQ), responses taken as they come.
+struct AtHost : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<AtHost, 32> socket{"socket"};
+  sc_core::sc_in<bool> irq{"irq"};
+  std::function<void()> job;
+  sc_core::sc_event start, end_req, response;
+  PayloadPool pool;
+  std::deque<std::vector<unsigned char>> buffers;
+  const tlm::tlm_generic_payload* waiting_end_req = nullptr;
+  std::size_t responses = 0, bad_responses = 0;
+
+  SC_HAS_PROCESS(AtHost);
+  explicit AtHost(sc_core::sc_module_name n) : sc_module(n) {
+    SC_THREAD(loop);
+    socket.register_nb_transport_bw(this, &AtHost::nb_transport_bw);
+  }
+  void loop() {
+    for (;;) {
+      sc_core::wait(start);
+      job();
+      job = nullptr;
+      sc_core::sc_pause();
+    }
+  }
+  void run(std::function<void()> j) {
+    job = std::move(j);
+    start.notify(sc_core::SC_ZERO_TIME);
+    sc_core::sc_start();
+  }
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& p, sc_time&) {
+    if (p == tlm::END_REQ) {
+      waiting_end_req = nullptr;
+      end_req.notify(sc_core::SC_ZERO_TIME);
+      return tlm::TLM_ACCEPTED;
+    }
+    if (p == tlm::BEGIN_RESP) {
+      if (waiting_end_req == &t) {  // BEGIN_RESP also ends the request
+        waiting_end_req = nullptr;
+        end_req.notify(sc_core::SC_ZERO_TIME);
+      }
+      ++responses;
+      if (!t.is_response_ok()) ++bad_responses;
+      response.notify(sc_core::SC_ZERO_TIME);
+      t.release();
+      return tlm::TLM_COMPLETED;
+    }
+    return tlm::TLM_ACCEPTED;
+  }
+  // Sends one request; returns when the target has taken it (END_REQ).
+  unsigned char* send(tlm::tlm_command cmd, std::uint64_t addr, const void* data, unsigned len) {
+    buffers.emplace_back(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
+    tlm::tlm_generic_payload* t = pool.get();
+    t->set_command(cmd);
+    t->set_address(addr);
+    t->set_data_ptr(buffers.back().data());
+    t->set_data_length(len);
+    t->set_streaming_width(len);
+    t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    waiting_end_req = t;
+    const tlm::tlm_sync_enum r = socket->nb_transport_fw(*t, phase, delay);
+    if (r == tlm::TLM_UPDATED && phase == tlm::END_REQ) waiting_end_req = nullptr;
+    if (r == tlm::TLM_COMPLETED) {
+      waiting_end_req = nullptr;
+      ++responses;
+      t->release();
+    }
+    while (waiting_end_req == t) sc_core::wait(end_req);
+    return buffers.back().data();
+  }
+  void wait_responses(std::size_t n) {
+    while (responses < n) sc_core::wait(response);
+  }
+};
+
 // Host -> protocol monitor -> accelerator (64-bit bus).
 struct Design {
   Technology tech = load_technology("sot-mram-1t1r");
@@ -90,11 +188,20 @@ struct Design {
   test::ProtocolMonitor<64> monitor{"monitor"};
   Host host{"host"};
   sc_core::sc_signal<bool> irq{"irq"};
+  // The same on a 32-bit bus, driven with the AT protocol.
+  Accelerator<32> acc32{"acc32", tech, AcceleratorConfig{1, 2, 4, 1.0}, ledger};
+  test::ProtocolMonitor<32> monitor32{"monitor32"};
+  AtHost at_host{"at_host"};
+  sc_core::sc_signal<bool> irq32{"irq32"};
   Design() {
     host.socket.bind(monitor.target);
     monitor.initiator.bind(acc.socket);
     acc.irq(irq);
     host.irq(irq);
+    at_host.socket.bind(monitor32.target);
+    monitor32.initiator.bind(acc32.socket);
+    acc32.irq(irq32);
+    at_host.irq(irq32);
   }
   // Runs a job on the host; every transaction it made kept the base protocol.
   void run(std::function<void()> job) {
@@ -352,4 +459,91 @@ TEST_CASE("A full command queue holds the initiator back, and different subarray
   CHECK(accepted[5] - start > mac_ns);
   // The seventh, on another subarray, ran beside them: the total is six MACs.
   CHECK(all_done - start == Approx(6 * mac_ns).margin(100));
+}
+
+TEST_CASE("The AT base protocol: back-pressure on a full queue, responses in their time", "[accelerator][at]") {
+  Design& d = *design;
+  const FpFormat f = FpFormat::fp32();
+  std::mt19937_64 rng(12);
+  std::vector<std::array<std::uint32_t, 3>> ops(256);
+  for (auto& o : ops) o = {std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng())};
+  std::vector<double> accepted;
+  double start = 0;
+  std::vector<unsigned char*> result_ptrs;
+  d.at_host.run([&] {
+    AtHost& h = d.at_host;
+    const std::uint32_t enable = regs::kControlIrqEnable;
+    h.send(tlm::TLM_WRITE_COMMAND, regs::kControl, &enable, 4);
+    for (std::uint32_t r = 0; r < 256; ++r) {
+      h.send(tlm::TLM_WRITE_COMMAND, d.acc32.row_address(0, 1, r), ops[r].data(), 12);
+    }
+    start = now_ns();
+    for (std::uint32_t i = 0; i < 6; ++i) {
+      const auto bytes = encode_command(mac(0, 1, 0, 256, i));
+      h.send(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, bytes.data(), kCommandBytes);
+      accepted.push_back(now_ns());
+    }
+    while (!h.irq.read()) sc_core::wait(h.irq.posedge_event());
+    const std::uint32_t zero = 0;
+    for (std::uint32_t r = 0; r < 256; ++r) {
+      result_ptrs.push_back(h.send(tlm::TLM_READ_COMMAND, d.acc32.row_address(0, 1, r) + 12, &zero, 4));
+    }
+    h.wait_responses(1 + 256 + 6 + 256);
+  });
+  const double mac_ns = d.acc32.controller().fp_program(FpOp::Mac, f, Rounding::Ieee).program.cost(1).latency_ns(
+      StepPrices::from(d.tech.step));
+  CHECK(d.at_host.bad_responses == 0);
+  CHECK(accepted[4] - start < 100);     // four queued and one taken: accepted at once
+  CHECK(accepted[5] - start > mac_ns);  // END_REQ held back until the first MAC was done
+  for (std::uint32_t r = 0; r < 256; ++r) {
+    std::uint32_t got = 0;
+    std::memcpy(&got, result_ptrs[r], 4);
+    if (got != test::fp_mac(f, ops[r][2], ops[r][0], ops[r][1])) FAIL("row " << r);
+  }
+  CHECK(d.monitor32.phases > 0);
+  for (const auto& v : d.monitor32.violations) FAIL_CHECK("protocol: " << v);
+}
+
+TEST_CASE("LT with temporal decoupling: a command counts from the initiator's local time", "[accelerator][lt]") {
+  Design& d = *design;
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(10, sc_core::SC_US));
+  double issued_at = 0, done_at = 0;
+  std::uint32_t result = 0;
+  const std::array<std::uint32_t, 3> op = {0x3fc00000u, 0x40000000u, 0x3e800000u};  // 1.5 x 2 + 0.25
+  d.run([&] {
+    Host& h = d.host;
+    tlm_utils::tlm_quantumkeeper qk;
+    qk.reset();
+    auto lt = [&](tlm::tlm_command cmd, std::uint64_t addr, void* data, unsigned len) {
+      tlm::tlm_generic_payload t;
+      t.set_command(cmd);
+      t.set_address(addr);
+      t.set_data_ptr(static_cast<unsigned char*>(data));
+      t.set_data_length(len);
+      t.set_streaming_width(len);
+      t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      sc_time delay = qk.get_local_time();
+      h.socket->b_transport(t, delay);
+      qk.set(delay);  // run ahead: no wait here
+      REQUIRE(t.is_response_ok());
+    };
+    std::uint32_t ctl = regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError;
+    lt(tlm::TLM_WRITE_COMMAND, regs::kControl, &ctl, 4);
+    auto row = op;
+    lt(tlm::TLM_WRITE_COMMAND, d.acc.row_address(0, 0, 7), row.data(), 12);
+    qk.inc(sc_time(1000, SC_NS));  // the initiator computes for a while, ahead of the kernel
+    auto bytes = encode_command(mac(0, 0, 7, 1, 5));
+    issued_at = now_ns() + qk.get_local_time().to_seconds() * 1e9;
+    lt(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, bytes.data(), kCommandBytes);
+    qk.sync();
+    while (!h.irq.read()) sc_core::wait(h.irq.posedge_event());
+    done_at = now_ns();
+    lt(tlm::TLM_READ_COMMAND, d.acc.row_address(0, 0, 7) + 12, &result, 4);
+    qk.sync();
+  });
+  const double mac_ns = d.acc.controller().fp_program(FpOp::Mac, FpFormat::fp32(), Rounding::Ieee).program.cost(1)
+                            .latency_ns(StepPrices::from(d.tech.step));
+  CHECK(result == 0x40500000u);  // 3.25
+  // Not before the initiator's local time at the write, plus the descriptor's beats.
+  CHECK(done_at - issued_at == Approx(mac_ns + 4).margin(1.0));
 }
