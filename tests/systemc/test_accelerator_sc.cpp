@@ -7,6 +7,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <functional>
@@ -179,6 +180,23 @@ struct AtHost : sc_core::sc_module {
   }
 };
 
+// A target that breaks the base protocol on purpose: the monitor must say so.
+struct RudeTarget : sc_core::sc_module {
+  tlm_utils::simple_target_socket<RudeTarget, 64> socket{"socket"};
+  explicit RudeTarget(sc_core::sc_module_name n) : sc_module(n) {
+    socket.register_b_transport(this, &RudeTarget::b_transport);
+    socket.register_nb_transport_fw(this, &RudeTarget::nb_transport_fw);
+  }
+  void b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
+    delay = sc_core::SC_ZERO_TIME;      // time going backwards
+    t.set_address(t.get_address() + 4); // an attribute changed
+  }                                     // and no response status
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase& p, sc_time&) {
+    p = tlm::BEGIN_RESP;  // a response with no status
+    return tlm::TLM_UPDATED;
+  }
+};
+
 // Host -> protocol monitor -> accelerator (64-bit bus).
 struct Design {
   Technology tech = load_technology("sot-mram-1t1r");
@@ -193,7 +211,14 @@ struct Design {
   test::ProtocolMonitor<32> monitor32{"monitor32"};
   AtHost at_host{"at_host"};
   sc_core::sc_signal<bool> irq32{"irq32"};
+  // A host, a monitor and a target that breaks the rules.
+  Host rude_host{"rude_host"};
+  test::ProtocolMonitor<64> rude_monitor{"rude_monitor"};
+  RudeTarget rude{"rude"};
   Design() {
+    rude_host.socket.bind(rude_monitor.target);
+    rude_monitor.initiator.bind(rude.socket);
+    rude_host.irq(irq);
     host.socket.bind(monitor.target);
     monitor.initiator.bind(acc.socket);
     acc.irq(irq);
@@ -546,4 +571,35 @@ TEST_CASE("LT with temporal decoupling: a command counts from the initiator's lo
   CHECK(result == 0x40500000u);  // 3.25
   // Not before the initiator's local time at the write, plus the descriptor's beats.
   CHECK(done_at - issued_at == Approx(mac_ns + 4).margin(1.0));
+}
+
+TEST_CASE("The protocol monitor catches a target that breaks the base protocol", "[accelerator][monitor]") {
+  Design& d = *design;
+  d.rude_host.run([&] {
+    std::uint32_t v = 0;
+    tlm::tlm_generic_payload t;
+    t.set_command(tlm::TLM_READ_COMMAND);
+    t.set_address(0x40);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay(5, SC_NS);
+    d.rude_host.socket->b_transport(t, delay);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    delay = sc_core::SC_ZERO_TIME;
+    d.rude_host.socket->nb_transport_fw(t, phase, delay);
+    phase = tlm::BEGIN_REQ;  // a second request while the first is still open
+    d.rude_host.socket->nb_transport_fw(t, phase, delay);
+  });
+  std::string all;
+  for (const auto& v : d.rude_monitor.violations) all += v + "\n";
+  INFO(all);
+  using Catch::Matchers::Contains;
+  CHECK_THAT(all, Contains("b_transport: the timing annotation went backwards"));
+  CHECK_THAT(all, Contains("b_transport: no response status"));
+  CHECK_THAT(all, Contains("b_transport: the target changed a payload attribute"));
+  CHECK_THAT(all, Contains("BEGIN_RESP without a response status"));
+  CHECK_THAT(all, Contains("BEGIN_REQ for a transaction still open"));
 }
