@@ -23,19 +23,14 @@ using sc_core::sc_time;
 
 namespace {
 
-// A host with an LT initiator socket: runs one job at a time in its thread.
-struct Host : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Host, 64> socket{"socket"};
-  sc_core::sc_in<bool> irq{"irq"};
+// Runs one job at a time in its own thread, in simulated time, and pauses the
+// kernel when it is done: how a case drives a host.
+struct JobThread : sc_core::sc_module {
   std::function<void()> job;
   sc_core::sc_event start;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> invalidated;
 
-  SC_HAS_PROCESS(Host);
-  explicit Host(sc_core::sc_module_name n) : sc_module(n) {
-    SC_THREAD(loop);
-    socket.register_invalidate_direct_mem_ptr(this, &Host::invalidate);
-  }
+  SC_HAS_PROCESS(JobThread);
+  explicit JobThread(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(loop); }
   void loop() {
     for (;;) {
       sc_core::wait(start);
@@ -48,6 +43,17 @@ struct Host : sc_core::sc_module {
     job = std::move(j);
     start.notify(sc_core::SC_ZERO_TIME);
     sc_core::sc_start();
+  }
+};
+
+// A host with an LT initiator socket.
+struct Host : JobThread {
+  tlm_utils::simple_initiator_socket<Host, 64> socket{"socket"};
+  sc_core::sc_in<bool> irq{"irq"};
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> invalidated;
+
+  explicit Host(sc_core::sc_module_name n) : JobThread(n) {
+    socket.register_invalidate_direct_mem_ptr(this, &Host::invalidate);
   }
   void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { invalidated.emplace_back(s, e); }
 
@@ -105,33 +111,17 @@ struct PayloadPool : tlm::tlm_mm_interface {
 
 // A host with an AT initiator: one request outstanding at a time (it waits
 // for END_REQ before the next BEGIN_REQ), responses taken as they come.
-struct AtHost : sc_core::sc_module {
+struct AtHost : JobThread {
   tlm_utils::simple_initiator_socket<AtHost, 32> socket{"socket"};
   sc_core::sc_in<bool> irq{"irq"};
-  std::function<void()> job;
-  sc_core::sc_event start, end_req, response;
+  sc_core::sc_event end_req, response;
   PayloadPool pool;
   std::deque<std::vector<unsigned char>> buffers;
   const tlm::tlm_generic_payload* waiting_end_req = nullptr;
   std::size_t responses = 0, bad_responses = 0;
 
-  SC_HAS_PROCESS(AtHost);
-  explicit AtHost(sc_core::sc_module_name n) : sc_module(n) {
-    SC_THREAD(loop);
+  explicit AtHost(sc_core::sc_module_name n) : JobThread(n) {
     socket.register_nb_transport_bw(this, &AtHost::nb_transport_bw);
-  }
-  void loop() {
-    for (;;) {
-      sc_core::wait(start);
-      job();
-      job = nullptr;
-      sc_core::sc_pause();
-    }
-  }
-  void run(std::function<void()> j) {
-    job = std::move(j);
-    start.notify(sc_core::SC_ZERO_TIME);
-    sc_core::sc_start();
   }
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& p, sc_time&) {
     if (p == tlm::END_REQ) {
