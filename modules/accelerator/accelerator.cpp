@@ -187,10 +187,15 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
   const std::uint64_t offset = trans.get_address() - regs::kDataBase;
   unsigned char* image = reinterpret_cast<unsigned char*>(image_.data());
   unsigned char* data = trans.get_data_ptr();
-  for (unsigned i = 0; i < length; ++i) {
-    if (be != nullptr && be[i % be_length] == TLM_BYTE_DISABLED) continue;
-    if (trans.is_read()) data[i] = image[offset + i];
-    else image[offset + i] = data[i];
+  if (be == nullptr) {
+    if (trans.is_read()) std::memcpy(data, image + offset, length);
+    else std::memcpy(image + offset, data, length);
+  } else {
+    for (unsigned i = 0; i < length; ++i) {
+      if (be[i % be_length] == TLM_BYTE_DISABLED) continue;
+      if (trans.is_read()) data[i] = image[offset + i];
+      else image[offset + i] = data[i];
+    }
   }
   // Each row touched is one step of the array: written rows go into the
   // subarray's cells too.

@@ -128,21 +128,13 @@ void Subarray::write_field(std::uint32_t row, Column col, std::uint16_t width, s
 
 void Subarray::read_row(std::uint32_t row, std::uint64_t* out) {
   check_access(row, 0, 1);
-  const std::size_t out_words = (cols_ + 63) / 64;
-  std::fill(out, out + out_words, 0);
-  for (std::uint32_t c = 0; c < cols_; ++c) {
-    out[c >> 6] |= ((column_words(Column(c))[row >> 6] >> (row & 63)) & 1u) << (c & 63);
-  }
+  peek_rows(row, 1, out);
   charge_host_access(StepKind::Read, cols_);
 }
 
 void Subarray::write_row(std::uint32_t row, const std::uint64_t* in) {
   check_access(row, 0, 1);
-  const std::uint64_t b = std::uint64_t{1} << (row & 63);
-  for (std::uint32_t c = 0; c < cols_; ++c) {
-    std::uint64_t& w = column_words(Column(c))[row >> 6];
-    w = ((in[c >> 6] >> (c & 63)) & 1u) ? (w | b) : (w & ~b);
-  }
+  poke_rows(row, 1, in);
   charge_host_access(StepKind::Write, cols_);
 }
 

@@ -430,6 +430,26 @@ TEST_CASE("Debug transport reads and writes everything but commands, in no time 
   t.set_data_ptr(back.data());
   CHECK(d.host.socket->transport_dbg(t) == 300);
   CHECK(back == row);
+  // Byte enables (a repeating pattern): disabled bytes keep their value.
+  std::vector<unsigned char> ones(16, 0xff);
+  unsigned char be[4] = {0xff, 0x00, 0x00, 0xff};
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  t.set_address(d.acc.row_address(1, 1, 10) + 5);
+  t.set_data_ptr(ones.data());
+  t.set_data_length(16);
+  t.set_streaming_width(16);
+  t.set_byte_enable_ptr(be);
+  t.set_byte_enable_length(4);
+  CHECK(d.host.socket->transport_dbg(t) == 16);
+  t.set_byte_enable_ptr(nullptr);
+  t.set_byte_enable_length(0);
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_data_ptr(back.data());
+  CHECK(d.host.socket->transport_dbg(t) == 16);
+  for (unsigned i = 0; i < 16; ++i) {
+    CAPTURE(i);
+    CHECK(back[i] == ((i % 4 == 0 || i % 4 == 3) ? 0xff : row[i]));
+  }
   std::array<std::uint8_t, kCommandBytes> cmd = encode_command(mac(0, 0, 0, 1, 0));
   t.set_command(tlm::TLM_WRITE_COMMAND);
   t.set_address(regs::kCommandPort);
