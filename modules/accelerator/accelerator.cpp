@@ -218,7 +218,9 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
   }
   if (!debug) {
     const unsigned bus_bytes = bus_width_bits_ / 8;
+    const double start = now_ns() + delay.to_seconds() * 1e9;
     delay += sc_time(config_.bus_cycle_ns * double((length + bus_bytes - 1) / bus_bytes) + step_ns, SC_NS);
+    if (sink_) sink_->activity(start, now_ns() + delay.to_seconds() * 1e9);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   trans.set_dmi_allowed(true);
@@ -335,6 +337,7 @@ void AcceleratorCore::run_commands() {
       sync_array_to_image(c.bank, c.subarray, c.first_row, c.row_count);
     }
     if (o.error == CommandError::None) {
+      if (sink_) sink_->activity(o.start_ns, o.end_ns);
       running_.push({o.end_ns, c.tag});
       retire_event_.notify(sc_time(o.end_ns - now_ns(), SC_NS));
     }

@@ -35,6 +35,7 @@
 #include "bank/bank.hpp"
 #include "controller/controller.hpp"
 #include "ledger/cost_ledger.hpp"
+#include "power/power_monitor.hpp"
 #include "tech/technology.hpp"
 
 namespace mrampim {
@@ -70,6 +71,9 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   Controller& controller() { return controller_; }
   std::uint64_t row_bytes() const { return row_words_ * 8; }
   std::uint64_t data_window_bytes() const { return std::uint64_t(row_count_total_) * row_bytes(); }
+  // Where to report the intervals of what the ledger counts (a power
+  // monitor); none by default.
+  void set_activity_sink(ActivitySink* sink) { sink_ = sink; }
   // Address of a row's first byte in the data window.
   std::uint64_t row_address(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row) const;
 
@@ -128,6 +132,7 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   bool done_ = false, error_ = false, was_busy_ = false;
   std::uint32_t error_code_ = 0, error_tag_ = 0, completed_ = 0, last_tag_ = 0;
   bool dmi_granted_ = false;
+  ActivitySink* sink_ = nullptr;
 
   tlm_utils::peq_with_cb_and_phase<AcceleratorCore> peq_;
   tlm::tlm_generic_payload* blocked_request_ = nullptr;  // a command write waiting for queue space

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <random>
+#include <sstream>
 
 #include "accelerator/accelerator.hpp"
 #include "support/fp_reference.hpp"
@@ -196,8 +197,10 @@ struct Design {
   test::ProtocolMonitor<64> monitor{"monitor"};
   Host host{"host"};
   sc_core::sc_signal<bool> irq{"irq"};
-  // The same on a 32-bit bus, driven with the AT protocol.
-  Accelerator<32> acc32{"acc32", tech, AcceleratorConfig{1, 2, 4, 1.0}, ledger};
+  PowerMonitor power{"power", ledger, 100.0};
+  // The same on a 32-bit bus, driven with the AT protocol (its own ledger).
+  CostLedger ledger32;
+  Accelerator<32> acc32{"acc32", tech, AcceleratorConfig{1, 2, 4, 1.0}, ledger32};
   test::ProtocolMonitor<32> monitor32{"monitor32"};
   AtHost at_host{"at_host"};
   sc_core::sc_signal<bool> irq32{"irq32"};
@@ -206,6 +209,7 @@ struct Design {
   test::ProtocolMonitor<64> rude_monitor{"rude_monitor"};
   RudeTarget rude{"rude"};
   Design() {
+    acc.set_activity_sink(&power);
     rude_host.socket.bind(rude_monitor.target);
     rude_monitor.initiator.bind(rude.socket);
     rude_host.irq(irq);
@@ -612,4 +616,58 @@ TEST_CASE("The protocol monitor catches a target that breaks the base protocol",
   CHECK_THAT(all, Contains("b_transport: the target changed a payload attribute"));
   CHECK_THAT(all, Contains("BEGIN_RESP without a response status"));
   CHECK_THAT(all, Contains("BEGIN_REQ for a transaction still open"));
+}
+
+TEST_CASE("The power monitor's energy per component equals the ledger's", "[accelerator][power]") {
+  Design& d = *design;
+  std::mt19937_64 rng(5);
+  double end = 0;
+  d.run([&] {
+    Host& h = d.host;
+    h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
+    for (std::uint32_t r = 0; r < 512; ++r) {
+      std::array<std::uint32_t, 3> o{std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng())};
+      REQUIRE(h.transact(tlm::TLM_WRITE_COMMAND, d.acc.row_address(0, 0, r),
+                         reinterpret_cast<unsigned char*>(o.data()), 12) == tlm::TLM_OK_RESPONSE);
+    }
+    h.push(mac(0, 0, 0, 512, 1));
+    h.push(mac(0, 1, 0, 512, 2));  // another subarray, at the same time
+    Command mv;
+    mv.opcode = Opcode::Move;
+    mv.first_row = 0;
+    mv.row_count = 512;
+    mv.src_col = 96;
+    mv.dst_col = 200;
+    mv.width = 32;
+    mv.dst_bank = 1;
+    h.push(mv);
+    while (!(h.read32(regs::kStatus) & regs::kStatusDone)) sc_core::wait(h.irq.posedge_event());
+    sc_core::wait(sc_time(200, SC_NS));  // the monitor's windows catch up
+    end = now_ns();
+  });
+  const ComponentEnergy ledger = energy_by_component(d.ledger);
+  const ComponentEnergy monitor = d.power.energy_pJ();
+  for (std::size_t c = 0; c < kPowerComponents; ++c) {
+    CAPTURE(to_string(PowerComponent(c)));
+    CHECK(monitor[c] == Approx(ledger[c]).epsilon(1e-12));
+    CHECK(ledger[c] > 0);  // every component took part
+  }
+  CHECK(d.power.total_energy_pJ() == Approx(d.ledger.energy_pJ()).epsilon(1e-12));
+  CHECK(d.power.peak_power_mW() >= d.power.average_power_mW(end));
+  // Two MACs side by side (each about half of the cell-array energy) draw
+  // about twice one MAC's average array power at their peak.
+  const double mac_ns = d.acc.controller().fp_program(FpOp::Mac, FpFormat::fp32(), Rounding::Ieee).program.cost(1)
+                            .latency_ns(StepPrices::from(d.tech.step));
+  const double one_mac_mW = ledger[std::size_t(PowerComponent::CellArrays)] / 2 / mac_ns;
+  CHECK(d.power.peak_power_mW(PowerComponent::CellArrays) > 1.5 * one_mac_mW);
+  CHECK(d.power.peak_power_mW(PowerComponent::CellArrays) < 2.5 * one_mac_mW);
+  std::ostringstream csv;
+  d.power.write_csv(csv);
+  const std::string text = csv.str();
+  CHECK(text.rfind("time_ns,power_cell_arrays_mW,power_sense_amplifiers_mW,power_data_port_mW,power_transfers_mW,"
+                   "power_total_mW,energy_cell_arrays_pJ", 0) == 0);
+  CHECK(std::size_t(std::count(text.begin(), text.end(), '\n')) == d.power.windows().size() + 1);
+  const nlohmann::json j = d.power.summary(end);
+  CHECK(double(j["total_energy_pJ"]) == Approx(double(j["ledger_energy_pJ"])).epsilon(1e-12));
+  CHECK(d.power.power_total_mW.read() >= 0);
 }
