@@ -623,6 +623,7 @@ TEST_CASE("The power monitor's energy per component equals the ledger's", "[acce
   std::mt19937_64 rng(5);
   double end = 0;
   const ComponentEnergy at_start = energy_by_component(d.ledger);  // other cases may have run in this process
+  const std::size_t first_window = std::size_t(now_ns() / d.power.window_ns());
   d.run([&] {
     Host& h = d.host;
     h.write32(regs::kControl, regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError);
@@ -661,8 +662,13 @@ TEST_CASE("The power monitor's energy per component equals the ledger's", "[acce
                             .latency_ns(StepPrices::from(d.tech.step));
   const std::size_t cells = std::size_t(PowerComponent::CellArrays);
   const double one_mac_mW = (ledger[cells] - at_start[cells]) / 2 / mac_ns;
-  CHECK(d.power.peak_power_mW(PowerComponent::CellArrays) > 1.5 * one_mac_mW);
-  CHECK(d.power.peak_power_mW(PowerComponent::CellArrays) < 2.5 * one_mac_mW);
+  double peak = 0;
+  for (std::size_t w = first_window; w < d.power.windows().size(); ++w) {
+    peak = std::max(peak, d.power.windows()[w][cells] / d.power.window_ns());
+  }
+  CHECK(peak > 1.5 * one_mac_mW);
+  CHECK(peak < 2.5 * one_mac_mW);
+  CHECK(d.power.peak_power_mW(PowerComponent::CellArrays) >= peak);
   std::ostringstream csv;
   d.power.write_csv(csv);
   const std::string text = csv.str();
