@@ -106,7 +106,7 @@ TEST_CASE("A MAC workload over two subarrays, polling STATUS, on a 32-bit bus", 
   CHECK(s.bytes_read >= 1500 * 2);
 }
 
-TEST_CASE("A trace: rows grouped into commands, a move, waits; results checked", "[host][trace]") {
+TEST_CASE("A trace: rows grouped into commands, a move, waits, results checked", "[host][trace]") {
   run_to_end();
   const HostRunSummary& s = design->host_c.summary();
   INFO(problems(s));
