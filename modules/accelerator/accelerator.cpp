@@ -368,6 +368,7 @@ void AcceleratorCore::drive_outputs() {
   busy.write(was_busy_);
   queued.write(int(queue_.size()));
   completed.write(int(completed_));
+  controller_state.write(!queue_.empty() ? 2 : !running_.empty() ? 1 : 0);
   irq.write((control_ & regs::kControlIrqEnable) && (done_ || error_));
 }
 

@@ -54,6 +54,9 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   sc_core::sc_signal<bool> busy{"busy"};
   sc_core::sc_signal<int> queued{"queued"};
   sc_core::sc_signal<int> completed{"completed"};
+  // The controller: 0 idle, 1 running commands, 2 the queue's head waiting
+  // (for its subarrays to be free or for its arrival time).
+  sc_core::sc_signal<int> controller_state{"controller_state"};
 
   AcceleratorCore(sc_core::sc_module_name name, const Technology& tech, const AcceleratorConfig& config,
                   unsigned bus_width_bits, CostLedger& ledger);

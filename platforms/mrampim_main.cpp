@@ -1,0 +1,305 @@
+// mrampim: the accelerator platform driven by a host through TLM-2.0, on a
+// workload (MAC, dot products, GEMM, or a trace file), with its report,
+// waveforms and power trace. With no --workload it runs the default: the fp32
+// MAC and a small GEMM on sot-mram-1t1r and reram-floatpim side by side.
+//
+// Exit status: 0 every result checked equal to the host reference, 1 a
+// result differed or a command was refused, 2 bad input (nothing ran).
+#include <boost/program_options.hpp>
+#include <systemc>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "platform.hpp"
+#include "tech/tech_options.hpp"
+
+using namespace mrampim;
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: mrampim [options]\n"
+    "\n"
+    "Runs a workload on the SOT-MRAM processing-in-memory accelerator model: a host\n"
+    "writes operands through the accelerator's TLM-2.0 data window, issues commands,\n"
+    "waits for the interrupt and checks every result against host IEEE arithmetic.\n"
+    "Reports latency, energy (by component and phase) and area from the cost ledger.\n"
+    "\n"
+    "With no --workload: the default run, the fp32 MAC (--macs) and a small GEMM\n"
+    "(--m x --n x --k) on --tech and on --compare (sot-mram-1t1r and reram-floatpim),\n"
+    "side by side, writing mrampim.vcd, report.json and power CSVs into --out.\n"
+    "\n"
+    "Trace files: one item per line (docs/accelerator.md):\n"
+    "  <add|mul|mac> <format> <ieee|paper> <bank> <subarray> <row> <a> <b> [<c>]\n"
+    "  move <bank> <subarray> <first_row> <count> <src_col> <dst_bank> <dst_subarray> <dst_col> <width>\n"
+    "  wait\n"
+    "Exit status: 0 all results right, 1 a result differed or a command was refused,\n"
+    "2 bad input.\n";
+
+struct Options {
+  std::string workload, trace_file, format = "fp32", rounding = "ieee", compare, config;
+  std::uint64_t macs = 1024, seed = 1;
+  std::uint32_t dot_length = 16, dots = 64, m = 16, n = 16, k = 16;
+  std::uint32_t banks = 1, subarrays = 4, rows = 0, cols = 0, queue_depth = 16, bus_width = 64;
+  double bus_cycle_ns = 1.0, power_window_ns = 100;
+  bool poll = false;
+  std::string vcd, power_csv, report, out = "mrampim-out";
+  TechOptions tech;
+};
+
+int bad_input(const std::string& message) {
+  std::cerr << "error: " << message << "\n(run with --help for the options)\n";
+  return kExitBadInput;
+}
+
+struct RunSpec {
+  std::string name, workload;
+  Technology tech;
+  HostProgram program;
+};
+
+// The platform's shape for workload generators and trace checks.
+PlatformShape shape_of(const Technology& t, const Options& o) {
+  return PlatformShape{o.banks, o.subarrays, t.array.rows, t.array.cols, t.family};
+}
+
+HostProgram make_program(const std::string& workload, const Technology& t, const Options& o, const FpFormat& f,
+                         Rounding r) {
+  const PlatformShape s = shape_of(t, o);
+  if (workload == "mac") return mac_workload(o.macs, f, r, s, o.seed);
+  if (workload == "dot") return gemm_workload(1, o.dots, o.dot_length, f, r, s, o.seed);
+  if (workload == "gemm") return gemm_workload(o.m, o.n, o.k, f, r, s, o.seed);
+  std::ifstream in(o.trace_file);
+  if (!in) throw TraceError("cannot open trace file '" + o.trace_file + "'");
+  return read_trace(in, o.trace_file, s);
+}
+
+std::string with_suffix(const std::string& path, const std::string& suffix) {
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "_" + suffix + p.extension().string())).string();
+}
+
+void print_table(const std::vector<PlatformResult>& results) {
+  std::printf("\n%-22s %-16s %10s %12s %14s %10s %9s  %s\n", "run", "tech", "ops", "latency_us", "energy_nJ",
+              "area_mm2", "checked", "result");
+  for (const PlatformResult& r : results) {
+    std::printf("%-22s %-16s %10llu %12.3f %14.3f %10.4f %9llu  %s\n", r.name.c_str(), r.technology.c_str(),
+                static_cast<unsigned long long>(r.fp_operations), r.latency_ns * 1e-3, r.energy_pJ * 1e-3, r.area_mm2,
+                static_cast<unsigned long long>(r.host.checks),
+                r.host.ok() ? "ok" : (std::to_string(r.host.mismatches) + " wrong, " + std::to_string(r.host.refused) +
+                                      " refused").c_str());
+    for (const auto& p : r.host.problems) std::printf("    %s\n", p.c_str());
+  }
+}
+
+// Pairs of runs of the same workload on two technologies: second / first.
+void print_comparison(const std::vector<PlatformResult>& results) {
+  bool header = false;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    for (std::size_t j = i + 1; j < results.size(); ++j) {
+      const PlatformResult &a = results[i], &b = results[j];
+      if (a.workload != b.workload || a.technology == b.technology) continue;
+      if (!header) {
+        std::printf("\n%-10s %-34s %10s %10s %10s\n", "workload", "ratio", "latency", "energy", "area");
+        header = true;
+      }
+      const std::string ratio = b.technology + " / " + a.technology;
+      std::printf("%-10s %-34s %9.2fx %9.2fx %9.2fx\n", a.workload.c_str(), ratio.c_str(), b.latency_ns / a.latency_ns,
+                  b.energy_pJ / a.energy_pJ, b.area_mm2 / a.area_mm2);
+    }
+  }
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  Options o;
+  po::options_description workload("Workload");
+  workload.add_options()
+      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm or trace (none: the default comparison)")
+      ("trace", po::value<std::string>(&o.trace_file), "the trace file of --workload trace")
+      ("macs", po::value<std::uint64_t>(&o.macs)->default_value(o.macs), "mac: multiply-accumulates, one per row")
+      ("dot-length", po::value<std::uint32_t>(&o.dot_length)->default_value(o.dot_length), "dot: length of each product")
+      ("dots", po::value<std::uint32_t>(&o.dots)->default_value(o.dots), "dot: products computed at once")
+      ("m", po::value<std::uint32_t>(&o.m)->default_value(o.m), "gemm: rows of A and C")
+      ("n", po::value<std::uint32_t>(&o.n)->default_value(o.n), "gemm: columns of B and C")
+      ("k", po::value<std::uint32_t>(&o.k)->default_value(o.k), "gemm: columns of A, rows of B")
+      ("format", po::value<std::string>(&o.format)->default_value(o.format), "fp32, fp16, bf16 or eNmM")
+      ("rounding", po::value<std::string>(&o.rounding)->default_value(o.rounding),
+       "ieee (results checked against host IEEE arithmetic) or paper (the paper's procedure; not checked)")
+      ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of the generated operands");
+  po::options_description platform("Platform");
+  platform.add_options()
+      ("compare", po::value<std::string>(&o.compare), "also run on this technology, side by side (default run: reram-floatpim)")
+      ("banks", po::value<std::uint32_t>(&o.banks)->default_value(o.banks), "banks")
+      ("subarrays", po::value<std::uint32_t>(&o.subarrays)->default_value(o.subarrays), "subarrays per bank")
+      ("rows", po::value<std::uint32_t>(&o.rows), "rows per subarray (sets array.rows; a multiple of 64)")
+      ("cols", po::value<std::uint32_t>(&o.cols), "columns per subarray (sets array.cols)")
+      ("queue-depth", po::value<std::uint32_t>(&o.queue_depth)->default_value(o.queue_depth), "command queue entries, 1..255")
+      ("bus-width", po::value<std::uint32_t>(&o.bus_width)->default_value(o.bus_width), "target socket width: 32 or 64 bits")
+      ("bus-cycle-ns", po::value<double>(&o.bus_cycle_ns)->default_value(o.bus_cycle_ns), "one bus beat, ns")
+      ("power-window-ns", po::value<double>(&o.power_window_ns)->default_value(o.power_window_ns), "power averaging window, ns")
+      ("poll", po::bool_switch(&o.poll), "the host polls STATUS instead of waiting on the interrupt")
+      ("config", po::value<std::string>(&o.config), "read options from this file too ('name = value' lines)");
+  o.tech.add_to(platform, "sot-mram-1t1r");
+  po::options_description output("Output");
+  output.add_options()
+      ("help,h", "show this help")
+      ("vcd", po::value<std::string>(&o.vcd), "VCD of the controller state, busy flag, interrupt and power signals (.vcd)")
+      ("power-csv", po::value<std::string>(&o.power_csv), "power time series (with --compare: one file per run, suffixed)")
+      ("report", po::value<std::string>(&o.report), "JSON report of every run")
+      ("out", po::value<std::string>(&o.out)->default_value(o.out), "directory of the default run's files");
+  po::options_description all;
+  all.add(workload).add(platform).add(output);
+
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, all), vm);
+    if (vm.count("config")) {
+      std::ifstream cfg(vm["config"].as<std::string>());
+      if (!cfg) return bad_input("cannot open config file '" + vm["config"].as<std::string>() + "'");
+      po::store(po::parse_config_file(cfg, all), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return bad_input(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << kUsage << '\n' << all << '\n';
+    return 0;
+  }
+  if (o.tech.list_params) {
+    print_technology_schema(std::cout);
+    return 0;
+  }
+
+  // ---- Everything is checked before anything runs.
+  const bool default_run = o.workload.empty();
+  if (!default_run && o.workload != "mac" && o.workload != "dot" && o.workload != "gemm" && o.workload != "trace") {
+    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm or trace");
+  }
+  if ((o.workload == "trace") != !o.trace_file.empty()) return bad_input("--workload trace and --trace FILE go together");
+  if (o.bus_width != 32 && o.bus_width != 64) return bad_input("--bus-width " + std::to_string(o.bus_width) + ": use 32 or 64");
+  if (!(o.bus_cycle_ns > 0) || !(o.power_window_ns > 0)) return bad_input("--bus-cycle-ns and --power-window-ns must be positive");
+  if (o.queue_depth == 0 || o.queue_depth > 255) return bad_input("--queue-depth must be 1..255");
+  if (o.banks == 0 || o.subarrays == 0 || o.banks > 65535 || o.subarrays > 65535) {
+    return bad_input("--banks and --subarrays must be 1..65535");
+  }
+  if (!o.vcd.empty() && (o.vcd.size() < 5 || o.vcd.substr(o.vcd.size() - 4) != ".vcd")) {
+    return bad_input("--vcd '" + o.vcd + "' must end in .vcd");
+  }
+  FpFormat format;
+  Rounding rounding = Rounding::Ieee;
+  std::vector<Technology> techs;
+  try {
+    format = FpFormat::parse(o.format);
+    rounding = parse_rounding(o.rounding);
+    std::vector<std::string> overrides = o.tech.overrides;
+    if (vm.count("rows")) overrides.push_back("array.rows=" + std::to_string(o.rows));
+    if (vm.count("cols")) overrides.push_back("array.cols=" + std::to_string(o.cols));
+    techs.push_back(load_technology(o.tech.tech, overrides));
+    const std::string other = default_run && o.compare.empty() ? "reram-floatpim" : o.compare;
+    if (!other.empty()) techs.push_back(load_technology(other, overrides));
+  } catch (const ConfigError& e) {
+    return bad_input(e.what());
+  } catch (const std::invalid_argument& e) {
+    return bad_input(e.what());
+  }
+  if (default_run) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.out, ec);
+    if (ec) return bad_input("cannot create --out directory '" + o.out + "': " + ec.message());
+    if (o.vcd.empty()) o.vcd = (std::filesystem::path(o.out) / "mrampim.vcd").string();
+    if (o.report.empty()) o.report = (std::filesystem::path(o.out) / "report.json").string();
+    if (o.power_csv.empty()) o.power_csv = (std::filesystem::path(o.out) / "power.csv").string();
+  }
+  std::vector<RunSpec> specs;
+  try {
+    const std::vector<std::string> workloads =
+        default_run ? std::vector<std::string>{"mac", "gemm"} : std::vector<std::string>{o.workload};
+    for (const std::string& w : workloads) {
+      for (const Technology& t : techs) {
+        specs.push_back({w + "_" + t.name, w, t, make_program(w, t, o, format, rounding)});
+        for (char& ch : specs.back().name) {
+          if (ch == '-') ch = '_';  // module and VCD names
+        }
+      }
+    }
+    // Every floating-point program must fit a row of every technology.
+    for (const Technology& t : techs) build_fp_program(FpOp::Mac, format, rounding, t.family, t.array.cols);
+  } catch (const TraceError& e) {
+    std::cerr << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const std::invalid_argument& e) {
+    return bad_input(e.what());
+  }
+  std::ofstream report_file;
+  if (!o.report.empty()) {
+    report_file.open(o.report);
+    if (!report_file) return bad_input("cannot write '" + o.report + "'");
+  }
+
+  // ---- One elaboration holds every platform; they run side by side.
+  std::vector<std::unique_ptr<Platform>> platforms;
+  for (RunSpec& s : specs) {
+    PlatformOptions po_;
+    po_.tech = s.tech;
+    po_.accelerator = AcceleratorConfig{o.banks, o.subarrays, o.queue_depth, o.bus_cycle_ns};
+    po_.bus_width_bits = o.bus_width;
+    po_.power_window_ns = o.power_window_ns;
+    po_.poll = o.poll;
+    platforms.push_back(std::make_unique<Platform>(s.name, po_, std::move(s.program), s.workload, format.name(),
+                                                   to_string(rounding)));
+  }
+  sc_core::sc_trace_file* tf = nullptr;
+  if (!o.vcd.empty()) {
+    tf = sc_core::sc_create_vcd_trace_file(o.vcd.substr(0, o.vcd.size() - 4).c_str());
+    tf->set_time_unit(1, sc_core::SC_PS);
+    for (const auto& p : platforms) p->trace(tf);
+  }
+  std::cout << "mrampim: " << platforms.size() << " run(s), " << o.banks << " bank(s) x " << o.subarrays
+            << " subarray(s), " << format.name() << " " << to_string(rounding) << "\n";
+  // Run until every host is done (the power monitors tick for ever).
+  while (true) {
+    sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_US));
+    bool all_done = true;
+    for (const auto& p : platforms) all_done = all_done && p->done();
+    if (all_done) break;
+  }
+  if (tf) sc_core::sc_close_vcd_trace_file(tf);
+
+  std::vector<PlatformResult> results;
+  for (const auto& p : platforms) results.push_back(p->result());
+  print_table(results);
+  print_comparison(results);
+  nlohmann::json report = nlohmann::json::array();
+  for (const PlatformResult& r : results) report.push_back(r.json);
+  if (report_file.is_open()) report_file << report.dump(2) << '\n';
+  std::vector<std::string> csvs;
+  if (!o.power_csv.empty()) {
+    for (std::size_t i = 0; i < platforms.size(); ++i) {
+      const std::string path = platforms.size() == 1 ? o.power_csv : with_suffix(o.power_csv, results[i].name);
+      std::ofstream csv(path);
+      if (!csv) {
+        std::cerr << "error: cannot write '" << path << "'\n";
+        return kExitBadInput;
+      }
+      platforms[i]->power().write_csv(csv);
+      csvs.push_back(path);
+    }
+  }
+  std::cout << '\n';
+  if (!o.vcd.empty()) std::cout << "VCD: " << o.vcd << '\n';
+  if (!o.report.empty()) std::cout << "report: " << o.report << '\n';
+  for (const auto& c : csvs) std::cout << "power: " << c << '\n';
+  bool ok = true;
+  for (const PlatformResult& r : results) ok = ok && r.host.ok();
+  return ok ? 0 : 1;
+}

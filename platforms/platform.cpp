@@ -1,0 +1,102 @@
+#include "platform.hpp"
+
+#include <stdexcept>
+
+namespace mrampim {
+
+namespace {
+
+template <unsigned W>
+void build(const std::string& name, const PlatformOptions& o, CostLedger& ledger, HostProgram program,
+           std::unique_ptr<AcceleratorCore>& acc, std::unique_ptr<HostInitiatorCore>& host) {
+  auto a = std::make_unique<Accelerator<W>>((name + "_acc").c_str(), o.tech, o.accelerator, ledger);
+  auto h = std::make_unique<HostInitiator<W>>((name + "_host").c_str(), std::move(program), o.poll);
+  h->socket.bind(a->socket);
+  acc = std::move(a);
+  host = std::move(h);
+}
+
+}  // namespace
+
+Platform::Platform(const std::string& name, const PlatformOptions& options, HostProgram program, std::string workload,
+                   std::string format, std::string rounding)
+    : name_(name),
+      workload_(std::move(workload)),
+      format_(std::move(format)),
+      rounding_(std::move(rounding)),
+      options_(options) {
+  if (options.bus_width_bits == 64) build<64>(name, options, ledger_, std::move(program), accelerator_, host_);
+  else if (options.bus_width_bits == 32) build<32>(name, options, ledger_, std::move(program), accelerator_, host_);
+  else throw std::invalid_argument("bus width " + std::to_string(options.bus_width_bits) + ": use 32 or 64");
+  power_ = std::make_unique<PowerMonitor>((name + "_power").c_str(), ledger_, options.power_window_ns);
+  accelerator_->set_activity_sink(power_.get());
+  irq_ = std::make_unique<sc_core::sc_signal<bool>>((name + "_irq").c_str());
+  accelerator_->irq(*irq_);
+  host_->irq(*irq_);
+}
+
+Platform::~Platform() = default;
+
+void Platform::trace(sc_core::sc_trace_file* tf) const {
+  const std::string p = name_ + ".";
+  sc_core::sc_trace(tf, accelerator_->controller_state, p + "controller_state");
+  sc_core::sc_trace(tf, accelerator_->busy, p + "busy");
+  sc_core::sc_trace(tf, accelerator_->queued, p + "queued");
+  sc_core::sc_trace(tf, accelerator_->completed, p + "completed");
+  sc_core::sc_trace(tf, *irq_, p + "irq");
+  for (std::size_t c = 0; c < kPowerComponents; ++c) {
+    sc_core::sc_trace(tf, *power_->power_mW[c], p + "power_" + to_string(PowerComponent(c)) + "_mW");
+  }
+  sc_core::sc_trace(tf, power_->power_total_mW, p + "power_total_mW");
+}
+
+bool Platform::done() const { return host_->done(); }
+
+PlatformResult Platform::result() const {
+  PlatformResult r;
+  r.name = name_;
+  r.workload = workload_;
+  r.technology = options_.tech.name;
+  r.format = format_;
+  r.rounding = rounding_;
+  r.host = host_->summary();
+  r.fp_operations = host_->program().fp_operations;
+  r.latency_ns = r.host.end_ns - r.host.start_ns;
+  r.energy_pJ = ledger_.energy_pJ();
+  double area_um2 = 0;
+  for (const Bank& b : accelerator_->banks()) area_um2 += b.area_um2();
+  r.area_mm2 = area_um2 * 1e-6;
+
+  nlohmann::json phases = nlohmann::json::object();
+  for (std::size_t p = 0; p < kPhases; ++p) {
+    double e = 0;
+    for (const CostAccount& a : ledger_.accounts()) e += a.phase(Phase(p)).energy_pJ(a.prices());
+    if (e > 0) phases[to_string(Phase(p))] = e;
+  }
+  const HostRunSummary& h = r.host;
+  r.json = {{"name", name_},
+            {"workload", workload_},
+            {"tech", r.technology},
+            {"format", format_},
+            {"rounding", rounding_},
+            {"banks", options_.accelerator.banks},
+            {"subarrays_per_bank", options_.accelerator.subarrays},
+            {"rows", options_.tech.array.rows},
+            {"cols", options_.tech.array.cols},
+            {"bus_width_bits", options_.bus_width_bits},
+            {"energy_pJ", r.energy_pJ},
+            {"latency_ns", r.latency_ns},
+            {"area_mm2", r.area_mm2},
+            {"op_counts",
+             {{"fp_operations", r.fp_operations},
+              {"commands", h.commands},
+              {"refused", h.refused},
+              {"transactions", h.transactions},
+              {"bytes_written", h.bytes_written},
+              {"bytes_read", h.bytes_read}}},
+            {"checks", {{"compared", h.checks}, {"mismatches", h.mismatches}, {"problems", h.problems}}},
+            {"breakdown", {{"by_component", power_->summary(r.latency_ns)}, {"by_phase_pJ", phases}}}};
+  return r;
+}
+
+}  // namespace mrampim
