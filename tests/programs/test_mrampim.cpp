@@ -1,0 +1,131 @@
+// mrampim as users run it: the default comparison, its report and waveforms,
+// a trace, and bad input.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_program.hpp"
+#include "support/vcd.hpp"
+#include "support/work_dir.hpp"
+
+using namespace mrampim::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+ProgramResult run_mrampim(const std::string& args) { return run_program(std::string(MRAMPIM) + " " + args); }
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("mrampim's default run: MAC and GEMM on both technologies, report, VCD and power", "[mrampim]") {
+  const std::string out = work("mrampim_default");
+  std::filesystem::remove_all(out);
+  const ProgramResult r = run_mrampim("--out " + out);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  for (const char* run : {"mac_sot_mram_1t1r", "mac_reram_floatpim", "gemm_sot_mram_1t1r", "gemm_reram_floatpim"}) {
+    CHECK_THAT(r.output, Contains(run));
+  }
+  CHECK_THAT(r.output, Contains("reram-floatpim / sot-mram-1t1r"));
+  CHECK_THAT(r.output, Contains("VCD: " + out + "/mrampim.vcd"));
+
+  const nlohmann::json report = read_json(out + "/report.json");
+  REQUIRE(report.size() == 4);
+  std::set<std::string> techs, workloads;
+  for (const auto& run : report) {
+    CAPTURE(run["name"]);
+    techs.insert(run["tech"]);
+    workloads.insert(run["workload"]);
+    CHECK(run["format"] == "fp32");
+    CHECK(double(run["energy_pJ"]) > 0);
+    CHECK(double(run["latency_ns"]) > 0);
+    CHECK(double(run["area_mm2"]) > 0);
+    CHECK(run["checks"]["mismatches"] == 0);
+    CHECK(std::uint64_t(run["checks"]["compared"]) > 0);
+    CHECK(std::uint64_t(run["op_counts"]["fp_operations"]) > 0);
+    CHECK(std::uint64_t(run["op_counts"]["commands"]) > 0);
+    // The power monitor's total is the ledger's; the phases add up to it too.
+    const auto& comp = run["breakdown"]["by_component"];
+    CHECK(double(comp["total_energy_pJ"]) == Approx(double(run["energy_pJ"])).epsilon(1e-12));
+    double phases = 0;
+    for (const auto& [phase, e] : run["breakdown"]["by_phase_pJ"].items()) phases += double(e);
+    CHECK(phases == Approx(double(run["energy_pJ"])).epsilon(1e-12));
+    for (const char* c : {"cell_arrays", "sense_amplifiers", "data_port", "transfers"}) {
+      CHECK(comp["components"].contains(c));
+    }
+  }
+  CHECK(techs == std::set<std::string>{"sot-mram-1t1r", "reram-floatpim"});
+  CHECK(workloads == std::set<std::string>{"mac", "gemm"});
+
+  const Vcd v(out + "/mrampim.vcd");
+  for (const char* sig : {"mac_sot_mram_1t1r.controller_state", "mac_sot_mram_1t1r.busy", "mac_sot_mram_1t1r.irq",
+                          "mac_sot_mram_1t1r.power_total_mW", "gemm_reram_floatpim.power_cell_arrays_mW"}) {
+    CAPTURE(sig);
+    REQUIRE_NOTHROW(v.signal(sig));
+  }
+  CHECK(v.signal("mac_sot_mram_1t1r.busy").takes("1"));
+  CHECK(v.signal("mac_sot_mram_1t1r.irq").takes("1"));
+  CHECK(v.signal("mac_sot_mram_1t1r.power_total_mW").type == "real");
+  for (const char* csv : {"power_mac_sot_mram_1t1r.csv", "power_gemm_reram_floatpim.csv"}) {
+    CHECK(std::ifstream(out + "/" + csv).good());
+  }
+}
+
+TEST_CASE("mrampim runs a trace file and checks its results", "[mrampim]") {
+  const std::string trace = work("mrampim.trace");
+  std::ofstream(trace) << "mac fp32 ieee 0 2 0 1.5 2 0.25\nmac fp32 ieee 0 2 1 -1 1 1\nwait\nmove 0 2 0 2 96 0 3 0 32\n";
+  const std::string report = work("mrampim_trace.json");
+  const ProgramResult r = run_mrampim("--workload trace --trace " + trace + " --report " + report + " --bus-width 32");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const nlohmann::json j = read_json(report);
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["checks"]["compared"] == 2);
+  CHECK(j[0]["op_counts"]["commands"] == 2);
+  CHECK(j[0]["bus_width_bits"] == 32);
+  CHECK(double(j[0]["breakdown"]["by_component"]["components"]["transfers"]["energy_pJ"]) > 0);
+}
+
+TEST_CASE("mrampim refuses bad input with status 2 before running anything", "[mrampim][errors]") {
+  const std::string bad_trace = work("mrampim_bad.trace");
+  std::ofstream(bad_trace) << "mac fp32 ieee 0 0 0 1 2 3\nmac fp32 ieee 0 9 0 1 2 3\n";
+  const std::string vcd = work("mrampim_never.vcd");
+  std::remove(vcd.c_str());
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--workload div", "--workload 'div'"},
+           {"--workload trace", "--workload trace and --trace FILE go together"},
+           {"--workload trace --trace /no/such.trace", "cannot open trace file"},
+           {"--workload trace --trace " + bad_trace, "mrampim_bad.trace:2: error: subarray '9'"},
+           {"--workload mac --bus-width 48", "--bus-width 48"},
+           {"--workload mac --banks 0", "--banks and --subarrays"},
+           {"--workload mac --macs 5000", "5000 outputs for 4096 rows"},
+           {"--workload mac --format fp8", "unknown format 'fp8'"},
+           {"--workload mac --rows 100", "multiple of 64"},
+           {"--workload mac --tech nowhere", "unknown technology 'nowhere'"},
+           {"--workload mac --vcd out.txt", "must end in .vcd"},
+           {"--workload gemm --cols 64", "no room"},
+           {"--no-such-option", "unrecognised option"},
+       }) {
+    CAPTURE(args);
+    const ProgramResult r = run_mrampim(args + (args.find("--vcd") == std::string::npos ? " --vcd " + vcd : ""));
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains(message));
+    CHECK_FALSE(std::ifstream(vcd).good());
+  }
+  const ProgramResult help = run_mrampim("--help");
+  CHECK(help.status == 0);
+  for (const char* opt : {"--workload", "--tech", "--format", "--rounding", "--banks", "--subarrays", "--rows", "--cols",
+                          "--config", "--set", "--vcd", "--power-csv", "--report"}) {
+    CHECK_THAT(help.output, Contains(opt));
+  }
+}
