@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, runs the testbenches of the
-# cell, the full adder and the floating-point MAC on the default
-# technologies, and prints their counted costs and where their VCD waveforms
-# are.
+# The main job: installs what is missing, builds, and runs the default
+# platform workload -- the fp32 MAC and a small GEMM on sot-mram-1t1r and
+# reram-floatpim side by side, driven through TLM-2.0 by a host that checks
+# every result -- then the floating-point MAC testbench and the device-level
+# testbenches. Prints the comparison table and where the VCD, reports and
+# power traces are.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
@@ -17,13 +19,15 @@ run() {
   echo "=== $* ==="
   "$@" || status=1
 }
+run "$root/build/platforms/mrampim" --out "$out"
+run "$root/build/testbenches/tb_fp_mac" --vcd "$out/tb_fp_mac.vcd"
 run "$root/build/testbenches/tb_mtj_cell" --vcd "$out/tb_mtj_cell.vcd"
 run "$root/build/testbenches/tb_full_adder" --tech sot-mram-1t1r --vcd "$out/tb_full_adder_sot-mram-1t1r.vcd"
 run "$root/build/testbenches/tb_full_adder" --tech reram-floatpim --vcd "$out/tb_full_adder_reram-floatpim.vcd"
-run "$root/build/testbenches/tb_fp_mac" --vcd "$out/tb_fp_mac.vcd"
 
 echo
-echo "Waveforms (open with gtkwave):"
+echo "Platform report: $out/report.json; power traces: $out/power_*.csv"
+echo "Waveforms (gtkwave $out/mrampim.vcd $root/traces/mrampim_default.gtkw for the platform):"
 ls -1 "$out"/*.vcd | sed 's/^/  /'
-[ $status -eq 0 ] && echo "All testbench checks passed." || echo "A testbench check FAILED (see above)."
+[ $status -eq 0 ] && echo "All checks passed." || echo "A check FAILED (see above)."
 exit $status

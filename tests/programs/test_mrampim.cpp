@@ -75,6 +75,18 @@ TEST_CASE("mrampim's default run: MAC and GEMM on both technologies, report, VCD
   CHECK(v.signal("mac_sot_mram_1t1r.busy").takes("1"));
   CHECK(v.signal("mac_sot_mram_1t1r.irq").takes("1"));
   CHECK(v.signal("mac_sot_mram_1t1r.power_total_mW").type == "real");
+  // The shipped gtkwave save file names only signals the default VCD has.
+  std::ifstream gtkw(MRAMPIM_SOURCE_DIR "/traces/mrampim_default.gtkw");
+  REQUIRE(gtkw.good());
+  std::size_t named = 0;
+  for (std::string line; std::getline(gtkw, line);) {
+    if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
+    const std::string name = line.substr(0, line.find('['));
+    CAPTURE(name);
+    CHECK_NOTHROW(v.signal(name));
+    ++named;
+  }
+  CHECK(named == 4 * 10);
   for (const char* csv : {"power_mac_sot_mram_1t1r.csv", "power_gemm_reram_floatpim.csv"}) {
     CHECK(std::ifstream(out + "/" + csv).good());
   }
@@ -93,6 +105,13 @@ TEST_CASE("mrampim runs a trace file and checks its results", "[mrampim]") {
   CHECK(j[0]["op_counts"]["commands"] == 2);
   CHECK(j[0]["bus_width_bits"] == 32);
   CHECK(double(j[0]["breakdown"]["by_component"]["components"]["transfers"]["energy_pJ"]) > 0);
+}
+
+TEST_CASE("mrampim runs the example trace that ships in traces/", "[mrampim]") {
+  const ProgramResult r = run_mrampim("--workload trace --trace " MRAMPIM_SOURCE_DIR "/traces/example.trace");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("ok"));
 }
 
 TEST_CASE("mrampim refuses bad input with status 2 before running anything", "[mrampim][errors]") {
