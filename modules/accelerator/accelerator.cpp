@@ -207,9 +207,12 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
     const std::uint32_t sub_global = std::uint32_t(g / rows), row = std::uint32_t(g % rows);
     const std::uint32_t bank = sub_global / config_.subarrays, sub = sub_global % config_.subarrays;
     Subarray& s = banks_[bank].subarray(sub);
-    if (trans.is_write()) s.poke_rows(row, 1, image_row(bank, sub, row));
-    if (debug) continue;
     const std::uint64_t lo = std::max(offset, g * rb), hi = std::min(offset + length, (g + 1) * rb);
+    if (trans.is_write()) {  // only the row words the access touched
+      const std::size_t w0 = std::size_t((lo - g * rb) / 8), w1 = std::size_t((hi - g * rb - 1) / 8);
+      s.poke_rows(row, 1, image_row(bank, sub, row), w0, w1 - w0 + 1);
+    }
+    if (debug) continue;
     const StepKind kind = trans.is_read() ? StepKind::Read : StepKind::Write;
     std::array<std::uint32_t, kStepKinds> cells{};
     cells[std::size_t(kind)] = std::uint32_t((hi - lo) * 8);

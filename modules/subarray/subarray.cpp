@@ -158,12 +158,14 @@ void Subarray::store_block(std::size_t g, std::size_t cb, std::uint64_t block[64
   for (std::size_t j = 0; j < 64 && cb * 64 + j < cols_; ++j) bits_[(cb * 64 + j) * words_ + g] = block[j];
 }
 
-void Subarray::peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t* out) const {
+void Subarray::peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t* out, std::size_t first_word,
+                         std::size_t words) const {
   check_rows(first, count);
   const std::size_t rw = row_words();
+  const std::size_t end_word = first_word + std::min(words, rw - std::min(first_word, rw));
   std::uint64_t block[64];
   for (std::size_t g = first / 64; g * 64 < std::size_t(first) + count; ++g) {
-    for (std::size_t cb = 0; cb < rw; ++cb) {
+    for (std::size_t cb = first_word; cb < end_word; ++cb) {
       load_block(g, cb, block);
       for (std::size_t i = 0; i < 64; ++i) {
         const std::size_t r = g * 64 + i;
@@ -173,13 +175,15 @@ void Subarray::peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t
   }
 }
 
-void Subarray::poke_rows(std::uint32_t first, std::uint32_t count, const std::uint64_t* in) {
+void Subarray::poke_rows(std::uint32_t first, std::uint32_t count, const std::uint64_t* in, std::size_t first_word,
+                         std::size_t words) {
   check_rows(first, count);
   const std::size_t rw = row_words();
+  const std::size_t end_word = first_word + std::min(words, rw - std::min(first_word, rw));
   const std::uint64_t last_mask = cols_ % 64 ? (std::uint64_t{1} << (cols_ % 64)) - 1 : ~std::uint64_t{0};
   std::uint64_t block[64];
   for (std::size_t g = first / 64; g * 64 < std::size_t(first) + count; ++g) {
-    for (std::size_t cb = 0; cb < rw; ++cb) {
+    for (std::size_t cb = first_word; cb < end_word; ++cb) {
       load_block(g, cb, block);  // rows of the group outside the range keep theirs
       for (std::size_t i = 0; i < 64; ++i) {
         const std::size_t r = g * 64 + i;

@@ -58,9 +58,13 @@ class Subarray {
   // columns packed 64 to a word, row_words() words per row, the bits past
   // the last column 0. Debug access (not costed), 64 rows at a time through
   // bit-matrix transposes: how a platform keeps a host-visible row image.
+  // `words` (in row words, from `first_word`) limits the work to the columns
+  // a port access touched; the other words of `out` are left as they are.
   std::size_t row_words() const { return (cols_ + 63) / 64; }
-  void peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t* out) const;
-  void poke_rows(std::uint32_t first, std::uint32_t count, const std::uint64_t* in);
+  void peek_rows(std::uint32_t first, std::uint32_t count, std::uint64_t* out, std::size_t first_word = 0,
+                 std::size_t words = ~std::size_t{0}) const;
+  void poke_rows(std::uint32_t first, std::uint32_t count, const std::uint64_t* in, std::size_t first_word = 0,
+                 std::size_t words = ~std::size_t{0});
   const std::uint64_t* column_words(Column col) const { return &bits_[std::size_t(col) * words_]; }
   std::uint64_t* column_words(Column col) { return &bits_[std::size_t(col) * words_]; }
 
