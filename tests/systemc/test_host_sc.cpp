@@ -37,6 +37,8 @@ struct Design {
                            /*poll*/ true};
   Accelerator<64> acc_c{"acc_c", tech, AcceleratorConfig{2, 2, 4, 1.0}, ledger_c};
   HostInitiator<64> host_c{"host_c", trace()};
+  test::ProtocolMonitor<32> monitor_b{"monitor_b"};
+  test::ProtocolMonitor<64> monitor_c{"monitor_c"};
   sc_core::sc_signal<bool> irq_a{"irq_a"}, irq_b{"irq_b"}, irq_c{"irq_c"};
 
   static HostProgram trace() {
@@ -46,8 +48,10 @@ struct Design {
   Design() {
     host_a.socket.bind(monitor_a.target);
     monitor_a.initiator.bind(acc_a.socket);
-    host_b.socket.bind(acc_b.socket);
-    host_c.socket.bind(acc_c.socket);
+    host_b.socket.bind(monitor_b.target);
+    monitor_b.initiator.bind(acc_b.socket);
+    host_c.socket.bind(monitor_c.target);
+    monitor_c.initiator.bind(acc_c.socket);
     acc_a.irq(irq_a);
     host_a.irq(irq_a);
     acc_b.irq(irq_b);
@@ -104,6 +108,8 @@ TEST_CASE("A MAC workload over two subarrays, polling STATUS, on a 32-bit bus", 
   // bf16 operands are 2 bytes: three per operation written, one read back.
   CHECK(s.bytes_written >= 1500 * 6);
   CHECK(s.bytes_read >= 1500 * 2);
+  for (const auto& v : design->monitor_b.violations) FAIL_CHECK("protocol: " << v);
+  CHECK(design->monitor_b.transactions == s.transactions);
 }
 
 TEST_CASE("A trace: rows grouped into commands, a move, waits, results checked", "[host][trace]") {
@@ -117,4 +123,6 @@ TEST_CASE("A trace: rows grouped into commands, a move, waits, results checked",
   const Subarray& dst = design->acc_c.banks()[1].subarray(0);
   CHECK(dst.peek_field(0, 200, 32) == 0x40500000u);  // 1.5 x 2 + 0.25 = 3.25
   CHECK(dst.peek_field(1, 200, 32) == 0u);           // +0
+  for (const auto& v : design->monitor_c.violations) FAIL_CHECK("protocol: " << v);
+  CHECK(design->monitor_c.transactions == s.transactions);
 }
