@@ -73,7 +73,7 @@ HostProgram make_program(const std::string& workload, const Technology& t, const
                          Rounding r) {
   const PlatformShape s = shape_of(t, o);
   if (workload == "mac") return mac_workload(o.macs, f, r, s, o.seed);
-  if (workload == "dot") return gemm_workload(1, o.dots, o.dot_length, f, r, s, o.seed);
+  if (workload == "dot") return dot_workload(o.dots, o.dot_length, f, r, s, o.seed);
   if (workload == "gemm") return gemm_workload(o.m, o.n, o.k, f, r, s, o.seed);
   std::ifstream in(o.trace_file);
   if (!in) throw TraceError("cannot open trace file '" + o.trace_file + "'");

@@ -46,6 +46,26 @@ void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column ds
   }
 }
 
+void move_rows(Subarray& s, Column src_col, std::uint32_t src_first, Column dst_col, std::uint32_t dst_first,
+               std::uint32_t count, std::uint16_t width, CostAccount& path) {
+  if (width == 0 || width > 64) throw std::invalid_argument("move_rows: a field of 1 to 64 columns");
+  if (src_first >= s.rows() || count > s.rows() - src_first || dst_first >= s.rows() || count > s.rows() - dst_first ||
+      std::uint32_t(src_col) + width > s.cols() || std::uint32_t(dst_col) + width > s.cols()) {
+    throw std::out_of_range("move_rows: rows or columns outside the subarray");
+  }
+  const bool rows_overlap = src_first < dst_first + count && dst_first < src_first + count;
+  const bool cols_overlap = src_col < dst_col + width && dst_col < src_col + width;
+  if (rows_overlap && cols_overlap) throw std::invalid_argument("move_rows: the fields overlap");
+  std::array<std::uint32_t, kStepKinds> read{}, write{};
+  read[std::size_t(StepKind::Read)] = width;
+  write[std::size_t(StepKind::Write)] = width;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    s.poke_field(dst_first + i, dst_col, width, s.peek_field(src_first + i, src_col, width));
+    path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Read)), read, 1);
+    path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Write)), write, 1);
+  }
+}
+
 void Bank::transfer(std::uint32_t src, Column src_col, std::uint32_t dst, Column dst_col, std::uint16_t width,
                     const RowMask& rows) {
   Subarray& from = subarray(src);

@@ -34,6 +34,16 @@ namespace mrampim {
 void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column dst_col, std::uint16_t width,
                    const RowMask& rows, CostAccount& path);
 
+// A field moved to other rows of the same subarray: rows
+// [src_first, src_first + count), columns [src_col, src_col + width) into rows
+// [dst_first, ...), columns [dst_col, ...). Rows are selected one at a time
+// by the decoder, so this is row-serial: per row, one read step of the field
+// and one write step (charged to `path`). The two fields must not overlap.
+// Throws std::out_of_range for rows or columns outside the subarray, and
+// std::invalid_argument for overlapping fields or a field over 64 columns.
+void move_rows(Subarray& s, Column src_col, std::uint32_t src_first, Column dst_col, std::uint32_t dst_first,
+               std::uint32_t count, std::uint16_t width, CostAccount& path);
+
 class Bank {
  public:
   // Accounts open in `ledger` named after `name`. Throws

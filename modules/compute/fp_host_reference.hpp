@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "compute/fp_format.hpp"
 #include "compute/fp_value.hpp"
@@ -40,6 +41,21 @@ inline std::uint64_t fp_host_mul(const FpFormat& f, std::uint64_t a, std::uint64
 // c + a x b, the product rounded first (the in-memory MAC is a multiply then an add).
 inline std::uint64_t fp_host_mac(const FpFormat& f, std::uint64_t c, std::uint64_t a, std::uint64_t b) {
   return fp_host_add(f, c, fp_host_mul(f, a, b));
+}
+
+// The sum of a_i x b_i, each product rounded, summed pairwise as the
+// accelerator's dot-product command does it (controller.hpp): while n > 1,
+// with m = ceil(n / 2), x_i = x_i + x_{i+m} for i < n - m, then n = m.
+inline std::uint64_t fp_host_dot(const FpFormat& f, const std::vector<std::uint64_t>& a,
+                                 const std::vector<std::uint64_t>& b) {
+  std::vector<std::uint64_t> x(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) x[i] = fp_host_mul(f, a[i], b[i]);
+  for (std::size_t n = x.size(); n > 1;) {
+    const std::size_t m = (n + 1) / 2;
+    for (std::size_t i = 0; i + m < n; ++i) x[i] = fp_host_add(f, x[i], x[i + m]);
+    n = m;
+  }
+  return x.empty() ? 0 : x[0];
 }
 
 }  // namespace mrampim

@@ -35,6 +35,7 @@ bool known(std::uint8_t op) {
     case Opcode::FpAdd:
     case Opcode::FpMul:
     case Opcode::FpMac:
+    case Opcode::Dot:
     case Opcode::Move: return true;
   }
   return false;
@@ -115,6 +116,7 @@ std::string describe(const Command& c) {
                       std::to_string(c.first_row) + ".." + std::to_string(std::uint64_t(c.first_row) + c.row_count - 1);
   switch (c.opcode) {
     case Opcode::Nop: return "nop";
+    case Opcode::Dot: return "dot " + c.format.name() + " " + to_string(c.rounding) + " on " + where;
     case Opcode::Move:
       return "move columns " + std::to_string(c.src_col) + ".." + std::to_string(c.src_col + c.width - 1) + " of " +
              where + " to bank " + std::to_string(c.dst_bank) + " subarray " + std::to_string(c.dst_subarray) +

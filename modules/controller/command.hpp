@@ -15,6 +15,8 @@
 // Floating-point commands take their operands where the compute layer's
 // column map puts them (docs/floating-point.md): a in columns [0, w), b in
 // [w, 2w), c (MAC) in [2w, 3w), the result right after, w = 1 + Ne + Nm.
+// A dot product leaves its sum in columns [2w, 3w) of its first row, and
+// uses the a and b columns of its rows for partial sums (see controller.hpp).
 #pragma once
 
 #include <array>
@@ -32,6 +34,7 @@ enum class Opcode : std::uint8_t {
   FpAdd = 0x01,  // result = a + b on every row of the range
   FpMul = 0x02,  // result = a x b
   FpMac = 0x03,  // result = c + a x b
+  Dot = 0x04,    // the sum of a x b over the row range, into the first row's result field
   Move = 0x10,   // copy a column field of the row range to another subarray
 };
 
@@ -64,7 +67,9 @@ struct Command {
   std::uint32_t tag = 0;
   bool reserved_bits_set = false;
 
-  bool is_fp() const { return opcode == Opcode::FpAdd || opcode == Opcode::FpMul || opcode == Opcode::FpMac; }
+  bool is_fp() const {
+    return opcode == Opcode::FpAdd || opcode == Opcode::FpMul || opcode == Opcode::FpMac || opcode == Opcode::Dot;
+  }
   FpOp fp_op() const { return opcode == Opcode::FpAdd ? FpOp::Add : opcode == Opcode::FpMul ? FpOp::Mul : FpOp::Mac; }
 };
 

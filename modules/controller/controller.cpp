@@ -56,12 +56,48 @@ const FpProgram& Controller::fp_program(FpOp op, const FpFormat& format, Roundin
   return it->second;
 }
 
+CommandOutcome Controller::execute_dot(const Command& c, double now_ns) {
+  CommandOutcome out;
+  out.start_ns = out.end_ns = now_ns;
+  const FpProgram* mul = nullptr;
+  const FpProgram* add = nullptr;
+  try {
+    mul = &fp_program(FpOp::Mul, c.format, c.rounding);
+    add = &fp_program(FpOp::Add, c.format, c.rounding);
+  } catch (const std::invalid_argument&) {
+    out.error = CommandError::FormatUnsupported;
+    return out;
+  }
+  const std::uint32_t w = c.format.width();
+  if (mul->layout.result.first != 2 * w || add->layout.result.first != 2 * w || add->layout.a.first != 0 ||
+      add->layout.b.first != w) {
+    throw std::logic_error("dot product: the add and multiply programs no longer share the column map it relies on");
+  }
+  Subarray& s = banks_[c.bank].subarray(c.subarray);
+  CostAccount& path = banks_[c.bank].transfer_account();
+  double& free_at = busy(c.bank, c.subarray);
+  out.start_ns = std::max(now_ns, free_at);
+  const double before = s.account().latency_ns() + path.latency_ns();
+  run_fp_rows(s, mul->program, c.first_row, c.row_count);
+  for (std::uint32_t n = c.row_count; n > 1;) {
+    const std::uint32_t m = (n + 1) / 2, k = n - m;
+    transfer_rows(s, Column(2 * w), s, Column(0), std::uint16_t(w), RowMask::range(shape_.rows, c.first_row, k), path);
+    move_rows(s, Column(2 * w), c.first_row + m, Column(w), c.first_row, k, std::uint16_t(w), path);
+    run_fp_rows(s, add->program, c.first_row, k);
+    n = m;
+  }
+  out.end_ns = out.start_ns + (s.account().latency_ns() + path.latency_ns() - before);
+  free_at = out.end_ns;
+  return out;
+}
+
 CommandOutcome Controller::execute(const Command& c, double now_ns) {
   CommandOutcome out;
   out.start_ns = out.end_ns = now_ns;
   out.error = validate(c, shape_);
   if (out.error != CommandError::None || c.opcode == Opcode::Nop) return out;
 
+  if (c.opcode == Opcode::Dot) return execute_dot(c, now_ns);
   if (c.is_fp()) {
     const FpProgram* p = nullptr;
     try {

@@ -11,6 +11,14 @@
 // transfer path's), so the time it takes and the costs reported can never
 // disagree. Commands on different subarrays overlap in time; commands that
 // share a subarray run one after the other.
+//
+// A dot product over n rows: one multiply over all of them (products in the
+// result columns), then a pairwise tree: while n > 1, with m = ceil(n / 2),
+// the products of rows m..n-1 move to the b columns of rows 0..n-m-1 (a
+// row-serial move on the bank's path), those rows' own sums move to their a
+// columns (a column-parallel transfer), and one add over those rows leaves
+// the sums in the result columns; then n = m. log2(n) rounds; the sum ends in
+// the first row's result columns, the rows' a and b columns hold partial sums.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +69,7 @@ class Controller {
 
  private:
   double& busy(std::uint32_t bank, std::uint32_t subarray);
+  CommandOutcome execute_dot(const Command& c, double now_ns);
 
   std::deque<Bank>& banks_;
   PlatformShape shape_;

@@ -173,6 +173,49 @@ HostProgram mac_workload(std::uint64_t count, const FpFormat& format, Rounding r
   return b.finish();
 }
 
+HostProgram dot_workload(std::uint32_t count, std::uint32_t length, const FpFormat& format, Rounding rounding,
+                         const PlatformShape& shape, std::uint64_t seed) {
+  if (count == 0 || length == 0 || length > shape.rows) {
+    throw std::invalid_argument("dot workload: " + std::to_string(count) + " products of length " +
+                                std::to_string(length) + " (each must fit one subarray's " +
+                                std::to_string(shape.rows) + " rows)");
+  }
+  const std::uint64_t per_subarray = shape.rows / length;
+  const std::uint64_t subarrays = std::uint64_t(shape.banks) * shape.subarrays_per_bank;
+  if (count > per_subarray * subarrays) {
+    throw std::invalid_argument("dot workload: " + std::to_string(count) + " products of length " +
+                                std::to_string(length) + " need more than the " + std::to_string(subarrays) +
+                                " subarrays (" + std::to_string(per_subarray) + " per subarray)");
+  }
+  HostProgramBuilder b("dot " + std::to_string(count) + "x" + std::to_string(length));
+  const FpColumns col = fp_columns(FpOp::Add, format);  // a, b, and the sum in [2w, 3w)
+  std::mt19937_64 rng(seed);
+  std::uint32_t tag = 1;
+  for (std::uint32_t d = 0; d < count; ++d) {
+    const std::uint64_t sg = d / per_subarray;
+    const std::uint32_t bank = std::uint32_t(sg / shape.subarrays_per_bank);
+    const std::uint32_t sub = std::uint32_t(sg % shape.subarrays_per_bank);
+    const std::uint32_t first = std::uint32_t((d % per_subarray) * length);
+    std::vector<std::uint64_t> a(length), x(length);
+    const std::string what = "dot " + std::to_string(d);
+    for (std::uint32_t i = 0; i < length; ++i) {
+      a[i] = random_value(rng, format);
+      x[i] = random_value(rng, format);
+      b.write(write_op(bank, sub, first + i, col.a, col.width, a[i], what));
+      b.write(write_op(bank, sub, first + i, col.b, col.width, x[i], what));
+    }
+    Command c = fp_command(FpOp::Add, format, rounding, bank, sub, first, length, tag++);
+    c.opcode = Opcode::Dot;
+    c.raw_opcode = std::uint8_t(Opcode::Dot);
+    b.issue(c, what, bank, sub);
+    if (rounding == Rounding::Ieee) {
+      b.expect(check_op(bank, sub, first, col.result, col.width, fp_host_dot(format, a, x), what));
+    }
+  }
+  b.count_operations(std::uint64_t(count) * length);
+  return b.finish();
+}
+
 HostProgram gemm_workload(std::uint32_t m, std::uint32_t n, std::uint32_t k, const FpFormat& format, Rounding rounding,
                           const PlatformShape& shape, std::uint64_t seed) {
   if (m == 0 || n == 0 || k == 0) throw std::invalid_argument("gemm workload: m, n and k must be positive");

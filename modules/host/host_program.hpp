@@ -64,10 +64,15 @@ HostProgram read_trace(std::istream& in, const std::string& origin, const Platfo
 HostProgram mac_workload(std::uint64_t count, const FpFormat& format, Rounding rounding, const PlatformShape& shape,
                          std::uint64_t seed);
 
+// `count` dot products of length `length`, each over `length` rows of one
+// subarray (one dot-product command each), results checked.
+HostProgram dot_workload(std::uint32_t count, std::uint32_t length, const FpFormat& format, Rounding rounding,
+                         const PlatformShape& shape, std::uint64_t seed);
+
 // C (m x n) = A (m x k) x B (k x n), one output per row: k rounds of writing
 // a_ik and b_kj into every output's row, a MAC, and moving the result into
 // the accumulator (the result of each MAC rounded, as the in-memory MAC is);
-// results checked. A dot product of length k is the case m = 1, n = count.
+// results checked.
 HostProgram gemm_workload(std::uint32_t m, std::uint32_t n, std::uint32_t k, const FpFormat& format, Rounding rounding,
                           const PlatformShape& shape, std::uint64_t seed);
 

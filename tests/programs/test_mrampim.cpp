@@ -107,6 +107,21 @@ TEST_CASE("mrampim runs a trace file and checks its results", "[mrampim]") {
   CHECK(double(j[0]["breakdown"]["by_component"]["components"]["transfers"]["energy_pJ"]) > 0);
 }
 
+TEST_CASE("mrampim's dot workload: one dot-product command per product, checked", "[mrampim]") {
+  const std::string report = work("mrampim_dot.json");
+  const ProgramResult r = run_mrampim("--workload dot --dots 9 --dot-length 300 --subarrays 3 --format bf16 --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const nlohmann::json j = read_json(report);
+  CHECK(j[0]["checks"]["compared"] == 9);
+  CHECK(j[0]["op_counts"]["commands"] == 9);
+  CHECK(j[0]["op_counts"]["fp_operations"] == 9 * 300);
+  // Three products of 300 rows fit a subarray: 9 need three subarrays, not two.
+  const ProgramResult too_many = run_mrampim("--workload dot --dots 7 --dot-length 300 --subarrays 2");
+  CHECK(too_many.status == 2);
+  CHECK_THAT(too_many.output, Contains("need more than the 2 subarrays"));
+}
+
 TEST_CASE("mrampim runs the example trace that ships in traces/", "[mrampim]") {
   const ProgramResult r = run_mrampim("--workload trace --trace " MRAMPIM_SOURCE_DIR "/traces/example.trace");
   INFO(r.output);

@@ -117,6 +117,14 @@ TEST_CASE("Every refused command gets its error code", "[command]") {
   other.dst_bank = 5;
   CHECK(validate(other, kShape) == CommandError::NoSuchSubarray);
 
+  Command dot = fp_mac(0, 100);
+  dot.opcode = Opcode::Dot;
+  CHECK(validate(dot, kShape) == CommandError::None);
+  CHECK(validate(decode_command(encode_command(dot)), kShape) == CommandError::None);
+  CHECK(describe(dot) == "dot fp32 ieee on bank 1 subarray 3 rows 0..99");
+  dot.format = FpFormat{8, 0};
+  CHECK(validate(dot, kShape) == CommandError::FormatUnsupported);
+
   Command nop;
   CHECK(validate(nop, kShape) == CommandError::None);
   CHECK_THAT(std::string(to_string(CommandError::Overlap)), Contains("overlaps"));

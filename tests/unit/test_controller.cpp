@@ -157,3 +157,39 @@ TEST_CASE("A refused command changes no row, takes no time and charges nothing",
   CHECK(p.ledger.energy_pJ() == 0);
   CHECK(p.controller->all_done_ns() == 0);
 }
+
+TEST_CASE("A dot product over a row range: the pairwise sum of rounded products, in the first row", "[controller][dot]") {
+  for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {
+    for (const char* fmt : {"fp32", "bf16"}) {
+      for (std::uint32_t n : {1u, 2u, 3u, 7u, 64u, 1000u}) {
+        CAPTURE(tech, fmt, n);
+        Platform p(tech, 1, 2);
+        const FpFormat f = FpFormat::parse(fmt);
+        Subarray& s = p.bank_list[0].subarray(1);
+        std::mt19937_64 rng(n);
+        s.fill_debug(rng);
+        std::vector<std::uint64_t> a(n), b(n);
+        const std::uint32_t first = 20;
+        for (std::uint32_t i = 0; i < n; ++i) {
+          a[i] = fp_from_double(f, std::uniform_real_distribution<double>(-2, 2)(rng));
+          b[i] = fp_from_double(f, std::uniform_real_distribution<double>(-2, 2)(rng));
+          s.poke_field(first + i, 0, std::uint16_t(f.width()), a[i]);
+          s.poke_field(first + i, Column(f.width()), std::uint16_t(f.width()), b[i]);
+        }
+        Command c = fp(Opcode::Dot, 0, 1, first, n);
+        c.format = f;
+        const CommandOutcome o = p.controller->execute(c, 0);
+        REQUIRE(o.error == CommandError::None);
+        CHECK(s.peek_field(first, Column(2 * f.width()), std::uint16_t(f.width())) == fp_host_dot(f, a, b));
+        // Its time is the multiply, then per round an add and the two moves.
+        const StepPrices prices = StepPrices::from(p.tech.step);
+        const double mul = p.controller->fp_program(FpOp::Mul, f, Rounding::Ieee).program.cost(1).latency_ns(prices);
+        const double add = p.controller->fp_program(FpOp::Add, f, Rounding::Ieee).program.cost(1).latency_ns(prices);
+        const double move = f.width() * (p.tech.step.t_read_ns + p.tech.step.t_write_ns);
+        double want = mul;
+        for (std::uint32_t k = n; k > 1; k = (k + 1) / 2) want += add + move + (k - (k + 1) / 2) * (p.tech.step.t_read_ns + p.tech.step.t_write_ns);
+        CHECK(o.end_ns == Approx(want));
+      }
+    }
+  }
+}
