@@ -85,18 +85,6 @@ int bad_input(const std::string& message) {
   return kExitBadInput;
 }
 
-// One technology's subarray with its own ledger, and an engine on it.
-struct Machine {
-  Machine(const Technology& t, FpOp op, const FpFormat& f, Rounding r)
-      : tech(t), account(ledger.open_account("subarray0", StepPrices::from(t.step))), array(tech, account),
-        engine(array, op, f, r) {}
-  Technology tech;
-  CostLedger ledger;
-  CostAccount& account;
-  Subarray array;
-  FpEngine engine;
-};
-
 std::vector<OperandLine> random_lines(std::size_t n, std::uint64_t seed, const FpFormat& f) {
   std::mt19937_64 rng(seed);
   std::vector<OperandLine> lines(n);
@@ -139,7 +127,7 @@ int run_cost_table(const Technology& tech, const Technology* compare, Rounding r
     for (const FpFormat& format : kCostTableFormats) {
       std::vector<FpOperands> operands;
       for (const auto& l : random_lines(tech.array.rows, seed, format)) operands.push_back(l.operands);
-      Machine m(tech, op, format, rounding);
+      FpSubarray m(tech, op, format, rounding);
       const auto results = m.engine.run(operands);
       const FpCostReport r = fp_cost_report(m.engine);
       std::cout << '\n';
@@ -152,7 +140,7 @@ int run_cost_table(const Technology& tech, const Technology* compare, Rounding r
                     r.published_energy_pJ());
       summary << buf;
       if (compare) {
-        Machine c(*compare, op, format, rounding);
+        FpSubarray c(*compare, op, format, rounding);
         const auto other = c.engine.run(operands);
         const FpCostReport q = fp_cost_report(c.engine);
         std::cout << '\n';
@@ -309,12 +297,12 @@ int main(int argc, char** argv) {
     if (lines.empty()) return bad_input(input_name + " holds no operation");
   }
 
-  std::unique_ptr<Machine> main_m, other_m, compare_m;
+  std::unique_ptr<FpSubarray> main_m, other_m, compare_m;
   const Rounding other_rounding = rounding == Rounding::Ieee ? Rounding::Paper : Rounding::Ieee;
   try {
-    main_m = std::make_unique<Machine>(tech, op, format, rounding);
-    other_m = std::make_unique<Machine>(tech, op, format, other_rounding);
-    if (!o.compare.empty()) compare_m = std::make_unique<Machine>(compare_tech, op, format, rounding);
+    main_m = std::make_unique<FpSubarray>(tech, op, format, rounding);
+    other_m = std::make_unique<FpSubarray>(tech, op, format, other_rounding);
+    if (!o.compare.empty()) compare_m = std::make_unique<FpSubarray>(compare_tech, op, format, rounding);
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());  // the row is too narrow for the format
   }

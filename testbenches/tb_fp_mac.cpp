@@ -48,18 +48,6 @@ int phase_code(Phase p) {
   }
 }
 
-// A subarray with its own ledger account.
-struct Machine {
-  Machine(const Technology& t, const FpFormat& f, Rounding r)
-      : tech(t), account(ledger.open_account("subarray0", StepPrices::from(t.step))), array(tech, account),
-        engine(array, FpOp::Mac, f, r) {}
-  Technology tech;
-  CostLedger ledger;
-  CostAccount& account;
-  Subarray array;
-  FpEngine engine;
-};
-
 class FpMacBench : public sc_core::sc_module {
  public:
   sc_core::sc_signal<int> step{"step"};    // index of the step just executed
@@ -69,7 +57,7 @@ class FpMacBench : public sc_core::sc_module {
   sc_core::sc_signal<double> latency_ns{"ledger_latency_ns"}, energy_pJ{"ledger_energy_pJ"};
   sc_core::sc_signal<sc_dt::sc_uint<64>> a{"a_row0"}, b{"b_row0"}, c{"c_row0"}, result{"result_row0"};
 
-  FpMacBench(sc_core::sc_module_name n, Machine& m, std::vector<FpOperands> operands)
+  FpMacBench(sc_core::sc_module_name n, FpSubarray& m, std::vector<FpOperands> operands)
       : sc_module(n), m_(m), operands_(std::move(operands)) {
     SC_HAS_PROCESS(FpMacBench);
     SC_THREAD(run);
@@ -114,7 +102,7 @@ class FpMacBench : public sc_core::sc_module {
     sc_core::sc_stop();
   }
 
-  Machine& m_;
+  FpSubarray& m_;
   std::vector<FpOperands> operands_;
 };
 
@@ -174,7 +162,7 @@ int sc_main(int argc, char* argv[]) {
   Rounding rounding = Rounding::Ieee;
   Technology baseline, fast;
   std::vector<FpOperands> operands;
-  std::unique_ptr<Machine> traced, base_m, fast_m;
+  std::unique_ptr<FpSubarray> traced, base_m, fast_m;
   try {
     format = FpFormat::parse(format_name);
     rounding = parse_rounding(rounding_name);
@@ -187,9 +175,9 @@ int sc_main(int argc, char* argv[]) {
     for (std::size_t i = 1; i < operands.size(); ++i) {
       operands[i] = {rng() & format.bits_mask(), rng() & format.bits_mask(), rng() & format.bits_mask()};
     }
-    traced = std::make_unique<Machine>(tech, format, rounding);
-    base_m = std::make_unique<Machine>(baseline, format, rounding);
-    fast_m = std::make_unique<Machine>(fast, format, rounding);
+    traced = std::make_unique<FpSubarray>(tech, FpOp::Mac, format, rounding);
+    base_m = std::make_unique<FpSubarray>(baseline, FpOp::Mac, format, rounding);
+    fast_m = std::make_unique<FpSubarray>(fast, FpOp::Mac, format, rounding);
   } catch (const ConfigError& e) {
     return bench::BenchCommandLine::bad_input(e.what());
   } catch (const std::invalid_argument& e) {

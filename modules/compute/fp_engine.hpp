@@ -62,6 +62,23 @@ class FpEngine {
   std::uint64_t operations_ = 0;
 };
 
+// A subarray of its own, with its own ledger, running one floating-point
+// program: what the standalone floating-point tools (mrampim-fp, tb_fp_mac)
+// measure one technology with.
+struct FpSubarray {
+  FpSubarray(const Technology& t, FpOp op, const FpFormat& f, Rounding r)
+      : tech(t), account(ledger.open_account("subarray0", StepPrices::from(t.step))), array(tech, account),
+        engine(array, op, f, r) {}
+  FpSubarray(const FpSubarray&) = delete;
+  FpSubarray& operator=(const FpSubarray&) = delete;
+
+  Technology tech;
+  CostLedger ledger;
+  CostAccount& account;
+  Subarray array;
+  FpEngine engine;
+};
+
 // Runs a floating-point program on rows [first, first + count) of `array`,
 // whose operands are already in place (how the controller runs commands):
 // other rows are disabled and keep every cell, and row-enable register 0 is

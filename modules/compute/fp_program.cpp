@@ -63,11 +63,15 @@ class FpProcedure {
 
   FpProgram build() {
     const std::uint32_t w = f_.width();
+    const FpLayout fixed = fp_operand_layout(op_, f_, layout_.rounding);
     layout_.a = alloc_.take(w, "operand a");
     layout_.b = alloc_.take(w, "operand b");
     if (op_ == FpOp::Mac) layout_.c = alloc_.take(w, "addend c");
     layout_.result = alloc_.take(w, "the result");
     layout_.scratch_first = Column(alloc_.next());
+    if (layout_.result.first != fixed.result.first || layout_.scratch_first != fixed.scratch_first) {
+      throw std::logic_error("fp program: operands placed other than fp_operand_layout says");
+    }
     adder_scratch_ = alloc_.take(std::max(adder_scratch_columns(e_.family(), AddOp::Add),
                                           adder_scratch_columns(e_.family(), AddOp::Subtract)),
                                  "adder cache cells");
@@ -522,6 +526,24 @@ void FpProcedure::add_specials(Field a, Field b, Field r) {
 }
 
 }  // namespace
+
+FpLayout fp_operand_layout(FpOp op, const FpFormat& format, Rounding rounding) {
+  const std::uint16_t w = std::uint16_t(format.width());
+  FpLayout l;
+  l.format = format;
+  l.op = op;
+  l.rounding = rounding;
+  l.a = Field{0, w};
+  l.b = Field{w, w};
+  Column next = Column(2 * w);
+  if (op == FpOp::Mac) {
+    l.c = Field{next, w};
+    next = Column(next + w);
+  }
+  l.result = Field{next, w};
+  l.scratch_first = Column(next + w);
+  return l;
+}
 
 FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, LogicFamily family,
                            std::uint32_t cols) {

@@ -50,6 +50,12 @@ struct FpProgram {
   FpLayout layout;
 };
 
+// Where the operands and the result of `op` sit in a row: a at column 0, b
+// after it, then c for a MAC, then the result, each one format word wide
+// (scratch_first is where scratch begins; scratch_cells is left 0: only the
+// built program knows it). Hosts place data by it; build_fp_program uses it.
+FpLayout fp_operand_layout(FpOp op, const FpFormat& format, Rounding rounding);
+
 // Operands first (a, b, then c for a MAC), the result after them, scratch
 // after that. Throws std::invalid_argument when the row is too narrow.
 FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, LogicFamily family,

@@ -14,14 +14,13 @@ namespace mrampim {
 
 namespace {
 
-// The compute layer's column map (docs/floating-point.md): a, b, then c for
-// a MAC, then the result, each one format word wide.
+// The compute layer's column map (fp_operand_layout, docs/floating-point.md).
 struct FpColumns {
   std::uint32_t a, b, c, result, width;
 };
 FpColumns fp_columns(FpOp op, const FpFormat& f) {
-  const std::uint32_t w = f.width();
-  return {0, w, 2 * w, op == FpOp::Mac ? 3 * w : 2 * w, w};
+  const FpLayout l = fp_operand_layout(op, f, Rounding::Ieee);
+  return {l.a.first, l.b.first, l.c.first, l.result.first, f.width()};
 }
 
 Opcode opcode_of(FpOp op) { return op == FpOp::Add ? Opcode::FpAdd : op == FpOp::Mul ? Opcode::FpMul : Opcode::FpMac; }
