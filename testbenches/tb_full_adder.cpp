@@ -52,7 +52,7 @@ class FullAdderBench : public sc_core::sc_module {
 
   FullAdderBench(sc_core::sc_module_name n, const Technology& tech, unsigned bits, unsigned seed)
       : sc_module(n), tech_(tech), bits_(bits), rng_(seed),
-        account_(ledger_.open_account("subarray0", StepPrices::from(tech.step))), array_(tech, account_) {
+        account_(ledger_.open_account("subarray0", StepPrices::from(tech))), array_(tech, account_) {
     SC_HAS_PROCESS(FullAdderBench);
     SC_THREAD(run);
   }

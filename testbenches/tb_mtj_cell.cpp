@@ -152,7 +152,7 @@ int sc_main(int argc, char* argv[]) {
   }
 
   CostLedger ledger;
-  CostAccount& account = ledger.open_account("cell", StepPrices::from(tech.step));
+  CostAccount& account = ledger.open_account("cell", StepPrices::from(tech));
   MtjCellBench bench("tb", tech, account);
   sc_core::sc_trace_file* tf = cli.open_vcd();
   bench.trace(tf);

@@ -5,10 +5,10 @@
 namespace mrampim {
 
 Bank::Bank(std::string name, const Technology& tech, std::uint32_t subarrays, CostLedger& ledger)
-    : name_(std::move(name)), tech_(tech), transfer_(ledger.open_account(name_ + ".transfer", StepPrices::from(tech.step))) {
+    : name_(std::move(name)), tech_(tech), transfer_(ledger.open_account(name_ + ".transfer", StepPrices::from(tech))) {
   if (subarrays == 0) throw std::invalid_argument("bank " + name_ + ": needs at least one subarray");
   for (std::uint32_t i = 0; i < subarrays; ++i) {
-    CostAccount& account = ledger.open_account(name_ + ".subarray" + std::to_string(i), StepPrices::from(tech.step));
+    CostAccount& account = ledger.open_account(name_ + ".subarray" + std::to_string(i), StepPrices::from(tech));
     subarrays_.emplace_back(tech_, account);
   }
 }

@@ -67,7 +67,7 @@ class FpEngine {
 // measure one technology with.
 struct FpSubarray {
   FpSubarray(const Technology& t, FpOp op, const FpFormat& f, Rounding r)
-      : tech(t), account(ledger.open_account("subarray0", StepPrices::from(t.step))), array(tech, account),
+      : tech(t), account(ledger.open_account("subarray0", StepPrices::from(t))), array(tech, account),
         engine(array, op, f, r) {}
   FpSubarray(const FpSubarray&) = delete;
   FpSubarray& operator=(const FpSubarray&) = delete;

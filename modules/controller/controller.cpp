@@ -27,7 +27,8 @@ PlatformShape shape_of(const std::deque<Bank>& banks) {
 Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name)
     : banks_(banks),
       shape_(shape_of(banks)),
-      interconnect_(ledger.open_account(name + ".interconnect", StepPrices::from(banks.front().technology().step))),
+      interconnect_(ledger.open_account(name + ".interconnect", StepPrices::from(banks.front().technology()))),
+      decoder_(ledger.open_account(name + ".decoder", StepPrices::from(banks.front().technology()))),
       busy_until_(std::size_t(shape_.banks) * shape_.subarrays_per_bank, 0.0) {}
 
 double& Controller::busy(std::uint32_t bank, std::uint32_t subarray) {
@@ -68,6 +69,7 @@ CommandOutcome Controller::execute_dot(const Command& c, double now_ns) {
     out.error = CommandError::FormatUnsupported;
     return out;
   }
+  decoder_.charge_command();
   const std::uint32_t w = c.format.width();
   if (mul->layout.result.first != 2 * w || add->layout.result.first != 2 * w || add->layout.a.first != 0 ||
       add->layout.b.first != w) {
@@ -95,7 +97,11 @@ CommandOutcome Controller::execute(const Command& c, double now_ns) {
   CommandOutcome out;
   out.start_ns = out.end_ns = now_ns;
   out.error = validate(c, shape_);
-  if (out.error != CommandError::None || c.opcode == Opcode::Nop) return out;
+  if (out.error != CommandError::None) return out;
+  if (c.opcode == Opcode::Nop) {
+    decoder_.charge_command();
+    return out;
+  }
 
   if (c.opcode == Opcode::Dot) return execute_dot(c, now_ns);
   if (c.is_fp()) {
@@ -106,6 +112,7 @@ CommandOutcome Controller::execute(const Command& c, double now_ns) {
       out.error = CommandError::FormatUnsupported;  // the row is too narrow for this format's program
       return out;
     }
+    decoder_.charge_command();
     Subarray& s = banks_[c.bank].subarray(c.subarray);
     double& free_at = busy(c.bank, c.subarray);
     out.start_ns = std::max(now_ns, free_at);
@@ -118,6 +125,7 @@ CommandOutcome Controller::execute(const Command& c, double now_ns) {
 
   // Move: within a bank over its own path, between banks over the
   // controller's; both subarrays are busy for the whole transfer.
+  decoder_.charge_command();
   const RowMask rows = RowMask::range(shape_.rows, c.first_row, c.row_count);
   double& src_free = busy(c.bank, c.subarray);
   double& dst_free = busy(c.dst_bank, c.dst_subarray);

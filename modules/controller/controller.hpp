@@ -6,10 +6,11 @@
 // rounding: every subarray shares the technology), the time until which each
 // subarray is busy, and the path between banks (its own ledger account).
 // Exposes: execute(command, now) and the busy times.
-// Costs: none of its own beyond the inter-bank path; a command's latency is
-// what the ledger counts on the accounts it charges (the subarray's, or the
-// transfer path's), so the time it takes and the costs reported can never
-// disagree. Commands on different subarrays overlap in time; commands that
+// Costs: the inter-bank path, and decoding: each command it accepts is one
+// charge to its decoder account (energy controller.e_command_pJ, no latency:
+// decoding overlaps the array's steps). A command's latency is what the
+// ledger counts on the accounts it charges (the subarray's, or the transfer
+// path's), so the time it takes and the costs reported can never disagree. Commands on different subarrays overlap in time; commands that
 // share a subarray run one after the other.
 //
 // A dot product over n rows: one multiply over all of them (products in the
@@ -44,16 +45,18 @@ struct CommandOutcome {
 class Controller {
  public:
   // The banks must share one technology and stay alive as long as the
-  // controller. Its path between banks is the account "<name>.interconnect".
+  // controller. Its path between banks is the account "<name>.interconnect",
+  // its command decoding "<name>.decoder".
   // Throws std::invalid_argument for no banks or mixed ones.
   Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name = "controller");
 
   PlatformShape shape() const { return shape_; }
   const CostAccount& interconnect_account() const { return interconnect_; }
+  const CostAccount& decoder_account() const { return decoder_; }
 
   // Checks `c`, then runs it, starting at `now_ns` or when every subarray it
   // uses is free, whichever is later. A refused command changes no row, takes
-  // no time and charges nothing.
+  // no time and charges nothing; an accepted one (a Nop too) costs its decoding.
   CommandOutcome execute(const Command& c, double now_ns);
 
   double busy_until_ns(std::uint32_t bank, std::uint32_t subarray) const;
@@ -74,6 +77,7 @@ class Controller {
   std::deque<Bank>& banks_;
   PlatformShape shape_;
   CostAccount& interconnect_;
+  CostAccount& decoder_;
   std::vector<double> busy_until_;  // bank-major
   std::map<std::tuple<FpOp, std::uint8_t, std::uint8_t, Rounding>, FpProgram> programs_;
 };

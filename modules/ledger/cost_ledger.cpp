@@ -25,19 +25,24 @@ const char* to_string(Phase p) {
     case Phase::Mantissa: return "mantissa";
     case Phase::Normalise: return "normalise";
     case Phase::Transfer: return "transfer";
+    case Phase::Control: return "control";
   }
   return "?";
 }
 
-StepPrices StepPrices::from(const StepParams& s) {
+StepPrices StepPrices::from(const Technology& t) {
+  const StepParams& s = t.step;
   StepPrices p;
   p.latency_ns = {s.t_read_ns, s.t_write_ns, s.t_search_ns, s.t_nor_ns};
   p.energy_fJ = {s.e_read_fJ, s.e_write_fJ, s.e_search_fJ, s.e_nor_fJ};
+  p.periphery_pJ = s.e_periphery_pJ;
+  p.command_pJ = t.controller.e_command_pJ;
   return p;
 }
 
 ActivityCounts& ActivityCounts::operator+=(const ActivityCounts& o) {
   compute_steps += o.compute_steps;
+  commands += o.commands;
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     steps[k] += o.steps[k];
     cells[k] += o.cells[k];
@@ -48,6 +53,7 @@ ActivityCounts& ActivityCounts::operator+=(const ActivityCounts& o) {
 ActivityCounts ActivityCounts::operator-(const ActivityCounts& o) const {
   ActivityCounts d;
   d.compute_steps = compute_steps - o.compute_steps;
+  d.commands = commands - o.commands;
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     d.steps[k] = steps[k] - o.steps[k];
     d.cells[k] = cells[k] - o.cells[k];
@@ -56,7 +62,7 @@ ActivityCounts ActivityCounts::operator-(const ActivityCounts& o) const {
 }
 
 bool ActivityCounts::operator==(const ActivityCounts& o) const {
-  return compute_steps == o.compute_steps && steps == o.steps && cells == o.cells;
+  return compute_steps == o.compute_steps && commands == o.commands && steps == o.steps && cells == o.cells;
 }
 
 double ActivityCounts::latency_ns(const StepPrices& p) const {
@@ -65,10 +71,14 @@ double ActivityCounts::latency_ns(const StepPrices& p) const {
   return t;
 }
 
-double ActivityCounts::energy_pJ(const StepPrices& p) const {
+double ActivityCounts::cell_energy_pJ(const StepPrices& p) const {
   double e = 0;
   for (std::size_t k = 0; k < kStepKinds; ++k) e += double(cells[k]) * p.energy_fJ[k];
   return e * 1e-3;
+}
+
+double ActivityCounts::energy_pJ(const StepPrices& p) const {
+  return cell_energy_pJ(p) + periphery_energy_pJ(p) + command_energy_pJ(p);
 }
 
 RowCost RowCost::per_operation(const ActivityCounts& counts, std::uint64_t runs, std::uint64_t operations) {

@@ -37,22 +37,28 @@ enum class Phase : std::uint8_t {
   Mantissa,    // floating point: mantissa add or multiply
   Normalise,   // floating point: normalisation, rounding, packing
   Transfer,    // moves between subarrays
+  Control,     // commands decoded and issued by the controller
 };
-inline constexpr std::size_t kPhases = 7;
+inline constexpr std::size_t kPhases = 8;
 const char* to_string(Phase p);
 
-// Price of each step kind: latency per step and energy per bit-cell.
+// Price of each step kind: latency per step and energy per bit-cell; and
+// the energies that do not scale with cells: the periphery's per parallel
+// step, the controller's per command.
 struct StepPrices {
   std::array<double, kStepKinds> latency_ns{};
   std::array<double, kStepKinds> energy_fJ{};
+  double periphery_pJ = 0;  // per compute step (step.e_periphery_pJ)
+  double command_pJ = 0;    // per command (controller.e_command_pJ)
 
-  static StepPrices from(const StepParams& s);
+  static StepPrices from(const Technology& t);
 };
 
 // Counts of hardware activity. Plain data: copy it to take a snapshot,
 // subtract two snapshots to measure what happened in between.
 struct ActivityCounts {
   std::uint64_t compute_steps = 0;                 // parallel steps (each may hold several kinds)
+  std::uint64_t commands = 0;                      // commands the controller accepted
   std::array<std::uint64_t, kStepKinds> steps{};   // step phases of each kind
   std::array<std::uint64_t, kStepKinds> cells{};   // bit-cells touched by each kind
 
@@ -64,13 +70,18 @@ struct ActivityCounts {
   std::uint64_t steps_of(StepKind k) const { return steps[std::size_t(k)]; }
   std::uint64_t cells_of(StepKind k) const { return cells[std::size_t(k)]; }
   double latency_ns(const StepPrices& p) const;
-  double energy_pJ(const StepPrices& p) const;
+  double energy_pJ(const StepPrices& p) const;  // cells, periphery and commands
+  double cell_energy_pJ(const StepPrices& p) const;
+  double periphery_energy_pJ(const StepPrices& p) const { return double(compute_steps) * p.periphery_pJ; }
+  double command_energy_pJ(const StepPrices& p) const { return double(commands) * p.command_pJ; }
 };
 
 // The cost of one operation in one row, as reports compare them: steps of
 // each kind (what latency counts, paid once for all rows) and bit-cells of
 // each kind (what energy counts, per row). Fractional when it averages a run
 // (cells per operation) or evaluates a published formula (Eq. 3's 0.5 terms).
+// Cell costs only: the periphery's per-step energy is shared by all the rows
+// of a step and is no part of the published formulas; ledger totals hold it.
 struct RowCost {
   std::array<double, kStepKinds> steps{};
   std::array<double, kStepKinds> cells{};
@@ -113,6 +124,8 @@ class CostAccount {
       c.cells[k] += cells_per_row[k] * active_rows;
     }
   }
+
+  void charge_command() { ++by_phase_[std::size_t(Phase::Control)].commands; }
 
   // Precomputed counts of a whole phase of work (a program run at once).
   void charge(Phase phase, const ActivityCounts& counts) { by_phase_[std::size_t(phase)] += counts; }

@@ -11,8 +11,10 @@ const char* to_string(PowerComponent c) {
   switch (c) {
     case PowerComponent::CellArrays: return "cell_arrays";
     case PowerComponent::SenseAmplifiers: return "sense_amplifiers";
+    case PowerComponent::Peripherals: return "peripherals";
     case PowerComponent::DataPort: return "data_port";
     case PowerComponent::Transfers: return "transfers";
+    case PowerComponent::Controller: return "controller";
   }
   return "?";
 }
@@ -36,6 +38,8 @@ ComponentEnergy energy_by_component(const CostLedger& ledger) {
       for (std::size_t k = 0; k < kStepKinds; ++k) {
         e[std::size_t(component_of(Phase(p), StepKind(k)))] += double(c.cells[k]) * a.prices().energy_fJ[k] * 1e-3;
       }
+      e[std::size_t(PowerComponent::Peripherals)] += c.periphery_energy_pJ(a.prices());
+      e[std::size_t(PowerComponent::Controller)] += c.command_energy_pJ(a.prices());
     }
   }
   return e;

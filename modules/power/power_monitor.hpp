@@ -2,10 +2,14 @@
 //
 // Components (every ledger count belongs to exactly one, so their sum is the
 // ledger's total):
-//   cell_arrays       write and NOR steps of computation (cells switching)
-//   sense_amplifiers  read and search steps of computation (sensing)
-//   data_port         rows read and written through the data port
-//   transfers         moves between subarrays and banks
+//   cell_arrays       cells written and NORs evaluated by computation (cells switching)
+//   sense_amplifiers  cells read and searched by computation (sensing)
+//   peripherals       row/column decoders and drivers, per step of any kind
+//                     (step.e_periphery_pJ; 0 in the embedded technologies)
+//   data_port         cells read and written through the data port
+//   transfers         cells moved between subarrays and banks
+//   controller        command decoding (controller.e_command_pJ; 0 in the
+//                     embedded technologies)
 //
 // Whoever makes the ledger count (the accelerator) reports each piece of
 // activity with the interval it occupies in simulated time; the monitor
@@ -29,8 +33,8 @@
 
 namespace mrampim {
 
-enum class PowerComponent : std::uint8_t { CellArrays, SenseAmplifiers, DataPort, Transfers };
-inline constexpr std::size_t kPowerComponents = 4;
+enum class PowerComponent : std::uint8_t { CellArrays, SenseAmplifiers, Peripherals, DataPort, Transfers, Controller };
+inline constexpr std::size_t kPowerComponents = 6;
 const char* to_string(PowerComponent c);
 
 using ComponentEnergy = std::array<double, kPowerComponents>;  // pJ
@@ -52,12 +56,15 @@ class PowerMonitor : public sc_core::sc_module, public ActivitySink {
   // Power of the window just ended, mW (pJ per ns), written at each window's end.
   sc_core::sc_signal<double> power_cell_arrays_mW{"power_cell_arrays_mW"};
   sc_core::sc_signal<double> power_sense_amplifiers_mW{"power_sense_amplifiers_mW"};
+  sc_core::sc_signal<double> power_peripherals_mW{"power_peripherals_mW"};
   sc_core::sc_signal<double> power_data_port_mW{"power_data_port_mW"};
   sc_core::sc_signal<double> power_transfers_mW{"power_transfers_mW"};
+  sc_core::sc_signal<double> power_controller_mW{"power_controller_mW"};
   sc_core::sc_signal<double> power_total_mW{"power_total_mW"};
   // The component signals in PowerComponent order.
   const std::array<sc_core::sc_signal<double>*, kPowerComponents> power_mW{
-      &power_cell_arrays_mW, &power_sense_amplifiers_mW, &power_data_port_mW, &power_transfers_mW};
+      &power_cell_arrays_mW, &power_sense_amplifiers_mW, &power_peripherals_mW,
+      &power_data_port_mW,   &power_transfers_mW,        &power_controller_mW};
 
   // Throws std::invalid_argument for a window that is not positive.
   PowerMonitor(sc_core::sc_module_name name, const CostLedger& ledger, double window_ns);

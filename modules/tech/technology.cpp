@@ -27,6 +27,9 @@ const char* to_string(LogicFamily f) {
 namespace {
 
 enum class Applies { All, Sot, Reram };
+// What a value may be: most are physical quantities that cannot be zero; a
+// cost the paper's model leaves out may be 0 ("not modelled").
+enum class Value { Positive, NonNegative, Count };
 
 // One row of the schema: the key, its meaning and where the value lands.
 // Declared once here; parsing, validation, --list-params and the docs table
@@ -35,7 +38,7 @@ struct Param {
   const char* key;
   const char* unit;
   Applies applies;
-  bool integer;
+  Value value;
   double& (*real)(Technology&);
   std::uint32_t& (*count)(Technology&);
   const char* meaning;
@@ -45,47 +48,51 @@ struct Param {
 #define MRAMPIM_COUNT(path) nullptr, [](Technology& t) -> std::uint32_t& { return t.path; }
 
 const Param kParams[] = {
-    {"device.r_on_ohm", "ohm", Applies::All, false, MRAMPIM_REAL(device.r_on_ohm),
+    {"device.r_on_ohm", "ohm", Applies::All, Value::Positive, MRAMPIM_REAL(device.r_on_ohm),
      "low-resistance state"},
-    {"device.r_off_ohm", "ohm", Applies::All, false, MRAMPIM_REAL(device.r_off_ohm),
+    {"device.r_off_ohm", "ohm", Applies::All, Value::Positive, MRAMPIM_REAL(device.r_off_ohm),
      "high-resistance state"},
-    {"device.v_write_V", "V", Applies::Sot, false, MRAMPIM_REAL(device.v_write_V),
+    {"device.v_write_V", "V", Applies::Sot, Value::Positive, MRAMPIM_REAL(device.v_write_V),
      "gating voltage Vb put on RBL (the write's input A)"},
-    {"device.i_write_uA", "uA", Applies::Sot, false, MRAMPIM_REAL(device.i_write_uA),
+    {"device.i_write_uA", "uA", Applies::Sot, Value::Positive, MRAMPIM_REAL(device.i_write_uA),
      "spin-Hall channel current that switches a gated cell"},
-    {"device.t_switch_ns", "ns", Applies::All, false, MRAMPIM_REAL(device.t_switch_ns),
+    {"device.t_switch_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(device.t_switch_ns),
      "switching time of one write pulse"},
-    {"device.e_switch_fJ", "fJ", Applies::Sot, false, MRAMPIM_REAL(device.e_switch_fJ),
+    {"device.e_switch_fJ", "fJ", Applies::Sot, Value::Positive, MRAMPIM_REAL(device.e_switch_fJ),
      "energy of one switching event inside the device (part of step.e_write_fJ)"},
-    {"cell.v_wordline_V", "V", Applies::Sot, false, MRAMPIM_REAL(cell.v_wordline_V),
+    {"cell.v_wordline_V", "V", Applies::Sot, Value::Positive, MRAMPIM_REAL(cell.v_wordline_V),
      "word-line (access transistor gate) voltage"},
-    {"cell.v_read_V", "V", Applies::All, false, MRAMPIM_REAL(cell.v_read_V),
+    {"cell.v_read_V", "V", Applies::All, Value::Positive, MRAMPIM_REAL(cell.v_read_V),
      "read bias magnitude (applied negative on RBL for SOT)"},
-    {"step.t_read_ns", "ns", Applies::All, false, MRAMPIM_REAL(step.t_read_ns),
+    {"step.t_read_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_read_ns),
      "latency of one column-parallel read step"},
-    {"step.t_write_ns", "ns", Applies::All, false, MRAMPIM_REAL(step.t_write_ns),
+    {"step.t_write_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_write_ns),
      "latency of one column-parallel write step (SOT: also a logic write)"},
-    {"step.t_search_ns", "ns", Applies::All, false, MRAMPIM_REAL(step.t_search_ns),
+    {"step.t_search_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_search_ns),
      "latency of one search step"},
-    {"step.t_nor_ns", "ns", Applies::Reram, false, MRAMPIM_REAL(step.t_nor_ns),
+    {"step.t_nor_ns", "ns", Applies::Reram, Value::Positive, MRAMPIM_REAL(step.t_nor_ns),
      "latency of one MAGIC NOR step"},
-    {"step.e_read_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(step.e_read_fJ),
+    {"step.e_read_fJ", "fJ", Applies::All, Value::Positive, MRAMPIM_REAL(step.e_read_fJ),
      "energy per bit-cell read"},
-    {"step.e_write_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(step.e_write_fJ),
+    {"step.e_write_fJ", "fJ", Applies::All, Value::Positive, MRAMPIM_REAL(step.e_write_fJ),
      "energy per bit-cell written"},
-    {"step.e_search_fJ", "fJ", Applies::All, false, MRAMPIM_REAL(step.e_search_fJ),
+    {"step.e_search_fJ", "fJ", Applies::All, Value::Positive, MRAMPIM_REAL(step.e_search_fJ),
      "energy per bit-cell searched"},
-    {"step.e_nor_fJ", "fJ", Applies::Reram, false, MRAMPIM_REAL(step.e_nor_fJ),
+    {"step.e_nor_fJ", "fJ", Applies::Reram, Value::Positive, MRAMPIM_REAL(step.e_nor_fJ),
      "energy per NOR output cell evaluated"},
-    {"sense.offset_uA", "uA", Applies::All, false, MRAMPIM_REAL(sense.offset_uA),
+    {"step.e_periphery_pJ", "pJ", Applies::All, Value::NonNegative, MRAMPIM_REAL(step.e_periphery_pJ),
+     "row/column decoders and drivers, per step of a subarray (any width)"},
+    {"sense.offset_uA", "uA", Applies::All, Value::Positive, MRAMPIM_REAL(sense.offset_uA),
      "sense amplifier input offset the margin must exceed"},
-    {"area.cell_um2", "um^2", Applies::All, false, MRAMPIM_REAL(area.cell_um2),
+    {"area.cell_um2", "um^2", Applies::All, Value::Positive, MRAMPIM_REAL(area.cell_um2),
      "area of one bit-cell"},
-    {"area.peripheral_um2", "um^2", Applies::All, false, MRAMPIM_REAL(area.peripheral_um2),
+    {"area.peripheral_um2", "um^2", Applies::All, Value::Positive, MRAMPIM_REAL(area.peripheral_um2),
      "peripheral area per subarray"},
-    {"array.rows", "rows", Applies::All, true, MRAMPIM_COUNT(array.rows),
+    {"controller.e_command_pJ", "pJ", Applies::All, Value::NonNegative, MRAMPIM_REAL(controller.e_command_pJ),
+     "decoding and issuing one command"},
+    {"array.rows", "rows", Applies::All, Value::Count, MRAMPIM_COUNT(array.rows),
      "subarray rows (multiple of 64)"},
-    {"array.cols", "columns", Applies::All, true, MRAMPIM_COUNT(array.cols),
+    {"array.cols", "columns", Applies::All, Value::Count, MRAMPIM_COUNT(array.cols),
      "subarray columns (at most 65535)"},
 };
 
@@ -204,7 +211,7 @@ Entries read_with_bases(const Source& src, std::set<std::string>& seen) {
   return merged;
 }
 
-double parse_real(const Entry& e, const std::string& key) {
+double parse_real(const Entry& e, const std::string& key, bool zero_allowed) {
   const char* begin = e.value.c_str();
   char* end = nullptr;
   errno = 0;
@@ -217,9 +224,11 @@ double parse_real(const Entry& e, const std::string& key) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
                       "' is not a number (write a decimal such as 1.5 or 2e-3)");
   }
+  if (zero_allowed && v == 0 && !out_of_range) return 0.0;  // "not modelled"; -0 too
   if (v <= 0 && !(out_of_range && v == 0 && !std::signbit(v))) {
     throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
-                      " must be positive (a physical quantity cannot be zero or negative)");
+                      (zero_allowed ? " must be zero or positive (0 leaves it out of the costs)"
+                                    : " must be positive (a physical quantity cannot be zero or negative)"));
   }
   // ERANGE also flags subnormal results, which are stored fine; only a value
   // that became 0 or infinity is lost.
@@ -326,10 +335,10 @@ Technology build(Entries entries, const std::string& origin,
       continue;
     }
     if (it == entries.end()) throw ConfigError("missing key '" + std::string(p.key) + "' in " + origin);
-    if (p.integer) {
+    if (p.value == Value::Count) {
       p.count(t) = parse_count(it->second, p.key);
     } else {
-      p.real(t) = parse_real(it->second, p.key);
+      p.real(t) = parse_real(it->second, p.key, p.value == Value::NonNegative);
     }
     origin_of[p.key] = it->second.origin;
     entries.erase(it);

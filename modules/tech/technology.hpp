@@ -47,6 +47,16 @@ struct StepParams {
   double e_write_fJ = 0;
   double e_search_fJ = 0;
   double e_nor_fJ = 0;      // ReRAM only
+  // Row/column decoders and line drivers, once per step of a subarray
+  // whatever its width: the paper's formulas price cells only, so the
+  // embedded technologies set 0 (see their comments).
+  double e_periphery_pJ = 0;
+};
+
+// The controller's own cost: decoding one command and issuing its
+// micro-programs, charged once per command it accepts.
+struct ControllerParams {
+  double e_command_pJ = 0;
 };
 
 struct SenseParams {
@@ -72,6 +82,7 @@ struct Technology {
   StepParams step;
   SenseParams sense;
   AreaParams area;
+  ControllerParams controller;
   ArrayGeometry array;
 
   double subarray_area_um2() const {

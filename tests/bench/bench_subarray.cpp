@@ -162,7 +162,7 @@ struct MacCase {
 MacCase bench_mac(const std::string& tech_name, double seconds, std::mt19937_64& rng) {
   const Technology tech = load_technology(tech_name);
   CostLedger ledger;
-  CostAccount& acc = ledger.open_account("bench", StepPrices::from(tech.step));
+  CostAccount& acc = ledger.open_account("bench", StepPrices::from(tech));
   Subarray array(tech, acc);
   const FpFormat f = FpFormat::fp32();
   const FpProgram fp = build_fp_program(FpOp::Mac, f, Rounding::Ieee, tech.family, array.cols());
@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
   }
   const Technology tech = load_technology("sot-mram-1t1r");
   CostLedger ledger;
-  CostAccount& acc = ledger.open_account("bench", StepPrices::from(tech.step));
+  CostAccount& acc = ledger.open_account("bench", StepPrices::from(tech));
   Subarray array(tech, acc);
   std::mt19937_64 rng(5);
   array.fill_debug(rng);

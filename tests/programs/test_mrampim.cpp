@@ -59,7 +59,7 @@ TEST_CASE("mrampim's default run: MAC and GEMM on both technologies, report, VCD
     double phases = 0;
     for (const auto& [phase, e] : run["breakdown"]["by_phase_pJ"].items()) phases += double(e);
     CHECK(phases == Approx(double(run["energy_pJ"])).epsilon(1e-12));
-    for (const char* c : {"cell_arrays", "sense_amplifiers", "data_port", "transfers"}) {
+    for (const char* c : {"cell_arrays", "sense_amplifiers", "peripherals", "data_port", "transfers", "controller"}) {
       CHECK(comp["components"].contains(c));
     }
   }
@@ -86,7 +86,7 @@ TEST_CASE("mrampim's default run: MAC and GEMM on both technologies, report, VCD
     CHECK_NOTHROW(v.signal(name));
     ++named;
   }
-  CHECK(named == 4 * 10);
+  CHECK(named == 4 * 12);
   for (const char* csv : {"power_mac_sot_mram_1t1r.csv", "power_gemm_reram_floatpim.csv"}) {
     CHECK(std::ifstream(out + "/" + csv).good());
   }

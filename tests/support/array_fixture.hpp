@@ -14,7 +14,7 @@ namespace mrampim::test {
 struct ArrayFixture {
   explicit ArrayFixture(const std::string& tech_name, std::vector<std::string> overrides = {})
       : tech(load_technology(tech_name, overrides)),
-        account(ledger.open_account("subarray", StepPrices::from(tech.step))),
+        account(ledger.open_account("subarray", StepPrices::from(tech))),
         array(tech, account) {}
 
   void randomise(std::mt19937_64& rng) { array.fill_debug(rng); }

@@ -190,7 +190,9 @@ struct RudeTarget : sc_core::sc_module {
 
 // Host -> protocol monitor -> accelerator (64-bit bus).
 struct Design {
-  Technology tech = load_technology("sot-mram-1t1r");
+  // Decoders and command decoding priced (0 in the embedded file) so that
+  // every power component takes part.
+  Technology tech = load_technology("sot-mram-1t1r", {"step.e_periphery_pJ=2.5", "controller.e_command_pJ=40"});
   CostLedger ledger;
   AcceleratorConfig config{2, 2, 4, 1.0};
   Accelerator<64> acc{"acc", tech, config, ledger};
@@ -327,7 +329,7 @@ TEST_CASE("A MAC through the data window and the command port, with the interrup
   CHECK(last_tag == 77);
   // The interrupt came when the program's steps had taken their time.
   const double latency = d.acc.controller().fp_program(FpOp::Mac, f, Rounding::Ieee).program.cost(1).latency_ns(
-      StepPrices::from(d.tech.step));
+      StepPrices::from(d.tech));
   CHECK(finished - issued == Approx(latency + 4).margin(1.0));  // plus the descriptor's 4 bus beats
 }
 
@@ -490,7 +492,7 @@ TEST_CASE("A full command queue holds the initiator back, and different subarray
   const double mac_ns = d.acc.controller()
                             .fp_program(FpOp::Mac, FpFormat::fp32(), Rounding::Ieee)
                             .program.cost(1)
-                            .latency_ns(StepPrices::from(d.tech.step));
+                            .latency_ns(StepPrices::from(d.tech));
   CHECK(completed_after - completed_before == 7);
   // The first five fit (four queued plus the one the controller took); the
   // sixth waited for the first MAC to finish.
@@ -530,7 +532,7 @@ TEST_CASE("The AT base protocol: back-pressure on a full queue, responses in the
     h.wait_responses(1 + 256 + 6 + 256);
   });
   const double mac_ns = d.acc32.controller().fp_program(FpOp::Mac, f, Rounding::Ieee).program.cost(1).latency_ns(
-      StepPrices::from(d.tech.step));
+      StepPrices::from(d.tech));
   CHECK(d.at_host.bad_responses == 0);
   CHECK(accepted[4] - start < 100);     // four queued and one taken: accepted at once
   CHECK(accepted[5] - start > mac_ns);  // END_REQ held back until the first MAC was done
@@ -581,7 +583,7 @@ TEST_CASE("LT with temporal decoupling: a command counts from the initiator's lo
     qk.sync();
   });
   const double mac_ns = d.acc.controller().fp_program(FpOp::Mac, FpFormat::fp32(), Rounding::Ieee).program.cost(1)
-                            .latency_ns(StepPrices::from(d.tech.step));
+                            .latency_ns(StepPrices::from(d.tech));
   CHECK(result == 0x40500000u);  // 3.25
   // Not before the initiator's local time at the write, plus the descriptor's beats.
   CHECK(done_at - issued_at == Approx(mac_ns + 4).margin(1.0));
@@ -659,7 +661,7 @@ TEST_CASE("The power monitor's energy per component equals the ledger's", "[acce
   // Two MACs side by side (each about half of the cell-array energy) draw
   // about twice one MAC's average array power at their peak.
   const double mac_ns = d.acc.controller().fp_program(FpOp::Mac, FpFormat::fp32(), Rounding::Ieee).program.cost(1)
-                            .latency_ns(StepPrices::from(d.tech.step));
+                            .latency_ns(StepPrices::from(d.tech));
   const std::size_t cells = std::size_t(PowerComponent::CellArrays);
   const double one_mac_mW = (ledger[cells] - at_start[cells]) / 2 / mac_ns;
   double peak = 0;
@@ -672,8 +674,9 @@ TEST_CASE("The power monitor's energy per component equals the ledger's", "[acce
   std::ostringstream csv;
   d.power.write_csv(csv);
   const std::string text = csv.str();
-  CHECK(text.rfind("time_ns,power_cell_arrays_mW,power_sense_amplifiers_mW,power_data_port_mW,power_transfers_mW,"
-                   "power_total_mW,energy_cell_arrays_pJ", 0) == 0);
+  CHECK(text.rfind("time_ns,power_cell_arrays_mW,power_sense_amplifiers_mW,power_peripherals_mW,power_data_port_mW,"
+                   "power_transfers_mW,power_controller_mW,power_total_mW,energy_cell_arrays_pJ",
+                   0) == 0);
   CHECK(std::size_t(std::count(text.begin(), text.end(), '\n')) == d.power.windows().size() + 1);
   const nlohmann::json j = d.power.summary(end);
   CHECK(double(j["total_energy_pJ"]) == Approx(double(j["ledger_energy_pJ"])).epsilon(1e-12));

@@ -16,7 +16,7 @@ namespace {
 struct Design : MtjCellWires {
   Technology tech = load_technology("sot-mram-1t1r");
   CostLedger ledger;
-  CostAccount& account = ledger.open_account("cell", StepPrices::from(tech.step));
+  CostAccount& account = ledger.open_account("cell", StepPrices::from(tech));
   MtjCell cell{"cell", tech, account, false};
 
   Design() { connect(cell); }

@@ -78,7 +78,7 @@ TEST_CASE("An FP command computes its row range, in the time its program's steps
     // Time: from `now`, for the program's (data-independent) latency.
     const double latency = p.controller->fp_program(FpOp::Mac, f, Rounding::Ieee)
                                .program.cost(1)
-                               .latency_ns(StepPrices::from(p.tech.step));
+                               .latency_ns(StepPrices::from(p.tech));
     CHECK(o.start_ns == 50.0);
     CHECK(o.end_ns == Approx(50.0 + latency));
     CHECK(p.controller->busy_until_ns(1, 2) == o.end_ns);
@@ -182,7 +182,7 @@ TEST_CASE("A dot product over a row range: the pairwise sum of rounded products,
         REQUIRE(o.error == CommandError::None);
         CHECK(s.peek_field(first, Column(2 * f.width()), std::uint16_t(f.width())) == fp_host_dot(f, a, b));
         // Its time is the multiply, then per round an add and the two moves.
-        const StepPrices prices = StepPrices::from(p.tech.step);
+        const StepPrices prices = StepPrices::from(p.tech);
         const double mul = p.controller->fp_program(FpOp::Mul, f, Rounding::Ieee).program.cost(1).latency_ns(prices);
         const double add = p.controller->fp_program(FpOp::Add, f, Rounding::Ieee).program.cost(1).latency_ns(prices);
         const double move = f.width() * (p.tech.step.t_read_ns + p.tech.step.t_write_ns);

@@ -5,7 +5,8 @@
 using namespace mrampim;
 
 TEST_CASE("latency counts steps, energy counts cells, each at its technology's price", "[ledger]") {
-  StepParams s;
+  Technology t;
+  StepParams& s = t.step;
   s.t_read_ns = 1.5;
   s.t_write_ns = 2.0;
   s.t_search_ns = 1.0;
@@ -13,7 +14,7 @@ TEST_CASE("latency counts steps, energy counts cells, each at its technology's p
   s.e_write_fJ = 100;
   s.e_search_fJ = 5;
   CostLedger ledger;
-  CostAccount& a = ledger.open_account("a", StepPrices::from(s));
+  CostAccount& a = ledger.open_account("a", StepPrices::from(t));
   a.begin_step(Phase::Logic);
   a.charge_step(Phase::Logic, StepKind::Read);
   a.charge_step(Phase::Logic, StepKind::Write);
@@ -28,13 +29,13 @@ TEST_CASE("latency counts steps, energy counts cells, each at its technology's p
   CHECK(a.phase(Phase::Alignment).cells_of(StepKind::Search) == 8);
   CHECK(a.phase(Phase::Logic).cells_of(StepKind::Search) == 0);
 
-  StepParams s2 = s;
-  s2.e_write_fJ = 1;
-  CostAccount& b = ledger.open_account("b", StepPrices::from(s2));
+  Technology t2 = t;
+  t2.step.e_write_fJ = 1;
+  CostAccount& b = ledger.open_account("b", StepPrices::from(t2));
   b.charge_cells(Phase::Logic, StepKind::Write, 1000);
   CHECK(ledger.energy_pJ() == Approx(a.energy_pJ() + 1.0));
   CHECK(ledger.find("b") == &b);
-  CHECK_THROWS(ledger.open_account("a", StepPrices::from(s)));
+  CHECK_THROWS(ledger.open_account("a", StepPrices::from(t)));
 }
 
 TEST_CASE("snapshots subtract to what happened in between", "[ledger]") {
@@ -47,4 +48,28 @@ TEST_CASE("snapshots subtract to what happened in between", "[ledger]") {
   const ActivityCounts d = a.total() - before;
   CHECK(d.cells_of(StepKind::Write) == 7);
   CHECK(d.compute_steps == 1);
+}
+
+TEST_CASE("the periphery costs once per step, the controller once per command, whatever the cells", "[ledger]") {
+  Technology t;
+  t.step.t_write_ns = 2;
+  t.step.e_write_fJ = 100;
+  t.step.e_periphery_pJ = 3;
+  t.controller.e_command_pJ = 50;
+  CostLedger ledger;
+  CostAccount& a = ledger.open_account("a", StepPrices::from(t));
+  // Two steps: one writing 1024 cells, one writing a single cell.
+  a.charge(Phase::Logic, std::uint8_t(1u << unsigned(StepKind::Write)), {0, 1024, 0, 0}, 1);
+  a.charge(Phase::Logic, std::uint8_t(1u << unsigned(StepKind::Write)), {0, 1, 0, 0}, 1);
+  a.charge_command();
+  const ActivityCounts c = a.total();
+  CHECK(c.commands == 1);
+  CHECK(a.phase(Phase::Control).commands == 1);
+  CHECK(c.cell_energy_pJ(a.prices()) == Approx(1025 * 100 * 1e-3));
+  CHECK(c.periphery_energy_pJ(a.prices()) == Approx(2 * 3.0));
+  CHECK(c.command_energy_pJ(a.prices()) == Approx(50.0));
+  CHECK(a.energy_pJ() == Approx(102.5 + 6.0 + 50.0));
+  CHECK(ledger.energy_pJ() == Approx(a.energy_pJ()));
+  // Neither adds latency: decoding overlaps the array's steps.
+  CHECK(a.latency_ns() == Approx(2 * 2.0));
 }

@@ -34,11 +34,14 @@ t_search_ns = 1
 e_read_fJ = 20
 e_write_fJ = 100
 e_search_fJ = 20
+e_periphery_pJ = 0
 [sense]
 offset_uA = 0.05
 [area]
 cell_um2 = 0.01
 peripheral_um2 = 400
+[controller]
+e_command_pJ = 0
 [array]
 rows = 1024
 cols = 1024
@@ -160,6 +163,14 @@ TEST_CASE("config errors name the key and the file", "[technology][errors]") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"device.t_switch_ns=0"}),
                       Contains("'device.t_switch_ns'") && Contains("must be positive"));
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.cols=0"}), Contains("'array.cols'"));
+  }
+  SECTION("costs the paper leaves out may be zero, not negative") {
+    const Technology t = load_technology("sot-mram-1t1r", {"step.e_periphery_pJ=0", "controller.e_command_pJ=7.5"});
+    CHECK(t.step.e_periphery_pJ == 0);
+    CHECK(t.controller.e_command_pJ == 7.5);
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"controller.e_command_pJ=-1"}),
+                      Contains("'controller.e_command_pJ'") && Contains("must be zero or positive"));
+    CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"step.e_periphery_pJ=1e-400"}), Contains("too small"));
   }
   SECTION("rows not a multiple of 64") {
     CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"array.rows=100"}),
