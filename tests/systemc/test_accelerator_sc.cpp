@@ -657,6 +657,9 @@ TEST_CASE("The power monitor's energy per component equals the ledger's", "[acce
     CHECK(ledger[c] > at_start[c]);  // every component took part
   }
   CHECK(d.power.total_energy_pJ() == Approx(d.ledger.energy_pJ()).epsilon(1e-12));
+  // Three commands accepted, each decoded once at the technology's price.
+  const std::size_t ctl = std::size_t(PowerComponent::Controller);
+  CHECK(ledger[ctl] - at_start[ctl] == Approx(3 * d.tech.controller.e_command_pJ));
   CHECK(d.power.peak_power_mW() >= d.power.average_power_mW(end));
   // Two MACs side by side (each about half of the cell-array energy) draw
   // about twice one MAC's average array power at their peak.
