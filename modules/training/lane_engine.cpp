@@ -1,0 +1,200 @@
+#include "training/lane_engine.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "compute/fp_engine.hpp"
+#include "compute/fp_host_reference.hpp"
+
+namespace mrampim {
+
+const char* to_string(ExecMode m) { return m == ExecMode::BitAccurate ? "bit-accurate" : "fast"; }
+
+ExecMode parse_exec_mode(const std::string& s) {
+  if (s == "bit-accurate") return ExecMode::BitAccurate;
+  if (s == "fast") return ExecMode::Fast;
+  throw std::invalid_argument("unknown mode '" + s + "' (bit-accurate or fast)");
+}
+
+const char* to_string(LaneOp op) {
+  switch (op) {
+    case LaneOp::Mac: return "mac";
+    case LaneOp::Add: return "add";
+    case LaneOp::Mul: return "mul";
+    case LaneOp::Relu: return "relu";
+    case LaneOp::Max: return "max";
+    case LaneOp::KeepIfEqual: return "keep-if-equal";
+    case LaneOp::KeepIfNonZero: return "keep-if-nonzero";
+  }
+  return "?";
+}
+
+namespace {
+
+LaneOp lane_op(SelectOp s) {
+  switch (s) {
+    case SelectOp::Relu: return LaneOp::Relu;
+    case SelectOp::MaxNonNegative: return LaneOp::Max;
+    case SelectOp::KeepIfEqual: return LaneOp::KeepIfEqual;
+    case SelectOp::KeepIfNonZero: return LaneOp::KeepIfNonZero;
+  }
+  return LaneOp::Relu;
+}
+
+float as_float(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+std::uint32_t as_bits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+bool is_nan32(std::uint32_t u) { return (u & 0x7fffffffu) > 0x7f800000u; }
+
+}  // namespace
+
+LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
+                       std::uint32_t subarrays, CostLedger& ledger, const std::string& name)
+    : tech_(tech), format_(format), rounding_(rounding), mode_(mode) {
+  if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
+  if (subarrays == 0) throw std::invalid_argument("training needs at least one compute subarray");
+  if (mode == ExecMode::Fast && rounding == Rounding::Paper) {
+    throw std::invalid_argument("fast mode reproduces ieee rounding only; run paper rounding with --mode bit-accurate");
+  }
+  const std::uint32_t cols = tech.array.cols;
+  mac_ = build_fp_program(FpOp::Mac, format, rounding, tech.family, cols);
+  add_ = build_fp_program(FpOp::Add, format, rounding, tech.family, cols);
+  mul_ = build_fp_program(FpOp::Mul, format, rounding, tech.family, cols);
+  for (std::size_t i = 0; i < select_.size(); ++i) {
+    select_[i] = build_select_program(SelectOp(i), format, tech.family, cols);
+  }
+  lane_columns_ = std::max({mac_.program.columns_needed(), add_.program.columns_needed(),
+                            mul_.program.columns_needed()});
+  for (const auto& s : select_) lane_columns_ = std::max(lane_columns_, s.program.columns_needed());
+  const StepPrices prices = StepPrices::from(tech);
+  for (std::uint32_t s = 0; s < subarrays; ++s) {
+    CostAccount& a = ledger.open_account(name + ".subarray" + std::to_string(s), prices);
+    accounts_.push_back(&a);
+    if (mode == ExecMode::BitAccurate) arrays_.emplace_back(tech_, a);
+  }
+}
+
+void LaneEngine::host_transfer(std::size_t words, bool write) {
+  const StepKind kind = write ? StepKind::Write : StepKind::Read;
+  ActivityCounts t;
+  t.compute_steps = words;
+  t.steps[std::size_t(kind)] = words;
+  t.cells[std::size_t(kind)] = std::uint64_t(words) * format_.width();
+  accounts_.front()->charge(Phase::HostAccess, t);
+}
+
+double LaneEngine::latency_ns() const { return accounts_.front()->latency_ns(); }
+
+void LaneEngine::charge_batch(std::uint32_t subarray, const MicroProgram& program, std::uint32_t rows,
+                              unsigned moved_fields) {
+  CostAccount& acc = *accounts_[subarray];
+  // Operands in: each bit a read and a write step, row-parallel (2b cycles).
+  if (moved_fields != 0) {
+    const std::uint64_t bits = std::uint64_t(moved_fields) * format_.width();
+    ActivityCounts t;
+    t.compute_steps = 2 * bits;
+    t.steps[std::size_t(StepKind::Read)] = bits;
+    t.steps[std::size_t(StepKind::Write)] = bits;
+    t.cells[std::size_t(StepKind::Read)] = bits * rows;
+    t.cells[std::size_t(StepKind::Write)] = bits * rows;
+    acc.charge(Phase::Transfer, t);
+  }
+  if (mode_ == ExecMode::Fast) {
+    const ActiveRows active{rows, rows, rows, rows};
+    for (const PhaseCharge& pc : program.charges()) acc.charge(pc.phase, pc.counts(active));
+  }
+}
+
+void LaneEngine::run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
+                     const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields) {
+  lanes_[std::size_t(op)] += n;
+  const std::uint32_t rows = tech_.array.rows;
+  const std::uint32_t S = subarrays();
+  std::size_t batch = 0;
+  for (std::size_t base = 0; base < n; base += rows, ++batch) {
+    const std::uint32_t m = std::uint32_t(std::min<std::size_t>(rows, n - base));
+    const std::uint32_t s = std::uint32_t(batch % S);
+    charge_batch(s, *p.program, m, moved_fields);
+    if (mode_ == ExecMode::Fast) continue;
+    Subarray& arr = arrays_[s];
+    for (std::uint32_t i = 0; i < m; ++i) {
+      const std::size_t k = base + i;
+      if (a) arr.poke_field(i, p.a.first, p.a.width, a[k * a_stride]);
+      if (b) arr.poke_field(i, p.b.first, p.b.width, b[k]);
+      if (c) arr.poke_field(i, p.c.first, p.c.width, c[k]);
+    }
+    run_fp_rows(arr, *p.program, 0, m);
+    for (std::uint32_t i = 0; i < m; ++i) r[base + i] = std::uint32_t(arr.peek_field(i, p.result.first, p.result.width));
+  }
+}
+
+void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_stride, const std::uint32_t* b,
+                     std::size_t n) {
+  if (mode_ == ExecMode::BitAccurate) {
+    // The MAC computes c + a x b: the accumulator is c, and the result goes back to it.
+    run(LaneOp::Mac, Prog{&mac_.program, mac_.layout.a, mac_.layout.b, mac_.layout.c, mac_.layout.result}, acc, a,
+        a_stride, b, acc, n, 2);
+    return;
+  }
+  run(LaneOp::Mac, Prog{&mac_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2);
+  if (format_ == FpFormat::fp32()) {
+    // Two roundings, product then sum, as the program does (no contraction:
+    // the build compiles this file with -ffp-contract=off). A NaN result is
+    // redone by the reference, which follows the model's NaN policy whatever
+    // operand order the compiler chose.
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t x = a[i * a_stride];
+      const std::uint32_t sum = as_bits(as_float(acc[i]) + as_float(x) * as_float(b[i]));
+      acc[i] = is_nan32(sum) ? std::uint32_t(fp_host_mac(format_, acc[i], x, b[i])) : sum;
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
+}
+
+void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) {
+  if (mode_ == ExecMode::BitAccurate) {
+    run(LaneOp::Add, Prog{&add_.program, add_.layout.a, add_.layout.b, {}, add_.layout.result}, acc, acc, 1, b,
+        nullptr, n, 1);
+    return;
+  }
+  run(LaneOp::Add, Prog{&add_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 1);
+  for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
+}
+
+void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride, const std::uint32_t* b,
+                     std::size_t n) {
+  if (mode_ == ExecMode::BitAccurate) {
+    run(LaneOp::Mul, Prog{&mul_.program, mul_.layout.a, mul_.layout.b, {}, mul_.layout.result}, r, a, a_stride, b,
+        nullptr, n, 2);
+    return;
+  }
+  run(LaneOp::Mul, Prog{&mul_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2);
+  for (std::size_t i = 0; i < n; ++i) r[i] = std::uint32_t(fp_host_mul(format_, a[i * a_stride], b[i]));
+}
+
+void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b,
+                        const std::uint32_t* c, std::size_t n) {
+  const SelectProgram& sp = select_[std::size_t(op)];
+  const unsigned moved = unsigned(a != nullptr) + unsigned(b != nullptr) + unsigned(c != nullptr);
+  if (mode_ == ExecMode::BitAccurate) {
+    run(lane_op(op), Prog{&sp.program, sp.a, sp.b, sp.c, sp.result}, r, a, 1, b, c, n, moved);
+    return;
+  }
+  run(lane_op(op), Prog{&sp.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, moved);
+  for (std::size_t i = 0; i < n; ++i) {
+    r[i] = std::uint32_t(select_host(op, format_, a ? a[i] : 0, b ? b[i] : 0, c ? c[i] : 0));
+  }
+}
+
+}  // namespace mrampim

@@ -1,0 +1,111 @@
+// The arithmetic of training, as the accelerator does it: every operation is
+// a program run over lanes, one lane per subarray row, 1024 lanes (one
+// subarray's rows) at a time, on the compute subarrays in turn.
+//
+// Owns: the compute subarrays (one ledger account each) and the programs:
+// fp MAC, add and multiply for the format and rounding, and the selections
+// (select_program.hpp).
+// Exposes: vector operations over n lanes, in one of two modes that give
+// the same bits:
+//   bit-accurate  operands are placed in the rows, the program runs on the
+//                 bit-level subarray, results are read back;
+//   fast          the host computes the same function (ieee: IEEE 754 with
+//                 the model's NaN policy, which the programs match bit for
+//                 bit; fp32 in native float, others through
+//                 fp_host_reference.hpp) and the ledger is charged with each
+//                 program's declared counts for the rows it would run on.
+// Costs: batch j of an operation runs on compute subarray j mod S, so the
+// subarrays work in parallel and subarray 0 always has the most batches:
+// the run's latency is subarray 0's account, its energy all of them. Every
+// operand that enters a lane row is moved there (Phase::Transfer: a read and
+// a write step per bit, the 2b cycles of facts sec. 4, one cell pair per bit
+// per row); an accumulator stays in its row.
+// Energy of programs with searches: bit-accurate counts the rows each masked
+// step really enables; fast charges the declared cost, every batch row for
+// every step (an upper bound). Latency is the same in both: step counts do
+// not depend on the data.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compute/fp_program.hpp"
+#include "compute/select_program.hpp"
+#include "ledger/cost_ledger.hpp"
+#include "subarray/subarray.hpp"
+
+namespace mrampim {
+
+enum class ExecMode : std::uint8_t { BitAccurate, Fast };
+const char* to_string(ExecMode m);
+ExecMode parse_exec_mode(const std::string& s);  // "bit-accurate" or "fast"; throws std::invalid_argument
+
+// Every kind of lane operation, for counts and reports.
+enum class LaneOp : std::uint8_t { Mac, Add, Mul, Relu, Max, KeepIfEqual, KeepIfNonZero };
+inline constexpr std::size_t kLaneOps = 7;
+const char* to_string(LaneOp op);
+
+class LaneEngine {
+ public:
+  // Throws std::invalid_argument for a format wider than 32 bits, a row too
+  // narrow for a program, no subarrays, or fast mode with paper rounding
+  // (whose truncation has no host implementation yet).
+  LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
+             std::uint32_t subarrays, CostLedger& ledger, const std::string& name = "train");
+  LaneEngine(const LaneEngine&) = delete;
+  LaneEngine& operator=(const LaneEngine&) = delete;
+
+  const FpFormat& format() const { return format_; }
+  ExecMode mode() const { return mode_; }
+  std::uint32_t subarrays() const { return std::uint32_t(accounts_.size()); }
+  std::uint32_t lanes_per_subarray() const { return tech_.array.rows; }
+  // Columns per row the widest program needs: what a lane occupies.
+  std::uint32_t lane_columns() const { return lane_columns_; }
+
+  // acc[i] = acc[i] + a[i * a_stride] x b[i] (a_stride 0: one a for all lanes).
+  void mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_stride, const std::uint32_t* b, std::size_t n);
+  // acc[i] = acc[i] + b[i]
+  void add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n);
+  // r[i] = a[i * a_stride] x b[i]
+  void mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride, const std::uint32_t* b, std::size_t n);
+  // r[i] = select(a[i], b[i], c[i]); unused inputs may be null.
+  void select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b, const std::uint32_t* c,
+              std::size_t n);
+
+  // Words moved between the host and the arrays through the data port
+  // (write: host to array): a read or write step per word, its cells.
+  void host_transfer(std::size_t words, bool write);
+
+  // Lanes each operation has run (operations, not batches).
+  std::uint64_t lanes(LaneOp op) const { return lanes_[std::size_t(op)]; }
+  // The run's latency: the busiest compute subarray's account (subarray 0).
+  double latency_ns() const;
+  const CostAccount& account(std::uint32_t subarray) const { return *accounts_.at(subarray); }
+
+ private:
+  struct Prog {
+    const MicroProgram* program = nullptr;
+    Field a, b, c, result;
+  };
+  void run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
+           const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields);
+  void charge_batch(std::uint32_t subarray, const MicroProgram& program, std::uint32_t rows, unsigned moved_fields);
+
+  Technology tech_;
+  FpFormat format_;
+  Rounding rounding_;
+  ExecMode mode_;
+  std::vector<CostAccount*> accounts_;
+  std::deque<Subarray> arrays_;  // bit-accurate mode only
+  FpProgram mac_, add_, mul_;
+  std::array<SelectProgram, 4> select_;
+  std::uint32_t lane_columns_ = 0;
+  std::array<std::uint64_t, kLaneOps> lanes_{};
+  std::vector<std::uint64_t> scratch_;  // bit-accurate: one batch of read-back fields
+};
+
+}  // namespace mrampim

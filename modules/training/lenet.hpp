@@ -1,0 +1,108 @@
+// The LeNet-style network of the paper's training result (facts sec. 7) and
+// its training on the accelerator's arithmetic.
+//
+// Default layers (21,690 trainable parameters, weights and biases):
+//   conv 5x5, 1 -> 9 channels   28x28 -> 24x24   234 parameters
+//   ReLU, max-pool 2x2          -> 12x12
+//   conv 5x5, 9 -> 18 channels  12x12 -> 8x8     4,068
+//   ReLU, max-pool 2x2          -> 4x4 (288 values)
+//   fully connected 288 -> 50, ReLU               14,450
+//   fully connected 50 -> 48, ReLU                2,448
+//   fully connected 48 -> 10 (logits)             490
+//   softmax and cross-entropy on the host
+// `LeNetSpec` makes the channel and neuron counts a configuration.
+//
+// Every multiply and add of the convolutions, the fully connected layers,
+// the gradients and the SGD update, every ReLU and max-pooling (and their
+// gradients) is a lane operation of a LaneEngine (lane_engine.hpp): one lane
+// per output value, a chain of MACs per lane in a fixed order:
+//   forward        acc = bias; acc += w_k x_k for k in (in-channel, row, col)
+//                  order (a fully connected layer: input order)
+//   input grads    the transposed sums, in (out-channel, row, col) order
+//                  (a convolution's taps outside the output read +0)
+//   weight grads   per sample (chained over output positions), then summed
+//                  over the batch in sample order
+//   update         w = w + (-lr) x g   (one MAC per parameter)
+// The host computes softmax and the loss from the logits it reads (B x 10
+// words out) and writes the loss gradient (p - onehot) / B back (B x 10
+// words in), both counted as host transfers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "training/dataset.hpp"
+#include "training/lane_engine.hpp"
+
+namespace mrampim {
+
+struct LeNetSpec {
+  std::uint32_t image = 28;    // input rows and columns (one channel)
+  std::uint32_t kernel = 5;
+  std::uint32_t conv1 = 9;     // channels
+  std::uint32_t conv2 = 18;
+  std::vector<std::uint32_t> fc{50, 48, 10};  // the last is the number of classes
+
+  std::uint32_t conv1_out() const { return image - kernel + 1; }          // 24
+  std::uint32_t pool1_out() const { return conv1_out() / 2; }             // 12
+  std::uint32_t conv2_out() const { return pool1_out() - kernel + 1; }    // 8
+  std::uint32_t pool2_out() const { return conv2_out() / 2; }             // 4
+  std::uint32_t flat() const { return conv2 * pool2_out() * pool2_out(); }  // 288
+  std::size_t parameters() const;
+  // Multiply-accumulates of one image's forward pass.
+  std::size_t forward_macs() const;
+  // Throws std::invalid_argument for a shape that does not work out.
+  void validate() const;
+  std::string describe() const;  // one line per layer
+};
+
+// Parameters as format words, in layer order: conv1 W, b, conv2 W, b, then
+// each fully connected W (out x in, row-major), b.
+struct LeNetParams {
+  std::vector<std::vector<std::uint32_t>> tensors;
+  std::vector<std::string> names;
+};
+
+// PyTorch's default initialisation (uniform in +-1/sqrt(fan_in) for weights
+// and biases), drawn from a SplitMix64 stream seeded with `seed`, rounded to
+// the format.
+LeNetParams init_lenet(const LeNetSpec& spec, const FpFormat& format, std::uint64_t seed);
+
+struct BatchResult {
+  double loss = 0;          // mean cross-entropy of the batch
+  std::uint32_t correct = 0;
+};
+
+class LeNetTrainer {
+ public:
+  LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate);
+
+  // One SGD step on the images at `indices` of `data`.
+  BatchResult train_batch(const Dataset& data, const std::vector<std::size_t>& indices);
+  // Forward only: loss and correct predictions.
+  BatchResult evaluate_batch(const Dataset& data, const std::vector<std::size_t>& indices);
+
+  const LeNetParams& params() const { return params_; }
+  const LeNetSpec& spec() const { return spec_; }
+  // Words read from and written to the host (softmax and loss).
+  std::uint64_t host_words_read() const { return host_read_; }
+  std::uint64_t host_words_written() const { return host_written_; }
+
+ private:
+  struct Acts;  // the activations of one batch
+  void forward(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a);
+  BatchResult loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a,
+                                std::vector<std::uint32_t>* dlogits);
+
+  LeNetSpec spec_;
+  LeNetParams params_;
+  LaneEngine& e_;
+  FpFormat f_;
+  std::uint32_t neg_lr_;
+  std::uint32_t zero_ = 0;
+  std::uint64_t host_read_ = 0, host_written_ = 0;
+};
+
+}  // namespace mrampim

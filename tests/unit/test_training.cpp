@@ -1,0 +1,105 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+#include "compute/fp_host_reference.hpp"
+#include "compute/select_program.hpp"
+#include "support/array_fixture.hpp"
+#include "training/dataset.hpp"
+#include "training/lane_engine.hpp"
+#include "training/lenet.hpp"
+
+using namespace mrampim;
+
+namespace {
+
+DataSplit small_mnist(std::size_t train, std::size_t test) {
+  return load_split("mnist", default_data_dir(), train, test, 1);
+}
+
+}  // namespace
+
+TEST_CASE("the default LeNet has the paper's 21,690 parameters", "[training]") {
+  const LeNetSpec s;
+  CHECK(s.parameters() == 21690);
+  CHECK(s.flat() == 288);
+  const LeNetParams p = init_lenet(s, FpFormat::fp32(), 1);
+  std::size_t n = 0;
+  for (const auto& t : p.tensors) n += t.size();
+  CHECK(n == 21690);
+  CHECK(p.names.front() == "conv1.weight");
+  LeNetSpec bad;
+  bad.fc.back() = 7;
+  CHECK_THROWS_WITH(bad.validate(), Catch::Matchers::Contains("10 outputs"));
+}
+
+TEST_CASE("select programs compute their host definition on every row, on both technologies", "[training]") {
+  const FpFormat f = FpFormat::fp32();
+  for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {
+    const Technology t = load_technology(tech);
+    for (SelectOp op : {SelectOp::Relu, SelectOp::MaxNonNegative, SelectOp::KeepIfEqual, SelectOp::KeepIfNonZero}) {
+      CAPTURE(tech, to_string(op));
+      const SelectProgram p = build_select_program(op, f, t.family, t.array.cols);
+      test::ArrayFixture fx(tech);
+      std::mt19937_64 rng(7);
+      std::vector<std::array<std::uint64_t, 3>> in(t.array.rows);
+      for (std::uint32_t r = 0; r < t.array.rows; ++r) {
+        // Non-negative operands for max; equal pairs and zeros often enough to matter.
+        std::uint64_t a = rng() & 0xffffffffu, b = rng() & 0xffffffffu;
+        if (op == SelectOp::MaxNonNegative) {
+          a &= 0x7f7fffffu;
+          b = r % 5 == 0 ? a : b & 0x7f7fffffu;
+        }
+        if (op == SelectOp::KeepIfEqual && r % 3 == 0) b = a;
+        if ((op == SelectOp::KeepIfNonZero || op == SelectOp::Relu) && r % 4 == 0) a = r % 8 == 0 ? 0 : 0x80000000u;
+        in[r] = {a, b, rng() & 0xffffffffu};
+        fx.array.poke_field(r, p.a.first, 32, in[r][0]);
+        fx.array.poke_field(r, p.b.first, 32, in[r][1]);
+        fx.array.poke_field(r, p.c.first, 32, in[r][2]);
+      }
+      fx.array.execute(p.program);
+      for (std::uint32_t r = 0; r < t.array.rows; ++r) {
+        CAPTURE(r);
+        REQUIRE(fx.array.peek_field(r, p.result.first, 32) == select_host(op, f, in[r][0], in[r][1], in[r][2]));
+        REQUIRE(fx.array.peek_field(r, p.a.first, 32) == in[r][0]);  // operands kept
+      }
+    }
+  }
+}
+
+TEST_CASE("bit-accurate and fast training give the same weights bit for bit", "[training][slow]") {
+  const DataSplit d = small_mnist(16, 4);
+  for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {
+    CAPTURE(tech);
+    const Technology t = load_technology(tech);
+    const LeNetSpec spec;
+    CostLedger la, lb;
+    LaneEngine exact(t, FpFormat::fp32(), Rounding::Ieee, ExecMode::BitAccurate, 2, la);
+    LaneEngine fast(t, FpFormat::fp32(), Rounding::Ieee, ExecMode::Fast, 2, lb);
+    LeNetTrainer A(spec, init_lenet(spec, FpFormat::fp32(), 3), exact, 0.1);
+    LeNetTrainer Bt(spec, init_lenet(spec, FpFormat::fp32(), 3), fast, 0.1);
+    for (std::size_t batch = 0; batch < 2; ++batch) {
+      const std::vector<std::size_t> idx{batch * 2, batch * 2 + 1};
+      const BatchResult ra = A.train_batch(d.train, idx);
+      const BatchResult rb = Bt.train_batch(d.train, idx);
+      CHECK(ra.loss == rb.loss);
+    }
+    std::size_t compared = 0, changed = 0;
+    const LeNetParams init = init_lenet(spec, FpFormat::fp32(), 3);
+    for (std::size_t i = 0; i < A.params().tensors.size(); ++i) {
+      CAPTURE(A.params().names[i]);
+      REQUIRE(A.params().tensors[i] == Bt.params().tensors[i]);
+      for (std::size_t j = 0; j < init.tensors[i].size(); ++j) changed += A.params().tensors[i][j] != init.tensors[i][j];
+      compared += A.params().tensors[i].size();
+    }
+    CHECK(compared == 21690);
+    CHECK(changed > 10000);  // training moved most weights
+    // Same operations, same latency; energy: fast charges the declared (upper-bound) cost.
+    for (std::size_t op = 0; op < kLaneOps; ++op) CHECK(exact.lanes(LaneOp(op)) == fast.lanes(LaneOp(op)));
+    CHECK(exact.latency_ns() == Approx(fast.latency_ns()).epsilon(1e-12));
+    CHECK(la.energy_pJ() <= lb.energy_pJ() * (1 + 1e-12));
+    WARN(tech << ": energy bit-accurate " << la.energy_pJ() << " pJ, fast (declared) " << lb.energy_pJ() << " pJ");
+  }
+}
