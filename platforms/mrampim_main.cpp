@@ -17,6 +17,10 @@
 
 #include "platform.hpp"
 #include "tech/tech_options.hpp"
+#include "train_run.hpp"
+#include "training/dataset.hpp"
+
+#include <unistd.h>
 
 using namespace mrampim;
 namespace po = boost::program_options;
@@ -51,6 +55,8 @@ struct Options {
   bool poll = false;
   std::string vcd, power_csv, report, out = "mrampim-out";
   TechOptions tech;
+  TrainOptions train;
+  std::string mode = "fast";
 };
 
 int bad_input(const std::string& message) {
@@ -116,6 +122,53 @@ void print_comparison(const std::vector<PlatformResult>& results) {
   }
 }
 
+int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& format, Rounding rounding) {
+  try {
+    o.train.mode = parse_exec_mode(o.mode);
+  } catch (const std::invalid_argument& e) {
+    return bad_input(std::string("--mode: ") + e.what());
+  }
+  o.train.seed = o.seed;
+  o.train.progress_bar = isatty(STDERR_FILENO) != 0;
+  std::ofstream report_file;
+  if (!o.report.empty()) {
+    report_file.open(o.report);
+    if (!report_file) return bad_input("cannot write '" + o.report + "'");
+  }
+  std::vector<TrainResult> results;
+  try {
+    for (const Technology& t : techs) {
+      std::cerr << "training on " << t.name << " (" << to_string(o.train.mode) << ", " << format.name() << " "
+                << to_string(rounding) << ")\n";
+      results.push_back(run_training(o.train, t, format, rounding));
+    }
+  } catch (const DatasetError& e) {
+    return bad_input(e.what());
+  } catch (const std::invalid_argument& e) {
+    return bad_input(e.what());
+  }
+  std::printf("\n%-16s %8s %10s %14s %14s %10s\n", "tech", "epochs", "accuracy", "latency_ms", "energy_mJ", "wall_s");
+  for (const TrainResult& r : results) {
+    std::printf("%-16s %8zu %9.2f%% %14.3f %14.4f %10.1f\n", r.technology.c_str(), r.epoch_loss.size(),
+                100 * r.test_accuracy.back(), r.latency_ns * 1e-6, r.energy_pJ * 1e-9, r.seconds);
+    for (std::size_t e = 0; e < r.epoch_loss.size(); ++e) {
+      std::printf("  epoch %zu: loss %.5f, test accuracy %.2f%%\n", e + 1, r.epoch_loss[e], 100 * r.test_accuracy[e]);
+    }
+  }
+  if (results.size() == 2) {
+    const TrainResult &a = results[0], &b = results[1];
+    std::printf("\n%s / %s: latency %.2fx, energy %.2fx\n", b.technology.c_str(), a.technology.c_str(),
+                b.latency_ns / a.latency_ns, b.energy_pJ / a.energy_pJ);
+  }
+  nlohmann::json report = nlohmann::json::array();
+  for (const TrainResult& r : results) report.push_back(r.json);
+  if (report_file.is_open()) {
+    report_file << report.dump(2) << '\n';
+    std::cout << "report: " << o.report << '\n';
+  }
+  return 0;
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -123,7 +176,7 @@ int sc_main(int argc, char* argv[]) {
   Options o;
   po::options_description workload("Workload");
   workload.add_options()
-      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm or trace (none: the default comparison)")
+      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm, trace or train (none: the default comparison)")
       ("trace", po::value<std::string>(&o.trace_file), "the trace file of --workload trace")
       ("macs", po::value<std::uint64_t>(&o.macs)->default_value(o.macs), "mac: multiply-accumulates, one per row")
       ("dot-length", po::value<std::uint32_t>(&o.dot_length)->default_value(o.dot_length), "dot: length of each product")
@@ -135,6 +188,17 @@ int sc_main(int argc, char* argv[]) {
       ("rounding", po::value<std::string>(&o.rounding)->default_value(o.rounding),
        "ieee (results checked against host IEEE arithmetic) or paper (the paper's procedure; not checked)")
       ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of the generated operands");
+  po::options_description training("Training (--workload train: the LeNet of docs/training.md)");
+  training.add_options()
+      ("dataset", po::value<std::string>(&o.train.dataset)->default_value(o.train.dataset), "mnist or fashion-mnist")
+      ("data-dir", po::value<std::string>(&o.train.data_dir), "where scripts/setup.sh put the datasets (default: $MRAMPIM_DATA_DIR, else ~/.cache/mrampim)")
+      ("epochs", po::value<std::uint32_t>(&o.train.epochs)->default_value(o.train.epochs), "passes over the training samples")
+      ("batch", po::value<std::uint32_t>(&o.train.batch)->default_value(o.train.batch), "images per SGD step")
+      ("lr", po::value<double>(&o.train.learning_rate)->default_value(o.train.learning_rate), "SGD learning rate")
+      ("train-samples", po::value<std::size_t>(&o.train.train_samples)->default_value(o.train.train_samples), "training images")
+      ("test-samples", po::value<std::size_t>(&o.train.test_samples)->default_value(o.train.test_samples), "test images")
+      ("mode", po::value<std::string>(&o.mode)->default_value(o.mode), "fast (host arithmetic, same bits) or bit-accurate (every operation on the bit-level subarrays)")
+      ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays)->default_value(o.train.compute_subarrays), "subarrays the lanes are spread over (they run in parallel)");
   po::options_description platform("Platform");
   platform.add_options()
       ("compare", po::value<std::string>(&o.compare), "also run on this technology, side by side (default run: reram-floatpim)")
@@ -157,7 +221,7 @@ int sc_main(int argc, char* argv[]) {
       ("report", po::value<std::string>(&o.report), "JSON report of every run")
       ("out", po::value<std::string>(&o.out)->default_value(o.out), "directory of the default run's files");
   po::options_description all;
-  all.add(workload).add(platform).add(output);
+  all.add(workload).add(training).add(platform).add(output);
 
   po::variables_map vm;
   try {
@@ -182,8 +246,9 @@ int sc_main(int argc, char* argv[]) {
 
   // ---- Everything is checked before anything runs.
   const bool default_run = o.workload.empty();
-  if (!default_run && o.workload != "mac" && o.workload != "dot" && o.workload != "gemm" && o.workload != "trace") {
-    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm or trace");
+  if (!default_run && o.workload != "mac" && o.workload != "dot" && o.workload != "gemm" && o.workload != "trace" &&
+      o.workload != "train") {
+    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm, trace or train");
   }
   if ((o.workload == "trace") != !o.trace_file.empty()) return bad_input("--workload trace and --trace FILE go together");
   if (o.bus_width != 32 && o.bus_width != 64) return bad_input("--bus-width " + std::to_string(o.bus_width) + ": use 32 or 64");
@@ -212,6 +277,7 @@ int sc_main(int argc, char* argv[]) {
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());
   }
+  if (o.workload == "train") return run_train(o, techs, format, rounding);
   if (default_run) {
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);

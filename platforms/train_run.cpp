@@ -1,0 +1,116 @@
+#include "train_run.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "training/dataset.hpp"
+#include "training/lenet.hpp"
+
+namespace mrampim {
+
+namespace {
+
+void show_progress(const TrainOptions& o, std::uint32_t epoch, std::size_t done, std::size_t total, double loss,
+                   double elapsed_s, bool last) {
+  const double rate = elapsed_s > 0 ? double(done) / elapsed_s : 0.0;
+  const double left = rate > 0 ? double(total - done) / rate : 0.0;
+  if (o.progress_bar) {
+    const int width = 30, filled = int(double(width) * double(done) / double(total));
+    std::fprintf(stderr, "\repoch %u [%-*s] %zu/%zu  loss %.4f  %.0f img/s  %.0f s left ", epoch + 1, width,
+                 std::string(std::size_t(filled), '#').c_str(), done, total, loss, rate, left);
+    if (last) std::fputc('\n', stderr);
+  } else {
+    std::fprintf(stderr, "epoch %u: %zu/%zu images, loss %.4f, %.0f images/s, %.0f s left\n", epoch + 1, done, total,
+                 loss, rate, left);
+  }
+}
+
+}  // namespace
+
+TrainResult run_training(const TrainOptions& o, const Technology& tech, const FpFormat& format, Rounding rounding) {
+  if (o.epochs == 0) throw std::invalid_argument("--epochs must be at least 1");
+  if (o.batch == 0) throw std::invalid_argument("--batch must be at least 1");
+  if (!(o.learning_rate > 0)) throw std::invalid_argument("--lr must be positive");
+  const DataSplit data =
+      load_split(o.dataset, o.data_dir.empty() ? default_data_dir() : o.data_dir, o.train_samples, o.test_samples, o.seed);
+  const LeNetSpec spec;
+  CostLedger ledger;
+  LaneEngine engine(tech, format, rounding, o.mode, o.compute_subarrays, ledger);
+  LeNetTrainer trainer(spec, init_lenet(spec, format, o.seed), engine, o.learning_rate);
+
+  TrainResult r;
+  r.technology = tech.name;
+  double train_latency = 0, train_energy = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  double train_seconds = 0;
+  for (std::uint32_t epoch = 0; epoch < o.epochs; ++epoch) {
+    const auto order = shuffled_indices(data.train.size(), o.seed * 1000003u + epoch);
+    const double lat0 = engine.latency_ns(), en0 = ledger.energy_pJ();
+    const auto e0 = std::chrono::steady_clock::now();
+    double loss_sum = 0;
+    std::size_t seen = 0, next_report = data.train.size() / 10;
+    for (std::size_t base = 0; base < order.size(); base += o.batch) {
+      const std::size_t n = std::min<std::size_t>(o.batch, order.size() - base);
+      const std::vector<std::size_t> idx(order.begin() + std::ptrdiff_t(base), order.begin() + std::ptrdiff_t(base + n));
+      loss_sum += trainer.train_batch(data.train, idx).loss * double(n);
+      seen += n;
+      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+      if (o.progress_bar || seen >= next_report || seen == order.size()) {
+        show_progress(o, epoch, seen, order.size(), loss_sum / double(seen), el, seen == order.size());
+        next_report = seen + data.train.size() / 10;
+      }
+    }
+    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+    train_latency += engine.latency_ns() - lat0;
+    train_energy += ledger.energy_pJ() - en0;
+    r.epoch_loss.push_back(loss_sum / double(data.train.size()));
+    // Test accuracy after the epoch (its costs are not the training's).
+    std::size_t correct = 0;
+    std::vector<std::size_t> all(data.test.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    for (std::size_t base = 0; base < all.size(); base += 256) {
+      const std::size_t n = std::min<std::size_t>(256, all.size() - base);
+      correct += trainer.evaluate_batch(data.test, std::vector<std::size_t>(all.begin() + std::ptrdiff_t(base),
+                                                                            all.begin() + std::ptrdiff_t(base + n)))
+                     .correct;
+    }
+    r.test_accuracy.push_back(double(correct) / double(data.test.size()));
+    std::fprintf(stderr, "epoch %u: mean loss %.5f, test accuracy %.2f%%\n", epoch + 1, r.epoch_loss.back(),
+                 100 * r.test_accuracy.back());
+  }
+  (void)t0;
+  r.latency_ns = train_latency;
+  r.energy_pJ = train_energy;
+  r.seconds = train_seconds;
+  nlohmann::json ops = nlohmann::json::object();
+  for (std::size_t k = 0; k < kLaneOps; ++k) ops[to_string(LaneOp(k))] = engine.lanes(LaneOp(k));
+  r.json = {{"workload", "train"},
+            {"tech", tech.name},
+            {"format", format.name()},
+            {"rounding", to_string(rounding)},
+            {"mode", to_string(o.mode)},
+            {"dataset", o.dataset},
+            {"train_samples", data.train.size()},
+            {"test_samples", data.test.size()},
+            {"epochs", o.epochs},
+            {"batch", o.batch},
+            {"learning_rate", o.learning_rate},
+            {"seed", o.seed},
+            {"parameters", spec.parameters()},
+            {"network", spec.describe()},
+            {"epoch_loss", r.epoch_loss},
+            {"test_accuracy", r.test_accuracy},
+            {"latency_ns", r.latency_ns},
+            {"energy_pJ", r.energy_pJ},
+            {"energy_basis", o.mode == ExecMode::Fast ? "declared program costs (an upper bound for programs with searches)"
+                                                      : "counted on the bit-level subarrays"},
+            {"compute_subarrays", o.compute_subarrays},
+            {"lane_columns", engine.lane_columns()},
+            {"op_counts", ops},
+            {"host_words", {{"read", trainer.host_words_read()}, {"written", trainer.host_words_written()}}},
+            {"wall_seconds_training", r.seconds}};
+  return r;
+}
+
+}  // namespace mrampim
