@@ -148,6 +148,12 @@ TEST_CASE("mrampim refuses bad input with status 2 before running anything", "[m
            {"--workload mac --vcd out.txt", "must end in .vcd"},
            {"--workload gemm --cols 64", "no room"},
            {"--no-such-option", "unrecognised option"},
+           {"--workload train --data-dir /no/such/dir", "/no/such/dir/mnist/images-idx3-ubyte: cannot be opened"},
+           {"--workload train --dataset cifar", "unknown dataset 'cifar'"},
+           {"--workload train --train-samples 12000", "12000 training samples asked for"},
+           {"--workload train --mode slow", "unknown mode 'slow'"},
+           {"--workload train --rounding paper", "fast mode reproduces ieee rounding only"},
+           {"--workload train --batch 0", "--batch must be at least 1"},
        }) {
     CAPTURE(args);
     const ProgramResult r = run_mrampim(args + (args.find("--vcd") == std::string::npos ? " --vcd " + vcd : ""));
@@ -162,4 +168,23 @@ TEST_CASE("mrampim refuses bad input with status 2 before running anything", "[m
                           "--config", "--set", "--vcd", "--power-csv", "--report"}) {
     CHECK_THAT(help.output, Contains(opt));
   }
+}
+
+TEST_CASE("mrampim trains the LeNet and reports accuracy, loss and costs", "[mrampim][training]") {
+  const std::string report = work("mrampim_train.json");
+  const ProgramResult r =
+      run_mrampim("--workload train --train-samples 256 --test-samples 64 --epochs 1 --batch 16 --lr 0.1 --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("test accuracy"));
+  std::ifstream in(report);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  REQUIRE(j.size() == 1);
+  const auto& run = j[0];
+  CHECK(run["parameters"] == 21690);
+  CHECK(run["epoch_loss"].size() == 1);
+  CHECK(double(run["epoch_loss"][0]) > 0);
+  CHECK(double(run["latency_ns"]) > 0);
+  CHECK(double(run["energy_pJ"]) > 0);
+  CHECK(std::uint64_t(run["op_counts"]["mac"]) > 256 * 400000ull);  // forward alone is ~406k MACs per image
 }
