@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "support/splitmix64.hpp"
+
 namespace mrampim {
 
 namespace {
@@ -107,15 +109,9 @@ std::vector<std::string> dataset_names() { return {"mnist", "fashion-mnist"}; }
 std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = i;
-  std::uint64_t state = seed;
-  auto next = [&state] {  // SplitMix64
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  };
+  SplitMix64 rng{seed};
   for (std::size_t i = n; i > 1; --i) {
-    const std::size_t j = std::size_t(next() % i);
+    const std::size_t j = std::size_t(rng.next() % i);
     std::swap(v[i - 1], v[j]);
   }
   return v;

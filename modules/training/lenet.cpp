@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "compute/fp_value.hpp"
+#include "support/splitmix64.hpp"
 
 namespace mrampim {
 
@@ -65,25 +66,11 @@ std::string LeNetSpec::describe() const {
   return o.str();
 }
 
-namespace {
-
-struct SplitMix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-};
-
-}  // namespace
 
 LeNetParams init_lenet(const LeNetSpec& spec, const FpFormat& format, std::uint64_t seed) {
   spec.validate();
   LeNetParams p;
-  SplitMix rng{seed};
+  SplitMix64 rng{seed};
   auto tensor = [&](const std::string& name, std::size_t n, std::size_t fan_in) {
     const double bound = 1.0 / std::sqrt(double(fan_in));
     std::vector<std::uint32_t> t(n);
