@@ -42,7 +42,6 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
   TrainResult r;
   r.technology = tech.name;
   double train_latency = 0, train_energy = 0;
-  const auto t0 = std::chrono::steady_clock::now();
   double train_seconds = 0;
   for (std::uint32_t epoch = 0; epoch < o.epochs; ++epoch) {
     const auto order = shuffled_indices(data.train.size(), o.seed * 1000003u + epoch);
@@ -79,7 +78,6 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
     std::fprintf(stderr, "epoch %u: mean loss %.5f, test accuracy %.2f%%\n", epoch + 1, r.epoch_loss.back(),
                  100 * r.test_accuracy.back());
   }
-  (void)t0;
   r.latency_ns = train_latency;
   r.energy_pJ = train_energy;
   r.seconds = train_seconds;

@@ -1,10 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <cstring>
-#include <fstream>
+#include <random>
 
-#include "compute/fp_host_reference.hpp"
 #include "compute/select_program.hpp"
 #include "support/array_fixture.hpp"
 #include "training/dataset.hpp"
