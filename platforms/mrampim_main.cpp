@@ -129,6 +129,7 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
     return bad_input(std::string("--mode: ") + e.what());
   }
   o.train.seed = o.seed;
+  o.train.subarrays_per_bank = o.subarrays;
   o.train.progress_bar = isatty(STDERR_FILENO) != 0;
   std::ofstream report_file;
   if (!o.report.empty()) {
@@ -147,21 +148,41 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());
   }
-  std::printf("\n%-16s %8s %10s %14s %14s %10s\n", "tech", "epochs", "accuracy", "latency_ms", "energy_mJ", "wall_s");
+  std::printf("\n%-16s %7s %9s %8s\n", "tech", "epochs", "accuracy", "wall_s");
   for (const TrainResult& r : results) {
-    std::printf("%-16s %8zu %9.2f%% %14.3f %14.4f %10.1f\n", r.technology.c_str(), r.epoch_loss.size(),
-                100 * r.test_accuracy.back(), r.latency_ns * 1e-6, r.energy_pJ * 1e-9, r.seconds);
+    std::printf("%-16s %7zu %8.2f%% %8.1f\n", r.technology.c_str(), r.epoch_loss.size(), 100 * r.test_accuracy.back(),
+                r.seconds);
     for (std::size_t e = 0; e < r.epoch_loss.size(); ++e) {
       std::printf("  epoch %zu: loss %.5f, test accuracy %.2f%%\n", e + 1, r.epoch_loss[e], 100 * r.test_accuracy[e]);
     }
   }
-  if (results.size() == 2) {
-    const TrainResult &a = results[0], &b = results[1];
-    std::printf("\n%s / %s: latency %.2fx, energy %.2fx\n", b.technology.c_str(), a.technology.c_str(),
-                b.latency_ns / a.latency_ns, b.energy_pJ / a.energy_pJ);
+  std::printf("\ncost of the training (evaluation excluded)  latency_ms  energy_mJ  subarrays  area_mm2  cells(M)\n");
+  for (const TrainResult& r : results) {
+    const LaneMapping& m = r.counted.mapping;
+    std::printf("%-16s counted                  %11.3f %10.4f %10llu %9.3f %9.2f\n", r.technology.c_str(),
+                r.counted.latency_ns * 1e-6, r.counted.energy_pJ * 1e-9, static_cast<unsigned long long>(m.subarrays),
+                m.area_um2 * 1e-6, double(m.cells) * 1e-6);
+    std::printf("%-16s published formulas       %11.3f %10.4f", r.technology.c_str(), r.published.latency_ns * 1e-6,
+                r.published.energy_pJ * 1e-9);
+    if (r.published.has_mapping) {
+      std::printf(" %10s %9s %9.2f\n", "-", "-", double(r.published.mapping.cells) * 1e-6);
+    } else {
+      std::printf("   (no published cell count for %s)\n", format.name().c_str());
+    }
   }
-  nlohmann::json report = nlohmann::json::array();
-  for (const TrainResult& r : results) report.push_back(r.json);
+  nlohmann::json report = {{"runs", nlohmann::json::array()}};
+  for (const TrainResult& r : results) report["runs"].push_back(r.json);
+  if (results.size() == 2) {
+    const TrainComparison c = compare_training(results[1], results[0]);
+    std::printf("\n%s / %s:\n           published   paper  within 10%%   counted\n", results[1].technology.c_str(),
+                results[0].technology.c_str());
+    for (const TrainRatio& x : c.ratios) {
+      std::printf("  %-8s %9.2fx %6.1fx %10s %9.2fx\n", x.name.c_str(), x.published, x.paper,
+                  x.within_10_percent() ? "yes" : "no", x.counted);
+    }
+    std::printf("  area: published = cells the lanes occupy (the paper's measure); counted = subarray area (um^2)\n");
+    report["comparison"] = c.json;
+  }
   if (report_file.is_open()) {
     report_file << report.dump(2) << '\n';
     std::cout << "report: " << o.report << '\n';

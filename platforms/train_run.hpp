@@ -4,6 +4,7 @@
 // and the run's latency, energy and operation counts from the ledger.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "compute/fp_program.hpp"
 #include "tech/technology.hpp"
 #include "training/lane_engine.hpp"
+#include "training/lane_mapping.hpp"
 
 namespace mrampim {
 
@@ -25,18 +27,46 @@ struct TrainOptions {
   std::size_t train_samples = 8000, test_samples = 2000;
   std::uint64_t seed = 1;
   ExecMode mode = ExecMode::Fast;
-  std::uint32_t compute_subarrays = 64;
+  std::uint32_t compute_subarrays = 64;   // x rows: the lanes that compute at once
+  std::uint32_t subarrays_per_bank = 4;   // for the mapping's bank count
   bool progress_bar = false;  // a terminal: one line redrawn; otherwise a line per tenth of an epoch
+};
+
+// The training's cost by one method: counted (the ledger: the micro-programs
+// the model runs) or published (the papers' formulas, facts sec. 3-5).
+struct TrainCost {
+  double latency_ns = 0, energy_pJ = 0;
+  bool has_mapping = false;  // published: false when no published cell count exists for the format
+  LaneMapping mapping;
 };
 
 struct TrainResult {
   std::string technology;
   std::vector<double> epoch_loss;      // mean training loss of each epoch
   std::vector<double> test_accuracy;   // after each epoch
-  double latency_ns = 0, energy_pJ = 0;
+  TrainCost counted, published;
   double seconds = 0;                  // wall time of the training (not the evaluation)
   nlohmann::json json;
 };
+
+// One FloatPIM / SOT-MRAM style ratio (baseline over ours) of a training
+// run: by the published formulas, the paper's figure, and counted.
+struct TrainRatio {
+  std::string name;  // area, latency, energy
+  double published = 0, paper = 0, counted = 0;  // published 0: not available
+  bool within_10_percent() const { return published > 0 && std::abs(published / paper - 1) <= 0.10; }
+};
+
+struct TrainComparison {
+  std::vector<TrainRatio> ratios;
+  nlohmann::json json;
+};
+
+// baseline / ours. The paper's figures: 2.5x area, 1.8x latency, 3.3x energy
+// for the LeNet training, FloatPIM over SOT-MRAM (facts sec. 5). Area ratios:
+// published, of the cells the lanes occupy (the paper's measure: "fewer cells
+// for intermediate results"); counted, of the subarrays' area.
+TrainComparison compare_training(const TrainResult& baseline, const TrainResult& ours);
 
 // Throws DatasetError or std::invalid_argument for bad input, before training.
 TrainResult run_training(const TrainOptions& o, const Technology& tech, const FpFormat& format, Rounding rounding);

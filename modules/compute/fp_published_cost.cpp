@@ -51,4 +51,9 @@ PublishedCost published_cost(FpOp op, const FpFormat& format, LogicFamily family
   return c;
 }
 
+double published_mac_scratch_cells(const FpFormat& format, LogicFamily family) {
+  if (family == LogicFamily::SotStateful) return 2 * 2 * (double(format.nm) + 1) + 4;
+  return format == FpFormat::fp32() ? 455 : 0;
+}
+
 }  // namespace mrampim

@@ -19,4 +19,16 @@ using PublishedCost = RowCost;
 
 PublishedCost published_cost(FpOp op, const FpFormat& format, LogicFamily family);
 
+// Scratch cells one row needs for a MAC beside its operands and result, as
+// the papers describe them (what the training's published area counts):
+//   FloatPIM  455 cells for the intermediates of a 32-bit multiplication
+//             [paper, quoting FloatPIM] (facts sec. 4); the add reuses them.
+//             Published for fp32 only: other formats have no figure (0).
+//   SOT-MRAM  the two partial-sum columns of the shift-and-add multiply,
+//             each as wide as the 2(Nm + 1)-bit mantissa product (facts
+//             sec. 3), plus the 4 cache cells of the full adder, reused bit
+//             after bit (facts sec. 2) [derived: the paper gives no total].
+// Returns 0 when no published figure exists.
+double published_mac_scratch_cells(const FpFormat& format, LogicFamily family);
+
 }  // namespace mrampim

@@ -6,6 +6,7 @@
 
 #include "compute/fp_engine.hpp"
 #include "compute/fp_host_reference.hpp"
+#include "compute/fp_published_cost.hpp"
 
 namespace mrampim {
 
@@ -56,6 +57,14 @@ std::uint32_t as_bits(float f) {
 
 bool is_nan32(std::uint32_t u) { return (u & 0x7fffffffu) > 0x7f800000u; }
 
+// Counts that already hold every row (steps once, cells summed) into a tally.
+void tally(RowCost& into, const ActivityCounts& c) {
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    into.steps[k] += double(c.steps[k]);
+    into.cells[k] += double(c.cells[k]);
+  }
+}
+
 }  // namespace
 
 LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
@@ -76,9 +85,13 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
   lane_columns_ = std::max({mac_.program.columns_needed(), add_.program.columns_needed(),
                             mul_.program.columns_needed()});
   for (const auto& s : select_) lane_columns_ = std::max(lane_columns_, s.program.columns_needed());
-  const StepPrices prices = StepPrices::from(tech);
+  prices_ = StepPrices::from(tech);
+  published_.resize(subarrays);
+  published_mac_ = published_cost(FpOp::Mac, format, tech.family);
+  published_add_ = published_cost(FpOp::Add, format, tech.family);
+  published_mul_ = published_cost(FpOp::Mul, format, tech.family);
   for (std::uint32_t s = 0; s < subarrays; ++s) {
-    CostAccount& a = ledger.open_account(name + ".subarray" + std::to_string(s), prices);
+    CostAccount& a = ledger.open_account(name + ".subarray" + std::to_string(s), prices_);
     accounts_.push_back(&a);
     if (mode == ExecMode::BitAccurate) arrays_.emplace_back(tech_, a);
   }
@@ -91,13 +104,23 @@ void LaneEngine::host_transfer(std::size_t words, bool write) {
   t.steps[std::size_t(kind)] = words;
   t.cells[std::size_t(kind)] = std::uint64_t(words) * format_.width();
   accounts_.front()->charge(Phase::HostAccess, t);
+  tally(published_.front(), t);
 }
 
 double LaneEngine::latency_ns() const { return accounts_.front()->latency_ns(); }
 
-void LaneEngine::charge_batch(std::uint32_t subarray, const MicroProgram& program, std::uint32_t rows,
-                              unsigned moved_fields) {
+double LaneEngine::published_latency_ns() const { return published_.front().latency_ns(prices_); }
+
+double LaneEngine::published_energy_pJ() const {
+  double e = 0;
+  for (const RowCost& r : published_) e += r.energy_pJ(prices_);
+  return e;
+}
+
+void LaneEngine::charge_batch(std::uint32_t subarray, const MicroProgram& program, const RowCost* published,
+                              std::uint32_t rows, unsigned moved_fields) {
   CostAccount& acc = *accounts_[subarray];
+  RowCost& pub = published_[subarray];
   // Operands in: each bit a read and a write step, row-parallel (2b cycles).
   if (moved_fields != 0) {
     const std::uint64_t bits = std::uint64_t(moved_fields) * format_.width();
@@ -108,15 +131,27 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const MicroProgram& progra
     t.cells[std::size_t(StepKind::Read)] = bits * rows;
     t.cells[std::size_t(StepKind::Write)] = bits * rows;
     acc.charge(Phase::Transfer, t);
+    tally(pub, t);
   }
-  if (mode_ == ExecMode::Fast) {
+  if (published) {
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      pub.steps[k] += published->steps[k];
+      pub.cells[k] += published->cells[k] * rows;
+    }
+  }
+  if (mode_ == ExecMode::Fast || !published) {
     const ActiveRows active{rows, rows, rows, rows};
-    for (const PhaseCharge& pc : program.charges()) acc.charge(pc.phase, pc.counts(active));
+    for (const PhaseCharge& pc : program.charges()) {
+      const ActivityCounts c = pc.counts(active);
+      if (mode_ == ExecMode::Fast) acc.charge(pc.phase, c);
+      if (!published) tally(pub, c);
+    }
   }
 }
 
 void LaneEngine::run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
-                     const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields) {
+                     const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields,
+                     const RowCost* published) {
   lanes_[std::size_t(op)] += n;
   const std::uint32_t rows = tech_.array.rows;
   const std::uint32_t S = subarrays();
@@ -124,7 +159,7 @@ void LaneEngine::run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint
   for (std::size_t base = 0; base < n; base += rows, ++batch) {
     const std::uint32_t m = std::uint32_t(std::min<std::size_t>(rows, n - base));
     const std::uint32_t s = std::uint32_t(batch % S);
-    charge_batch(s, *p.program, m, moved_fields);
+    charge_batch(s, *p.program, published, m, moved_fields);
     if (mode_ == ExecMode::Fast) continue;
     Subarray& arr = arrays_[s];
     for (std::uint32_t i = 0; i < m; ++i) {
@@ -143,10 +178,10 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
   if (mode_ == ExecMode::BitAccurate) {
     // The MAC computes c + a x b: the accumulator is c, and the result goes back to it.
     run(LaneOp::Mac, Prog{&mac_.program, mac_.layout.a, mac_.layout.b, mac_.layout.c, mac_.layout.result}, acc, a,
-        a_stride, b, acc, n, 2);
+        a_stride, b, acc, n, 2, &published_mac_);
     return;
   }
-  run(LaneOp::Mac, Prog{&mac_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2);
+  run(LaneOp::Mac, Prog{&mac_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2, &published_mac_);
   if (format_ == FpFormat::fp32()) {
     // Two roundings, product then sum, as the program does (no contraction:
     // the build compiles this file with -ffp-contract=off). A NaN result is
@@ -165,10 +200,10 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
 void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) {
   if (mode_ == ExecMode::BitAccurate) {
     run(LaneOp::Add, Prog{&add_.program, add_.layout.a, add_.layout.b, {}, add_.layout.result}, acc, acc, 1, b,
-        nullptr, n, 1);
+        nullptr, n, 1, &published_add_);
     return;
   }
-  run(LaneOp::Add, Prog{&add_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 1);
+  run(LaneOp::Add, Prog{&add_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 1, &published_add_);
   for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
 }
 
@@ -176,10 +211,10 @@ void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_str
                      std::size_t n) {
   if (mode_ == ExecMode::BitAccurate) {
     run(LaneOp::Mul, Prog{&mul_.program, mul_.layout.a, mul_.layout.b, {}, mul_.layout.result}, r, a, a_stride, b,
-        nullptr, n, 2);
+        nullptr, n, 2, &published_mul_);
     return;
   }
-  run(LaneOp::Mul, Prog{&mul_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2);
+  run(LaneOp::Mul, Prog{&mul_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2, &published_mul_);
   for (std::size_t i = 0; i < n; ++i) r[i] = std::uint32_t(fp_host_mul(format_, a[i * a_stride], b[i]));
 }
 
@@ -188,10 +223,10 @@ void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, c
   const SelectProgram& sp = select_[std::size_t(op)];
   const unsigned moved = unsigned(a != nullptr) + unsigned(b != nullptr) + unsigned(c != nullptr);
   if (mode_ == ExecMode::BitAccurate) {
-    run(lane_op(op), Prog{&sp.program, sp.a, sp.b, sp.c, sp.result}, r, a, 1, b, c, n, moved);
+    run(lane_op(op), Prog{&sp.program, sp.a, sp.b, sp.c, sp.result}, r, a, 1, b, c, n, moved, nullptr);
     return;
   }
-  run(lane_op(op), Prog{&sp.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, moved);
+  run(lane_op(op), Prog{&sp.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, moved, nullptr);
   for (std::size_t i = 0; i < n; ++i) {
     r[i] = std::uint32_t(select_host(op, format_, a ? a[i] : 0, b ? b[i] : 0, c ? c[i] : 0));
   }

@@ -24,6 +24,12 @@
 // step really enables; fast charges the declared cost, every batch row for
 // every step (an upper bound). Latency is the same in both: step counts do
 // not depend on the data.
+// Beside the ledger the engine keeps the published-formula tally of the same
+// operations, per subarray (the paper's own cost method, facts sec. 3-5):
+// fp MAC, add and multiply at their published formulas (Eq. 2, Eq. 3,
+// FloatPIM's; fp_published_cost.hpp), operand moves at 2b cycles (facts
+// sec. 4); selections and host transfers have no published formula and enter
+// it at their declared program cost, in both modes.
 #pragma once
 
 #include <array>
@@ -84,6 +90,9 @@ class LaneEngine {
   std::uint64_t lanes(LaneOp op) const { return lanes_[std::size_t(op)]; }
   // The run's latency: the busiest compute subarray's account (subarray 0).
   double latency_ns() const;
+  // The same run by the published formulas: subarray 0's latency, all energy.
+  double published_latency_ns() const;
+  double published_energy_pJ() const;
   const CostAccount& account(std::uint32_t subarray) const { return *accounts_.at(subarray); }
 
  private:
@@ -92,14 +101,21 @@ class LaneEngine {
     Field a, b, c, result;
   };
   void run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
-           const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields);
-  void charge_batch(std::uint32_t subarray, const MicroProgram& program, std::uint32_t rows, unsigned moved_fields);
+           const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields,
+           const RowCost* published);
+  // `published`: the op's published cost per row (null: no formula, the
+  // declared program cost stands in).
+  void charge_batch(std::uint32_t subarray, const MicroProgram& program, const RowCost* published, std::uint32_t rows,
+                    unsigned moved_fields);
 
   Technology tech_;
   FpFormat format_;
   Rounding rounding_;
   ExecMode mode_;
+  StepPrices prices_;
   std::vector<CostAccount*> accounts_;
+  std::vector<RowCost> published_;  // per subarray: steps per batch, cells over all rows
+  RowCost published_mac_, published_add_, published_mul_;
   std::deque<Subarray> arrays_;  // bit-accurate mode only
   FpProgram mac_, add_, mul_;
   std::array<SelectProgram, 4> select_;

@@ -32,6 +32,14 @@ std::size_t LeNetSpec::forward_macs() const {
   return n;
 }
 
+std::vector<std::size_t> LeNetSpec::activation_sizes() const {
+  auto square = [](std::size_t n) { return n * n; };
+  std::vector<std::size_t> a{square(image), conv1 * square(conv1_out()), conv1 * square(pool1_out()),
+                             conv2 * square(conv2_out()), conv2 * square(pool2_out())};
+  for (std::uint32_t out : fc) a.push_back(out);
+  return a;
+}
+
 void LeNetSpec::validate() const {
   auto fail = [](const std::string& m) { throw std::invalid_argument("network: " + m); };
   if (kernel == 0 || image < kernel) fail("the kernel must fit the image");

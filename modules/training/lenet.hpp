@@ -53,6 +53,9 @@ struct LeNetSpec {
   std::size_t parameters() const;
   // Multiply-accumulates of one image's forward pass.
   std::size_t forward_macs() const;
+  // Values one image's forward pass keeps for the backward pass, in layer
+  // order: input, conv1, pool1, conv2, pool2, each fully connected output.
+  std::vector<std::size_t> activation_sizes() const;
   // Throws std::invalid_argument for a shape that does not work out.
   void validate() const;
   std::string describe() const;  // one line per layer

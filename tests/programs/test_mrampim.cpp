@@ -179,12 +179,44 @@ TEST_CASE("mrampim trains the LeNet and reports accuracy, loss and costs", "[mra
   CHECK_THAT(r.output, Contains("test accuracy"));
   std::ifstream in(report);
   const nlohmann::json j = nlohmann::json::parse(in);
-  REQUIRE(j.size() == 1);
-  const auto& run = j[0];
+  REQUIRE(j["runs"].size() == 1);
+  CHECK_FALSE(j.contains("comparison"));
+  const auto& run = j["runs"][0];
   CHECK(run["parameters"] == 21690);
   CHECK(run["epoch_loss"].size() == 1);
   CHECK(double(run["epoch_loss"][0]) > 0);
-  CHECK(double(run["latency_ns"]) > 0);
-  CHECK(double(run["energy_pJ"]) > 0);
+  CHECK(double(run["counted"]["latency_ns"]) > 0);
+  CHECK(double(run["counted"]["energy_pJ"]) > 0);
+  CHECK(double(run["published"]["latency_ns"]) > 0);
+  CHECK(double(run["published"]["energy_pJ"]) > 0);
+  // The mapping holds every resident word in the lanes' word fields.
+  const auto& m = run["counted"]["mapping"];
+  CHECK(std::uint64_t(m["lanes"]) * 4 >= std::uint64_t(m["resident_words"]["total"]));
+  CHECK(std::uint64_t(m["resident_words"]["weights"]) == 21690);
+  CHECK(double(run["counted"]["area_um2"]) > 0);
+  CHECK(std::uint64_t(run["published"]["mapping"]["cells_per_lane"]) == 128 + 100);  // fp32 SOT: 4 words + 2 x 48 + 4
   CHECK(std::uint64_t(run["op_counts"]["mac"]) > 256 * 400000ull);  // forward alone is ~406k MACs per image
+}
+
+TEST_CASE("mrampim --compare trains on both technologies and reproduces the paper's training ratios", "[mrampim][training]") {
+  const std::string report = work("mrampim_train_compare.json");
+  const ProgramResult r = run_mrampim(
+      "--workload train --train-samples 128 --test-samples 32 --epochs 1 --batch 16 --lr 0.1 --compare reram-floatpim "
+      "--report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("reram-floatpim / sot-mram-1t1r"));
+  std::ifstream in(report);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  REQUIRE(j["runs"].size() == 2);
+  // Same data, same arithmetic: the same losses on both technologies.
+  CHECK(j["runs"][0]["epoch_loss"] == j["runs"][1]["epoch_loss"]);
+  const auto& c = j["comparison"];
+  CHECK(c["baseline"] == "reram-floatpim");
+  for (const char* k : {"area", "latency", "energy"}) {
+    INFO(k);
+    CHECK(c[k]["published_within_10_percent"] == true);
+    CHECK(double(c[k]["counted"]) > 0);
+  }
+  CHECK(double(c["area"]["published"]) == Approx((128.0 + 455) / (128 + 100)));
 }

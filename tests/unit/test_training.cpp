@@ -5,7 +5,9 @@
 #include "compute/select_program.hpp"
 #include "support/array_fixture.hpp"
 #include "training/dataset.hpp"
+#include "compute/fp_published_cost.hpp"
 #include "training/lane_engine.hpp"
+#include "training/lane_mapping.hpp"
 #include "training/lenet.hpp"
 
 using namespace mrampim;
@@ -98,5 +100,51 @@ TEST_CASE("bit-accurate and fast training give the same weights bit for bit", "[
     CHECK(exact.latency_ns() == Approx(fast.latency_ns()).epsilon(1e-12));
     CHECK(la.energy_pJ() <= lb.energy_pJ() * (1 + 1e-12));
     WARN(tech << ": energy bit-accurate " << la.energy_pJ() << " pJ, fast (declared) " << lb.energy_pJ() << " pJ");
+  }
+}
+
+TEST_CASE("the lane mapping holds what training keeps and packs lanes into rows", "[training][mapping]") {
+  const LeNetSpec s;
+  const ResidentWords r = resident_words(s, 16);
+  CHECK(r.weights == 21690);
+  CHECK(r.weight_gradients == 21690);
+  // Saved per image: 784 + 5184 + 1296 + 1152 + 288 + 50 + 48 + 10 = 8812;
+  // widest pair of adjacent layers: conv1 and pool1, 5184 + 1296.
+  CHECK(r.activations == 8812u * 16);
+  CHECK(r.activation_gradients == 6480u * 16);
+  const Technology t = load_technology("sot-mram-1t1r");
+  const LaneMapping wide = map_lanes(730, 65536, r, t, 4);
+  CHECK(wide.lanes == (r.total() + 3) / 4);  // more words than the lanes at once hold
+  CHECK(wide.lanes_per_row == 1);
+  CHECK(wide.subarrays == (wide.lanes + 1023) / 1024);
+  CHECK(wide.banks == (wide.subarrays + 3) / 4);
+  CHECK(wide.area_um2 == Approx(double(wide.subarrays) * t.subarray_area_um2()));
+  const LaneMapping narrow = map_lanes(228, 1u << 20, r, t, 4);
+  CHECK(narrow.lanes == 1u << 20);
+  CHECK(narrow.lanes_per_row == 4);
+  CHECK(narrow.subarrays == 256);
+  CHECK(narrow.cells == std::uint64_t(228) << 20);
+  CHECK_THROWS_WITH(map_lanes(1025, 1, r, t, 4), Catch::Matchers::Contains("1024 columns"));
+}
+
+TEST_CASE("the lane engine's published tally is the published formulas times the rows", "[training][published]") {
+  for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {
+    CAPTURE(tech);
+    const Technology t = load_technology(tech);
+    const FpFormat f = FpFormat::fp32();
+    CostLedger ledger;
+    LaneEngine e(t, f, Rounding::Ieee, ExecMode::Fast, 2, ledger);
+    const std::size_t n = 3000;  // batches of 1024, 1024, 952 on subarrays 0, 1, 0
+    std::vector<std::uint32_t> acc(n, 0), a(n, 0x3f800000u), b(n, 0x40000000u);
+    e.mac(acc.data(), a.data(), 1, b.data(), n);
+    const StepPrices p = StepPrices::from(t);
+    const RowCost mac = published_cost(FpOp::Mac, f, t.family);
+    // Two operands move in: a read and a write step per bit, per row.
+    RowCost move;
+    move.steps[std::size_t(StepKind::Read)] = move.steps[std::size_t(StepKind::Write)] = 64;
+    move.cells[std::size_t(StepKind::Read)] = move.cells[std::size_t(StepKind::Write)] = 64;
+    CHECK(e.published_latency_ns() == Approx(2 * (mac.latency_ns(p) + move.latency_ns(p))));
+    CHECK(e.published_energy_pJ() == Approx(double(n) * (mac.energy_pJ(p) + move.energy_pJ(p))));
+    CHECK(acc[0] == 0x40000000u);
   }
 }
