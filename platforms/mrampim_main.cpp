@@ -57,6 +57,7 @@ struct Options {
   TechOptions tech;
   TrainOptions train;
   std::string mode = "fast";
+  double until_accuracy = 0;  // percent
 };
 
 int bad_input(const std::string& message) {
@@ -130,6 +131,7 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
   }
   o.train.seed = o.seed;
   o.train.subarrays_per_bank = o.subarrays;
+  o.train.target_accuracy = o.until_accuracy / 100;
   o.train.progress_bar = isatty(STDERR_FILENO) != 0;
   std::ofstream report_file;
   if (!o.report.empty()) {
@@ -150,8 +152,16 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
   }
   std::printf("\n%-16s %7s %9s %8s\n", "tech", "epochs", "accuracy", "wall_s");
   for (const TrainResult& r : results) {
-    std::printf("%-16s %7zu %8.2f%% %8.1f\n", r.technology.c_str(), r.epoch_loss.size(), 100 * r.test_accuracy.back(),
+    std::printf("%-16s %7zu %8.2f%% %8.1f", r.technology.c_str(), r.epoch_loss.size(), 100 * r.test_accuracy.back(),
                 r.seconds);
+    if (o.train.target_accuracy > 0) {
+      if (r.epochs_to_target > 0) {
+        std::printf("   reached %.2f%% after %u epoch(s)", o.until_accuracy, r.epochs_to_target);
+      } else {
+        std::printf("   did not reach %.2f%% in %u epoch(s)", o.until_accuracy, o.train.epochs);
+      }
+    }
+    std::printf("\n");
     for (std::size_t e = 0; e < r.epoch_loss.size(); ++e) {
       std::printf("  epoch %zu: loss %.5f, test accuracy %.2f%%\n", e + 1, r.epoch_loss[e], 100 * r.test_accuracy[e]);
     }
@@ -214,11 +224,13 @@ int sc_main(int argc, char* argv[]) {
       ("dataset", po::value<std::string>(&o.train.dataset)->default_value(o.train.dataset), "mnist or fashion-mnist")
       ("data-dir", po::value<std::string>(&o.train.data_dir), "where scripts/setup.sh put the datasets (default: $MRAMPIM_DATA_DIR, else ~/.cache/mrampim)")
       ("epochs", po::value<std::uint32_t>(&o.train.epochs)->default_value(o.train.epochs), "passes over the training samples")
+      ("until-accuracy", po::value<double>(&o.until_accuracy), "stop after the first epoch whose test accuracy reaches this percentage (--epochs is then the most)")
       ("batch", po::value<std::uint32_t>(&o.train.batch)->default_value(o.train.batch), "images per SGD step")
       ("lr", po::value<double>(&o.train.learning_rate)->default_value(o.train.learning_rate), "SGD learning rate")
       ("train-samples", po::value<std::size_t>(&o.train.train_samples)->default_value(o.train.train_samples), "training images")
       ("test-samples", po::value<std::size_t>(&o.train.test_samples)->default_value(o.train.test_samples), "test images")
       ("mode", po::value<std::string>(&o.mode)->default_value(o.mode), "fast (host arithmetic, same bits) or bit-accurate (every operation on the bit-level subarrays)")
+      ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")
       ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays)->default_value(o.train.compute_subarrays), "subarrays the lanes are spread over (they run in parallel)");
   po::options_description platform("Platform");
   platform.add_options()

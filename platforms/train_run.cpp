@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "compute/fp_published_cost.hpp"
+#include "compute/fp_value.hpp"
 #include "training/dataset.hpp"
 #include "training/lenet.hpp"
 
@@ -27,24 +29,73 @@ void show_progress(const TrainOptions& o, std::uint32_t epoch, std::size_t done,
   }
 }
 
+// What a reference implementation needs to train the same network on the
+// same samples in the same order from the same weights (format documented in
+// docs/training.md; scripts/reference_lenet.py reads it).
+void export_setup(const std::string& path, const TrainOptions& o, const DataSplit& data, const LeNetSpec& spec,
+                  const LeNetParams& params, const FpFormat& format) {
+  std::ofstream out(path);
+  if (!out) throw std::invalid_argument("--export-setup: cannot write '" + path + "'");
+  nlohmann::json tensors = nlohmann::json::object();
+  for (std::size_t t = 0; t < params.tensors.size(); ++t) {
+    std::vector<double> v;
+    v.reserve(params.tensors[t].size());
+    for (std::uint32_t w : params.tensors[t]) v.push_back(fp_to_double(format, w));
+    tensors[params.names[t]] = v;
+  }
+  nlohmann::json orders = nlohmann::json::array();
+  for (std::uint32_t e = 0; e < o.epochs; ++e) orders.push_back(epoch_order(data.train.size(), o.seed, e));
+  const nlohmann::json j = {
+      {"kind", "mrampim training setup"},
+      {"version", 1},
+      {"dataset", o.dataset},
+      {"format", format.name()},
+      {"pixel", "p / 255, rounded to the format"},
+      {"files",
+       {{"train_images", data.train_images},
+        {"train_labels", data.train_labels},
+        {"test_images", data.test_images},
+        {"test_labels", data.test_labels}}},
+      {"train_indices", data.train_source},
+      {"test_indices", data.test_source},
+      {"epoch_orders", orders},
+      {"batch", o.batch},
+      {"learning_rate", o.learning_rate},
+      {"epochs", o.epochs},
+      {"seed", o.seed},
+      {"network", {{"image", spec.image}, {"kernel", spec.kernel}, {"conv1", spec.conv1}, {"conv2", spec.conv2},
+                   {"fc", spec.fc}}},
+      {"parameters", tensors}};
+  out << j.dump() << '\n';
+  if (!out) throw std::invalid_argument("--export-setup: cannot write '" + path + "'");
+}
+
 }  // namespace
+
+std::vector<std::size_t> epoch_order(std::size_t samples, std::uint64_t seed, std::uint32_t epoch) {
+  return shuffled_indices(samples, seed * 1000003u + epoch);
+}
 
 TrainResult run_training(const TrainOptions& o, const Technology& tech, const FpFormat& format, Rounding rounding) {
   if (o.epochs == 0) throw std::invalid_argument("--epochs must be at least 1");
   if (o.batch == 0) throw std::invalid_argument("--batch must be at least 1");
   if (!(o.learning_rate > 0)) throw std::invalid_argument("--lr must be positive");
+  if (!(o.target_accuracy >= 0 && o.target_accuracy <= 1)) {
+    throw std::invalid_argument("--until-accuracy must be a percentage from 0 to 100");
+  }
   const DataSplit data =
       load_split(o.dataset, o.data_dir.empty() ? default_data_dir() : o.data_dir, o.train_samples, o.test_samples, o.seed);
   const LeNetSpec spec;
   CostLedger ledger;
   LaneEngine engine(tech, format, rounding, o.mode, o.compute_subarrays, ledger);
   LeNetTrainer trainer(spec, init_lenet(spec, format, o.seed), engine, o.learning_rate);
+  if (!o.export_setup.empty()) export_setup(o.export_setup, o, data, spec, trainer.params(), format);
 
   TrainResult r;
   r.technology = tech.name;
   double train_seconds = 0;
   for (std::uint32_t epoch = 0; epoch < o.epochs; ++epoch) {
-    const auto order = shuffled_indices(data.train.size(), o.seed * 1000003u + epoch);
+    const auto order = epoch_order(data.train.size(), o.seed, epoch);
     const double lat0 = engine.latency_ns(), en0 = ledger.energy_pJ();
     const double pub_lat0 = engine.published_latency_ns(), pub_en0 = engine.published_energy_pJ();
     const auto e0 = std::chrono::steady_clock::now();
@@ -61,7 +112,8 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
         next_report = seen + data.train.size() / 10;
       }
     }
-    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+    r.epoch_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count());
+    train_seconds += r.epoch_seconds.back();
     r.counted.latency_ns += engine.latency_ns() - lat0;
     r.counted.energy_pJ += ledger.energy_pJ() - en0;
     r.published.latency_ns += engine.published_latency_ns() - pub_lat0;
@@ -80,6 +132,10 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
     r.test_accuracy.push_back(double(correct) / double(data.test.size()));
     std::fprintf(stderr, "epoch %u: mean loss %.5f, test accuracy %.2f%%\n", epoch + 1, r.epoch_loss.back(),
                  100 * r.test_accuracy.back());
+    if (o.target_accuracy > 0 && r.test_accuracy.back() >= o.target_accuracy) {
+      r.epochs_to_target = epoch + 1;
+      break;
+    }
   }
   r.seconds = train_seconds;
   // Where the run lives: lanes of the counted programs' width, and of the
@@ -110,6 +166,8 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
             {"seed", o.seed},
             {"parameters", spec.parameters()},
             {"network", spec.describe()},
+            {"target_accuracy", o.target_accuracy > 0 ? nlohmann::json(o.target_accuracy) : nlohmann::json()},
+            {"epochs_to_target", r.epochs_to_target > 0 ? nlohmann::json(r.epochs_to_target) : nlohmann::json()},
             {"epoch_loss", r.epoch_loss},
             {"test_accuracy", r.test_accuracy},
             {"counted",
@@ -131,7 +189,8 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
             {"lane_columns", engine.lane_columns()},
             {"op_counts", ops},
             {"host_words", {{"read", trainer.host_words_read()}, {"written", trainer.host_words_written()}}},
-            {"wall_seconds_training", r.seconds}};
+            {"wall_seconds_training", r.seconds},
+            {"wall_seconds_per_epoch", r.epoch_seconds}};
   return r;
 }
 

@@ -21,7 +21,8 @@ namespace mrampim {
 struct TrainOptions {
   std::string dataset = "mnist";
   std::string data_dir;  // empty: default_data_dir()
-  std::uint32_t epochs = 1;
+  std::uint32_t epochs = 1;         // with target_accuracy: the most epochs
+  double target_accuracy = 0;       // > 0: stop after the first epoch whose test accuracy reaches it (a fraction)
   std::uint32_t batch = 32;
   double learning_rate = 0.05;
   std::size_t train_samples = 8000, test_samples = 2000;
@@ -29,6 +30,7 @@ struct TrainOptions {
   ExecMode mode = ExecMode::Fast;
   std::uint32_t compute_subarrays = 64;   // x rows: the lanes that compute at once
   std::uint32_t subarrays_per_bank = 4;   // for the mapping's bank count
+  std::string export_setup;  // non-empty: write the run's setup here (JSON) before training
   bool progress_bar = false;  // a terminal: one line redrawn; otherwise a line per tenth of an epoch
 };
 
@@ -45,7 +47,9 @@ struct TrainResult {
   std::vector<double> epoch_loss;      // mean training loss of each epoch
   std::vector<double> test_accuracy;   // after each epoch
   TrainCost counted, published;
+  std::uint32_t epochs_to_target = 0;  // 0: no target, or not reached
   double seconds = 0;                  // wall time of the training (not the evaluation)
+  std::vector<double> epoch_seconds;   // the same, per epoch
   nlohmann::json json;
 };
 
@@ -67,6 +71,9 @@ struct TrainComparison {
 // published, of the cells the lanes occupy (the paper's measure: "fewer cells
 // for intermediate results"); counted, of the subarrays' area.
 TrainComparison compare_training(const TrainResult& baseline, const TrainResult& ours);
+
+// The order of the training samples in epoch `epoch` (0-based).
+std::vector<std::size_t> epoch_order(std::size_t samples, std::uint64_t seed, std::uint32_t epoch);
 
 // Throws DatasetError or std::invalid_argument for bad input, before training.
 TrainResult run_training(const TrainOptions& o, const Technology& tech, const FpFormat& format, Rounding rounding);

@@ -138,24 +138,33 @@ DataSplit load_split(const std::string& dataset, const std::string& data_dir, st
                      std::size_t test_samples, std::uint64_t seed) {
   DataSplit s;
   if (dataset == "mnist") {
-    const Dataset all =
-        read_idx_pair(data_dir + "/mnist/images-idx3-ubyte", data_dir + "/mnist/labels-idx1-ubyte", "mnist");
+    s.train_images = s.test_images = data_dir + "/mnist/images-idx3-ubyte";
+    s.train_labels = s.test_labels = data_dir + "/mnist/labels-idx1-ubyte";
+    const Dataset all = read_idx_pair(s.train_images, s.train_labels, "mnist");
     check_count("training", train_samples, all.size(), dataset);
     check_count("test", test_samples, all.size() - train_samples, dataset + " (after the training samples)");
     const auto order = shuffled_indices(all.size(), seed);
-    s.train = all.subset(first_of(order, train_samples));
-    s.test = all.subset(std::vector<std::size_t>(order.begin() + std::ptrdiff_t(train_samples),
-                                                 order.begin() + std::ptrdiff_t(train_samples + test_samples)));
+    s.train_source = first_of(order, train_samples);
+    s.test_source = std::vector<std::size_t>(order.begin() + std::ptrdiff_t(train_samples),
+                                             order.begin() + std::ptrdiff_t(train_samples + test_samples));
+    s.train = all.subset(s.train_source);
+    s.test = all.subset(s.test_source);
     return s;
   }
   if (dataset == "fashion-mnist") {
     const std::string d = data_dir + "/fashion-mnist/";
-    const Dataset train = read_idx_pair(d + "train-images-idx3-ubyte", d + "train-labels-idx1-ubyte", dataset);
-    const Dataset test = read_idx_pair(d + "t10k-images-idx3-ubyte", d + "t10k-labels-idx1-ubyte", dataset);
+    s.train_images = d + "train-images-idx3-ubyte";
+    s.train_labels = d + "train-labels-idx1-ubyte";
+    s.test_images = d + "t10k-images-idx3-ubyte";
+    s.test_labels = d + "t10k-labels-idx1-ubyte";
+    const Dataset train = read_idx_pair(s.train_images, s.train_labels, dataset);
+    const Dataset test = read_idx_pair(s.test_images, s.test_labels, dataset);
     check_count("training", train_samples, train.size(), dataset);
     check_count("test", test_samples, test.size(), dataset);
-    s.train = train.subset(first_of(shuffled_indices(train.size(), seed), train_samples));
-    s.test = test.subset(first_of(shuffled_indices(test.size(), seed + 1), test_samples));
+    s.train_source = first_of(shuffled_indices(train.size(), seed), train_samples);
+    s.test_source = first_of(shuffled_indices(test.size(), seed + 1), test_samples);
+    s.train = train.subset(s.train_source);
+    s.test = test.subset(s.test_source);
     return s;
   }
   throw DatasetError("unknown dataset '" + dataset + "' (known: mnist, fashion-mnist)");

@@ -50,6 +50,10 @@ std::vector<std::string> dataset_names();
 
 struct DataSplit {
   Dataset train, test;
+  // Where each sample came from: its index in the source files, which are
+  // named here (for reference scripts that train on the same samples).
+  std::vector<std::size_t> train_source, test_source;
+  std::string train_images, train_labels, test_images, test_labels;
 };
 
 // "mnist": the 10,000 digits shuffled with `seed`; the first train_samples

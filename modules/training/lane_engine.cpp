@@ -57,6 +57,39 @@ std::uint32_t as_bits(float f) {
 
 bool is_nan32(std::uint32_t u) { return (u & 0x7fffffffu) > 0x7f800000u; }
 
+// fp32 MAC and add on the host, as the programs compute them: the MAC's two
+// roundings, product then sum (no contraction: the build compiles this file
+// with -ffp-contract=off). The loop is branch-free so that it vectorises; a
+// chunk with a NaN result is redone lane by lane, from a copy of its
+// accumulators, by the reference, which follows the model's NaN policy
+// whatever operand order the compiler chose.
+//   kMac: acc = acc + a x b (kScalarA: one a for every lane); else acc = acc + b.
+template <bool kMac, bool kScalarA>
+void accumulate_fp32(std::uint32_t* acc, const std::uint32_t* a, const std::uint32_t* b, std::size_t n) {
+  constexpr std::size_t kChunk = 256;
+  std::uint32_t old[kChunk];
+  const FpFormat f = FpFormat::fp32();
+  for (std::size_t base = 0; base < n; base += kChunk) {
+    const std::size_t m = std::min(kChunk, n - base);
+    std::uint32_t* c = acc + base;
+    const std::uint32_t* x = kScalarA ? a : a + base;
+    const std::uint32_t* y = b + base;
+    std::memcpy(old, c, m * sizeof *c);
+    std::uint32_t nan = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const float term = kMac ? as_float(x[kScalarA ? 0 : i]) * as_float(y[i]) : as_float(y[i]);
+      const std::uint32_t u = as_bits(as_float(old[i]) + term);
+      c[i] = u;
+      nan |= std::uint32_t((u & 0x7fffffffu) > 0x7f800000u);
+    }
+    if (nan == 0) continue;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (!is_nan32(c[i])) continue;
+      c[i] = std::uint32_t(kMac ? fp_host_mac(f, old[i], x[kScalarA ? 0 : i], y[i]) : fp_host_add(f, old[i], y[i]));
+    }
+  }
+}
+
 // Counts that already hold every row (steps once, cells summed) into a tally.
 void tally(RowCost& into, const ActivityCounts& c) {
   for (std::size_t k = 0; k < kStepKinds; ++k) {
@@ -183,14 +216,12 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
   }
   run(LaneOp::Mac, Prog{&mac_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2, &published_mac_);
   if (format_ == FpFormat::fp32()) {
-    // Two roundings, product then sum, as the program does (no contraction:
-    // the build compiles this file with -ffp-contract=off). A NaN result is
-    // redone by the reference, which follows the model's NaN policy whatever
-    // operand order the compiler chose.
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t x = a[i * a_stride];
-      const std::uint32_t sum = as_bits(as_float(acc[i]) + as_float(x) * as_float(b[i]));
-      acc[i] = is_nan32(sum) ? std::uint32_t(fp_host_mac(format_, acc[i], x, b[i])) : sum;
+    if (a_stride == 0) {
+      accumulate_fp32<true, true>(acc, a, b, n);
+    } else if (a_stride == 1) {
+      accumulate_fp32<true, false>(acc, a, b, n);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
     }
     return;
   }
@@ -204,6 +235,10 @@ void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) 
     return;
   }
   run(LaneOp::Add, Prog{&add_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 1, &published_add_);
+  if (format_ == FpFormat::fp32()) {
+    accumulate_fp32<false, false>(acc, b, b, n);
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
 }
 

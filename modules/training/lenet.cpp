@@ -112,6 +112,8 @@ LeNetTrainer::LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine
   spec_.validate();
   if (!(learning_rate > 0)) throw std::invalid_argument("the learning rate must be positive");
   neg_lr_ = std::uint32_t(fp_from_double(f_, -learning_rate));
+  minus_one_ = std::uint32_t(fp_from_double(f_, -1.0));
+  for (std::size_t p = 0; p < pixel_.size(); ++p) pixel_[p] = std::uint32_t(fp_from_double(f_, double(p) / 255.0));
 }
 
 namespace {
@@ -279,21 +281,27 @@ void pool_forward(LaneEngine& e, const std::vector<std::uint32_t>& x, Shape in, 
   }
 }
 
-// The pooled gradient goes to every input equal to the maximum (a tie at +0
-// is cleared by the ReLU gradient that follows).
+// The pooled gradient goes to the first input, in window order, equal to the
+// maximum (as PyTorch's max-pooling routes it; pool_forward keeps the first
+// of equal values too). A blank image region gives windows of four equal
+// values (the bias), so routing to every tie would multiply the bias
+// gradient. In lanes: r = keep-if-equal(x_pos, max, left), then
+// left = left + (-1) x r, which is exactly +0 once routed and unchanged
+// otherwise (x - x = +0 and x + -0 = x in round-to-nearest).
 void pool_backward(LaneEngine& e, const std::vector<std::uint32_t>& x, Shape in, std::size_t B,
-                   const std::vector<std::uint32_t>& m, const std::vector<std::uint32_t>& dm,
+                   const std::vector<std::uint32_t>& m, const std::vector<std::uint32_t>& dm, std::uint32_t minus_one,
                    std::vector<std::uint32_t>& dx) {
   const std::size_t ho = in.h / 2, wo = in.w / 2, L = B * in.c * ho * wo;
   dx.assign(B * in.size(), 0);
-  std::vector<std::uint32_t> v(L), r(L);
+  std::vector<std::uint32_t> v(L), r(L), left(dm);
   for (int pos = 0; pos < 4; ++pos) {
     const std::size_t dy = std::size_t(pos / 2), dxo = std::size_t(pos % 2);
     auto at = [&](std::size_t p, std::size_t y, std::size_t xx) { return (p * in.h + 2 * y + dy) * in.w + 2 * xx + dxo; };
     for (std::size_t p = 0, l = 0; p < B * in.c; ++p)
       for (std::size_t y = 0; y < ho; ++y)
         for (std::size_t xx = 0; xx < wo; ++xx, ++l) v[l] = x[at(p, y, xx)];
-    e.select(SelectOp::KeepIfEqual, r.data(), v.data(), m.data(), dm.data(), L);
+    e.select(SelectOp::KeepIfEqual, r.data(), v.data(), m.data(), left.data(), L);
+    if (pos < 3) e.mac(left.data(), &minus_one, 0, r.data(), L);
     for (std::size_t p = 0, l = 0; p < B * in.c; ++p)
       for (std::size_t y = 0; y < ho; ++y)
         for (std::size_t xx = 0; xx < wo; ++xx, ++l) dx[at(p, y, xx)] = r[l];
@@ -324,7 +332,7 @@ void LeNetTrainer::forward(const Dataset& data, const std::vector<std::size_t>& 
   a.x0.resize(B * px);
   for (std::size_t b = 0; b < B; ++b) {
     const std::uint8_t* img = data.image(indices[b]);
-    for (std::size_t i = 0; i < px; ++i) a.x0[b * px + i] = std::uint32_t(fp_from_double(f_, img[i] / 255.0));
+    for (std::size_t i = 0; i < px; ++i) a.x0[b * px + i] = pixel_[img[i]];
   }
   e_.host_transfer(a.x0.size(), true);
   host_written_ += a.x0.size();
@@ -417,7 +425,7 @@ BatchResult LeNetTrainer::train_batch(const Dataset& data, const std::vector<std
   // d: gradient of the second pooling's output (B x flat).
   const Shape c2{s.conv2, s.conv2_out(), s.conv2_out()};
   std::vector<std::uint32_t> dc2;
-  pool_backward(e_, a.c2, c2, B, a.p2, d, dc2);
+  pool_backward(e_, a.c2, c2, B, a.p2, d, minus_one_, dc2);
   relu_backward(e_, a.c2, dc2);
   const Shape p1{s.conv1, s.pool1_out(), s.pool1_out()};
   conv_param_grads(e_, a.p1, p1, dc2, s.conv2, k, B, G[2], G[3]);
@@ -425,7 +433,7 @@ BatchResult LeNetTrainer::train_batch(const Dataset& data, const std::vector<std
   conv_input_grad(e_, dc2, s.conv2, s.conv2_out(), s.conv2_out(), P[2], p1, k, B, dp1);
   const Shape c1{s.conv1, s.conv1_out(), s.conv1_out()};
   std::vector<std::uint32_t> dc1;
-  pool_backward(e_, a.c1, c1, B, a.p1, dp1, dc1);
+  pool_backward(e_, a.c1, c1, B, a.p1, dp1, minus_one_, dc1);
   relu_backward(e_, a.c1, dc1);
   conv_param_grads(e_, a.x0, Shape{1, s.image, s.image}, dc1, s.conv1, k, B, G[0], G[1]);
   // SGD: w = w + (-lr) x g.

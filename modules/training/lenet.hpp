@@ -26,8 +26,11 @@
 // The host computes softmax and the loss from the logits it reads (B x 10
 // words out) and writes the loss gradient (p - onehot) / B back (B x 10
 // words in), both counted as host transfers.
+// Max-pooling's gradient goes to the first maximum of each window in
+// (row, column) order, as PyTorch routes it (pool_backward in lenet.cpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -103,7 +106,8 @@ class LeNetTrainer {
   LeNetParams params_;
   LaneEngine& e_;
   FpFormat f_;
-  std::uint32_t neg_lr_;
+  std::uint32_t neg_lr_, minus_one_;
+  std::array<std::uint32_t, 256> pixel_{};  // p / 255 in the format, for every byte p
   std::uint32_t zero_ = 0;
   std::uint64_t host_read_ = 0, host_written_ = 0;
 };

@@ -148,3 +148,35 @@ TEST_CASE("the lane engine's published tally is the published formulas times the
     CHECK(acc[0] == 0x40000000u);
   }
 }
+
+TEST_CASE("fast and bit-accurate lane arithmetic agree bit for bit on special values", "[training][fast]") {
+  const Technology t = load_technology("sot-mram-1t1r");
+  const FpFormat f = FpFormat::fp32();
+  const std::uint32_t specials[] = {0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00001u,
+                                    0x00000001u, 0x807fffffu, 0x7f7fffffu, 0x3f800000u, 0xbf800000u, 0x00800000u};
+  std::mt19937 rng(7);
+  const std::size_t n = 700;  // more than two 256-lane chunks, less than a subarray
+  std::vector<std::uint32_t> a(n), b(n), c(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto pick = [&] { return rng() % 4 == 0 ? specials[rng() % std::size(specials)] : std::uint32_t(rng()); };
+    a[i] = pick();
+    b[i] = pick();
+    c[i] = pick();
+  }
+  auto run = [&](ExecMode mode, int which) {
+    CostLedger ledger;
+    LaneEngine e(t, f, Rounding::Ieee, mode, 1, ledger);
+    std::vector<std::uint32_t> acc = c;
+    if (which == 0) e.mac(acc.data(), a.data(), 1, b.data(), n);
+    if (which == 1) e.mac(acc.data(), &a[5], 0, b.data(), n);
+    if (which == 2) e.add(acc.data(), b.data(), n);
+    return acc;
+  };
+  for (int which = 0; which < 3; ++which) {
+    CAPTURE(which);
+    const auto fast = run(ExecMode::Fast, which), exact = run(ExecMode::BitAccurate, which);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < n; ++i) differ += fast[i] != exact[i];
+    CHECK(differ == 0);
+  }
+}
