@@ -191,6 +191,10 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
                   x.within_10_percent() ? "yes" : "no", x.counted);
     }
     std::printf("  area: published = cells the lanes occupy (the paper's measure); counted = subarray area (um^2)\n");
+    if (o.train.mode == ExecMode::Fast) {
+      std::printf("  counted energy in fast mode is an upper bound (every row charged for every search-masked step);\n"
+                  "  --mode bit-accurate counts it exactly (docs/training.md)\n");
+    }
     report["comparison"] = c.json;
   }
   if (report_file.is_open()) {

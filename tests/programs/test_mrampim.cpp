@@ -220,3 +220,24 @@ TEST_CASE("mrampim --compare trains on both technologies and reproduces the pape
   }
   CHECK(double(c["area"]["published"]) == Approx((128.0 + 455) / (128 + 100)));
 }
+
+// The paper's headline workload: the LeNet reaches 97% test accuracy on the
+// default MNIST split in fp32 (the paper: 97.08%). About a minute.
+TEST_CASE("mrampim trains the LeNet to 97 percent test accuracy on MNIST in fp32", "[mrampim][training][slow]") {
+  const std::string report = work("mrampim_train_97.json");
+  const ProgramResult r = run_mrampim("--workload train --epochs 8 --until-accuracy 97 --lr 0.1 --batch 16 --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("reached 97.00% after"));
+  std::ifstream in(report);
+  const auto run = nlohmann::json::parse(in)["runs"][0];
+  REQUIRE(run["epochs_to_target"].is_number());
+  const auto epochs = std::size_t(run["epochs_to_target"]);
+  CHECK(run["test_accuracy"].size() == epochs);
+  CHECK(double(run["test_accuracy"][epochs - 1]) >= 0.97);
+  CHECK(run["train_samples"] == 8000);
+  CHECK(run["test_samples"] == 2000);
+  CHECK(run["format"] == "fp32");
+  // The loss falls epoch after epoch.
+  for (std::size_t e = 1; e < epochs; ++e) CHECK(double(run["epoch_loss"][e]) < double(run["epoch_loss"][e - 1]));
+}
