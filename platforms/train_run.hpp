@@ -23,8 +23,8 @@ struct TrainOptions {
   std::string data_dir;  // empty: default_data_dir()
   std::uint32_t epochs = 1;         // with target_accuracy: the most epochs
   double target_accuracy = 0;       // > 0: stop after the first epoch whose test accuracy reaches it (a fraction)
-  std::uint32_t batch = 32;
-  double learning_rate = 0.05;
+  std::uint32_t batch = 16;
+  double learning_rate = 0.1;
   std::size_t train_samples = 8000, test_samples = 2000;
   std::uint64_t seed = 1;
   ExecMode mode = ExecMode::Fast;
