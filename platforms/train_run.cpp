@@ -93,6 +93,19 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
 
   TrainResult r;
   r.technology = tech.name;
+  // Where the run lives: lanes of the counted programs' width, and of the
+  // published cell counts (fp_published_cost.hpp) for the paper's area.
+  // Computed before training: a mapping that cannot be made is bad input.
+  const ResidentWords resident = resident_words(spec, o.batch);
+  const std::uint64_t at_once = std::uint64_t(o.compute_subarrays) * tech.array.rows;
+  r.counted.mapping = map_lanes(engine.lane_columns(), at_once, resident, tech, o.subarrays_per_bank);
+  r.counted.has_mapping = true;
+  const double scratch = published_mac_scratch_cells(format, tech.family);
+  if (scratch > 0) {
+    const auto cells = std::uint32_t(LaneMapping::kWordsPerLane * format.width() + scratch);
+    r.published.mapping = map_lanes(cells, at_once, resident, tech, o.subarrays_per_bank);
+    r.published.has_mapping = true;
+  }
   double train_seconds = 0;
   for (std::uint32_t epoch = 0; epoch < o.epochs; ++epoch) {
     const auto order = epoch_order(data.train.size(), o.seed, epoch);
@@ -138,18 +151,6 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
     }
   }
   r.seconds = train_seconds;
-  // Where the run lives: lanes of the counted programs' width, and of the
-  // published cell counts (fp_published_cost.hpp) for the paper's area.
-  const ResidentWords resident = resident_words(spec, o.batch);
-  const std::uint64_t at_once = std::uint64_t(o.compute_subarrays) * tech.array.rows;
-  r.counted.mapping = map_lanes(engine.lane_columns(), at_once, resident, tech, o.subarrays_per_bank);
-  r.counted.has_mapping = true;
-  const double scratch = published_mac_scratch_cells(format, tech.family);
-  if (scratch > 0) {
-    const auto cells = std::uint32_t(LaneMapping::kWordsPerLane * format.width() + scratch);
-    r.published.mapping = map_lanes(cells, at_once, resident, tech, o.subarrays_per_bank);
-    r.published.has_mapping = true;
-  }
   nlohmann::json ops = nlohmann::json::object();
   for (std::size_t k = 0; k < kLaneOps; ++k) ops[to_string(LaneOp(k))] = engine.lanes(LaneOp(k));
   r.json = {{"workload", "train"},

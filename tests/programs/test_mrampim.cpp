@@ -154,6 +154,8 @@ TEST_CASE("mrampim refuses bad input with status 2 before running anything", "[m
            {"--workload train --mode slow", "unknown mode 'slow'"},
            {"--workload train --rounding paper", "fast mode reproduces ieee rounding only"},
            {"--workload train --batch 0", "--batch must be at least 1"},
+           {"--workload train --until-accuracy 150", "--until-accuracy must be a percentage"},
+           {"--workload train --export-setup /no/such/dir/setup.json", "--export-setup: cannot write"},
        }) {
     CAPTURE(args);
     const ProgramResult r = run_mrampim(args + (args.find("--vcd") == std::string::npos ? " --vcd " + vcd : ""));
