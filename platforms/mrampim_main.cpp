@@ -60,6 +60,13 @@ struct Options {
   double until_accuracy = 0;  // percent
 };
 
+// A default shown in --help as written (0.1, not 0.10000000000000001).
+std::string shortest(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 int bad_input(const std::string& message) {
   std::cerr << "error: " << message << "\n(run with --help for the options)\n";
   return kExitBadInput;
@@ -230,7 +237,7 @@ int sc_main(int argc, char* argv[]) {
       ("epochs", po::value<std::uint32_t>(&o.train.epochs)->default_value(o.train.epochs), "passes over the training samples")
       ("until-accuracy", po::value<double>(&o.until_accuracy), "stop after the first epoch whose test accuracy reaches this percentage (--epochs is then the most)")
       ("batch", po::value<std::uint32_t>(&o.train.batch)->default_value(o.train.batch), "images per SGD step")
-      ("lr", po::value<double>(&o.train.learning_rate)->default_value(o.train.learning_rate), "SGD learning rate")
+      ("lr", po::value<double>(&o.train.learning_rate)->default_value(o.train.learning_rate, shortest(o.train.learning_rate)), "SGD learning rate (plain SGD, no momentum)")
       ("train-samples", po::value<std::size_t>(&o.train.train_samples)->default_value(o.train.train_samples), "training images")
       ("test-samples", po::value<std::size_t>(&o.train.test_samples)->default_value(o.train.test_samples), "test images")
       ("mode", po::value<std::string>(&o.mode)->default_value(o.mode), "fast (host arithmetic, same bits) or bit-accurate (every operation on the bit-level subarrays)")
