@@ -72,7 +72,7 @@ void accumulate_fp32(std::uint32_t* acc, const std::uint32_t* a, const std::uint
   for (std::size_t base = 0; base < n; base += kChunk) {
     const std::size_t m = std::min(kChunk, n - base);
     std::uint32_t* c = acc + base;
-    const std::uint32_t* x = kScalarA ? a : a + base;
+    const std::uint32_t* x = kScalarA || !kMac ? a : a + base;  // an add has no a
     const std::uint32_t* y = b + base;
     std::memcpy(old, c, m * sizeof *c);
     std::uint32_t nan = 0;
@@ -80,7 +80,7 @@ void accumulate_fp32(std::uint32_t* acc, const std::uint32_t* a, const std::uint
       const float term = kMac ? as_float(x[kScalarA ? 0 : i]) * as_float(y[i]) : as_float(y[i]);
       const std::uint32_t u = as_bits(as_float(old[i]) + term);
       c[i] = u;
-      nan |= std::uint32_t((u & 0x7fffffffu) > 0x7f800000u);
+      nan |= std::uint32_t(is_nan32(u));
     }
     if (nan == 0) continue;
     for (std::size_t i = 0; i < m; ++i) {
@@ -236,7 +236,7 @@ void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) 
   }
   run(LaneOp::Add, Prog{&add_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 1, &published_add_);
   if (format_ == FpFormat::fp32()) {
-    accumulate_fp32<false, false>(acc, b, b, n);
+    accumulate_fp32<false, false>(acc, nullptr, b, n);
     return;
   }
   for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
