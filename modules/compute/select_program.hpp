@@ -36,6 +36,17 @@ struct SelectProgram {
   Field a, b, c, result;
 };
 
+// Operands the selection reads (a; a, b; or a, b, c): what moves into a lane.
+inline unsigned select_inputs(SelectOp op) {
+  switch (op) {
+    case SelectOp::Relu: return 1;
+    case SelectOp::MaxNonNegative: return 2;
+    case SelectOp::KeepIfEqual: return 3;
+    case SelectOp::KeepIfNonZero: return 2;
+  }
+  return 3;
+}
+
 // Throws std::invalid_argument when the row is too narrow.
 SelectProgram build_select_program(SelectOp op, const FpFormat& format, LogicFamily family, std::uint32_t cols);
 

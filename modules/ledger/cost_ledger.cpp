@@ -40,6 +40,17 @@ StepPrices StepPrices::from(const Technology& t) {
   return p;
 }
 
+ActivityCounts ActivityCounts::operator*(std::uint64_t times) const {
+  ActivityCounts r;
+  r.compute_steps = compute_steps * times;
+  r.commands = commands * times;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    r.steps[k] = steps[k] * times;
+    r.cells[k] = cells[k] * times;
+  }
+  return r;
+}
+
 ActivityCounts& ActivityCounts::operator+=(const ActivityCounts& o) {
   compute_steps += o.compute_steps;
   commands += o.commands;

@@ -64,6 +64,8 @@ struct ActivityCounts {
 
   ActivityCounts& operator+=(const ActivityCounts& o);
   ActivityCounts operator-(const ActivityCounts& o) const;
+  // The counts of `times` repetitions: counts are sums, so this is exact.
+  ActivityCounts operator*(std::uint64_t times) const;
   bool operator==(const ActivityCounts& o) const;
   bool operator!=(const ActivityCounts& o) const { return !(*this == o); }
 

@@ -7,6 +7,7 @@
 #include "compute/fp_engine.hpp"
 #include "compute/fp_host_reference.hpp"
 #include "compute/fp_published_cost.hpp"
+#include "training/batch_kernels.hpp"
 
 namespace mrampim {
 
@@ -33,6 +34,15 @@ const char* to_string(LaneOp op) {
 
 namespace {
 
+SelectOp select_op(LaneOp op) {
+  switch (op) {
+    case LaneOp::Relu: return SelectOp::Relu;
+    case LaneOp::Max: return SelectOp::MaxNonNegative;
+    case LaneOp::KeepIfEqual: return SelectOp::KeepIfEqual;
+    default: return SelectOp::KeepIfNonZero;
+  }
+}
+
 LaneOp lane_op(SelectOp s) {
   switch (s) {
     case SelectOp::Relu: return LaneOp::Relu;
@@ -41,53 +51,6 @@ LaneOp lane_op(SelectOp s) {
     case SelectOp::KeepIfNonZero: return LaneOp::KeepIfNonZero;
   }
   return LaneOp::Relu;
-}
-
-float as_float(std::uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-std::uint32_t as_bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
-bool is_nan32(std::uint32_t u) { return (u & 0x7fffffffu) > 0x7f800000u; }
-
-// fp32 MAC and add on the host, as the programs compute them: the MAC's two
-// roundings, product then sum (no contraction: the build compiles this file
-// with -ffp-contract=off). The loop is branch-free so that it vectorises; a
-// chunk with a NaN result is redone lane by lane, from a copy of its
-// accumulators, by the reference, which follows the model's NaN policy
-// whatever operand order the compiler chose.
-//   kMac: acc = acc + a x b (kScalarA: one a for every lane); else acc = acc + b.
-template <bool kMac, bool kScalarA>
-void accumulate_fp32(std::uint32_t* acc, const std::uint32_t* a, const std::uint32_t* b, std::size_t n) {
-  constexpr std::size_t kChunk = 256;
-  std::uint32_t old[kChunk];
-  const FpFormat f = FpFormat::fp32();
-  for (std::size_t base = 0; base < n; base += kChunk) {
-    const std::size_t m = std::min(kChunk, n - base);
-    std::uint32_t* c = acc + base;
-    const std::uint32_t* x = kScalarA || !kMac ? a : a + base;  // an add has no a
-    const std::uint32_t* y = b + base;
-    std::memcpy(old, c, m * sizeof *c);
-    std::uint32_t nan = 0;
-    for (std::size_t i = 0; i < m; ++i) {
-      const float term = kMac ? as_float(x[kScalarA ? 0 : i]) * as_float(y[i]) : as_float(y[i]);
-      const std::uint32_t u = as_bits(as_float(old[i]) + term);
-      c[i] = u;
-      nan |= std::uint32_t(is_nan32(u));
-    }
-    if (nan == 0) continue;
-    for (std::size_t i = 0; i < m; ++i) {
-      if (!is_nan32(c[i])) continue;
-      c[i] = std::uint32_t(kMac ? fp_host_mac(f, old[i], x[kScalarA ? 0 : i], y[i]) : fp_host_add(f, old[i], y[i]));
-    }
-  }
 }
 
 // Counts that already hold every row (steps once, cells summed) into a tally.
@@ -150,50 +113,76 @@ double LaneEngine::published_energy_pJ() const {
   return e;
 }
 
-void LaneEngine::charge_batch(std::uint32_t subarray, const MicroProgram& program, const RowCost* published,
-                              std::uint32_t rows, unsigned moved_fields) {
+LaneEngine::OpCost LaneEngine::op_cost(LaneOp op) const {
+  switch (op) {
+    case LaneOp::Mac: return {&mac_.program, 2, &published_mac_};
+    case LaneOp::Add: return {&add_.program, 1, &published_add_};
+    case LaneOp::Mul: return {&mul_.program, 2, &published_mul_};
+    default: {
+      const SelectOp s = select_op(op);
+      return {&select_[std::size_t(s)].program, select_inputs(s), nullptr};
+    }
+  }
+}
+
+void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times) {
   CostAccount& acc = *accounts_[subarray];
   RowCost& pub = published_[subarray];
   // Operands in: each bit a read and a write step, row-parallel (2b cycles).
-  if (moved_fields != 0) {
-    const std::uint64_t bits = std::uint64_t(moved_fields) * format_.width();
+  if (cost.moved_fields != 0) {
+    const std::uint64_t bits = std::uint64_t(cost.moved_fields) * format_.width();
     ActivityCounts t;
     t.compute_steps = 2 * bits;
     t.steps[std::size_t(StepKind::Read)] = bits;
     t.steps[std::size_t(StepKind::Write)] = bits;
     t.cells[std::size_t(StepKind::Read)] = bits * rows;
     t.cells[std::size_t(StepKind::Write)] = bits * rows;
-    acc.charge(Phase::Transfer, t);
-    tally(pub, t);
+    acc.charge(Phase::Transfer, t * times);
+    tally(pub, t * times);
   }
-  if (published) {
+  if (cost.published) {
     for (std::size_t k = 0; k < kStepKinds; ++k) {
-      pub.steps[k] += published->steps[k];
-      pub.cells[k] += published->cells[k] * rows;
+      pub.steps[k] += cost.published->steps[k] * double(times);
+      pub.cells[k] += cost.published->cells[k] * double(rows) * double(times);
     }
   }
-  if (mode_ == ExecMode::Fast || !published) {
+  if (mode_ == ExecMode::Fast || !cost.published) {
     const ActiveRows active{rows, rows, rows, rows};
-    for (const PhaseCharge& pc : program.charges()) {
-      const ActivityCounts c = pc.counts(active);
+    for (const PhaseCharge& pc : cost.program->charges()) {
+      const ActivityCounts c = pc.counts(active) * times;
       if (mode_ == ExecMode::Fast) acc.charge(pc.phase, c);
-      if (!published) tally(pub, c);
+      if (!cost.published) tally(pub, c);
     }
   }
 }
 
+void LaneEngine::charge(LaneOp op, std::size_t n, std::uint64_t times) {
+  if (mode_ != ExecMode::Fast) throw std::logic_error("LaneEngine::charge: bit-accurate mode charges what runs");
+  if (n == 0 || times == 0) return;
+  lanes_[std::size_t(op)] += n * times;
+  // Batch j of the n lanes runs on subarray j mod S: full batches, then the rest.
+  const OpCost cost = op_cost(op);
+  const std::uint32_t rows = tech_.array.rows;
+  const std::uint64_t S = subarrays(), full = n / rows;
+  const auto rest = std::uint32_t(n % rows);
+  for (std::uint64_t s = 0; s < S && s < full; ++s) {
+    const std::uint64_t batches = full / S + (s < full % S ? 1 : 0);
+    charge_batch(std::uint32_t(s), cost, rows, batches * times);
+  }
+  if (rest != 0) charge_batch(std::uint32_t(full % S), cost, rest, times);
+}
+
 void LaneEngine::run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
-                     const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields,
-                     const RowCost* published) {
+                     const std::uint32_t* b, const std::uint32_t* c, std::size_t n) {
   lanes_[std::size_t(op)] += n;
+  const OpCost cost = op_cost(op);
   const std::uint32_t rows = tech_.array.rows;
   const std::uint32_t S = subarrays();
   std::size_t batch = 0;
   for (std::size_t base = 0; base < n; base += rows, ++batch) {
     const std::uint32_t m = std::uint32_t(std::min<std::size_t>(rows, n - base));
     const std::uint32_t s = std::uint32_t(batch % S);
-    charge_batch(s, *p.program, published, m, moved_fields);
-    if (mode_ == ExecMode::Fast) continue;
+    charge_batch(s, cost, m, 1);
     Subarray& arr = arrays_[s];
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::size_t k = base + i;
@@ -211,18 +200,12 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
   if (mode_ == ExecMode::BitAccurate) {
     // The MAC computes c + a x b: the accumulator is c, and the result goes back to it.
     run(LaneOp::Mac, Prog{&mac_.program, mac_.layout.a, mac_.layout.b, mac_.layout.c, mac_.layout.result}, acc, a,
-        a_stride, b, acc, n, 2, &published_mac_);
+        a_stride, b, acc, n);
     return;
   }
-  run(LaneOp::Mac, Prog{&mac_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2, &published_mac_);
+  charge(LaneOp::Mac, n);
   if (format_ == FpFormat::fp32()) {
-    if (a_stride == 0) {
-      accumulate_fp32<true, true>(acc, a, b, n);
-    } else if (a_stride == 1) {
-      accumulate_fp32<true, false>(acc, a, b, n);
-    } else {
-      for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
-    }
+    batch::mac(acc, a, a_stride, b, n);
     return;
   }
   for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
@@ -231,12 +214,12 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
 void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) {
   if (mode_ == ExecMode::BitAccurate) {
     run(LaneOp::Add, Prog{&add_.program, add_.layout.a, add_.layout.b, {}, add_.layout.result}, acc, acc, 1, b,
-        nullptr, n, 1, &published_add_);
+        nullptr, n);
     return;
   }
-  run(LaneOp::Add, Prog{&add_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 1, &published_add_);
+  charge(LaneOp::Add, n);
   if (format_ == FpFormat::fp32()) {
-    accumulate_fp32<false, false>(acc, nullptr, b, n);
+    batch::add(acc, b, n);
     return;
   }
   for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
@@ -246,24 +229,29 @@ void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_str
                      std::size_t n) {
   if (mode_ == ExecMode::BitAccurate) {
     run(LaneOp::Mul, Prog{&mul_.program, mul_.layout.a, mul_.layout.b, {}, mul_.layout.result}, r, a, a_stride, b,
-        nullptr, n, 2, &published_mul_);
+        nullptr, n);
     return;
   }
-  run(LaneOp::Mul, Prog{&mul_.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, 2, &published_mul_);
+  charge(LaneOp::Mul, n);
   for (std::size_t i = 0; i < n; ++i) r[i] = std::uint32_t(fp_host_mul(format_, a[i * a_stride], b[i]));
 }
 
 void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b,
                         const std::uint32_t* c, std::size_t n) {
-  const SelectProgram& sp = select_[std::size_t(op)];
-  const unsigned moved = unsigned(a != nullptr) + unsigned(b != nullptr) + unsigned(c != nullptr);
+  const unsigned inputs = select_inputs(op);
+  if (!a || (inputs > 1 && !b) || (inputs > 2 && !c)) {
+    throw std::invalid_argument(std::string("LaneEngine::select: ") + to_string(op) + " reads " +
+                                std::to_string(inputs) + " operands");
+  }
   if (mode_ == ExecMode::BitAccurate) {
-    run(lane_op(op), Prog{&sp.program, sp.a, sp.b, sp.c, sp.result}, r, a, 1, b, c, n, moved, nullptr);
+    const SelectProgram& sp = select_[std::size_t(op)];
+    run(lane_op(op), Prog{&sp.program, sp.a, inputs > 1 ? sp.b : Field{}, inputs > 2 ? sp.c : Field{}, sp.result}, r,
+        a, 1, inputs > 1 ? b : nullptr, inputs > 2 ? c : nullptr, n);
     return;
   }
-  run(lane_op(op), Prog{&sp.program, {}, {}, {}, {}}, nullptr, nullptr, 0, nullptr, nullptr, n, moved, nullptr);
+  charge(lane_op(op), n);
   for (std::size_t i = 0; i < n; ++i) {
-    r[i] = std::uint32_t(select_host(op, format_, a ? a[i] : 0, b ? b[i] : 0, c ? c[i] : 0));
+    r[i] = std::uint32_t(select_host(op, format_, a[i], inputs > 1 ? b[i] : 0, inputs > 2 ? c[i] : 0));
   }
 }
 

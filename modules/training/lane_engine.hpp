@@ -82,6 +82,12 @@ class LaneEngine {
   void select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b, const std::uint32_t* c,
               std::size_t n);
 
+  // Fast mode only: the costs of `times` runs of `op` over `lanes` lanes
+  // each, exactly as that many calls of mac/add/mul/select charge them, for
+  // kernels that compute the same lanes elsewhere (batch_kernels.hpp).
+  // Throws std::logic_error in bit-accurate mode, which charges what ran.
+  void charge(LaneOp op, std::size_t lanes, std::uint64_t times = 1);
+
   // Words moved between the host and the arrays through the data port
   // (write: host to array): a read or write step per word, its cells.
   void host_transfer(std::size_t words, bool write);
@@ -100,13 +106,22 @@ class LaneEngine {
     const MicroProgram* program = nullptr;
     Field a, b, c, result;
   };
+  // An operation's program, the operand fields that move into its lanes,
+  // and its published cost per row (null: no formula, the declared program
+  // cost stands in).
+  struct OpCost {
+    const MicroProgram* program = nullptr;
+    unsigned moved_fields = 0;
+    const RowCost* published = nullptr;
+  };
+  OpCost op_cost(LaneOp op) const;
+  // Bit-accurate mode: places the operands, runs the program batch by batch, reads r back.
   void run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
-           const std::uint32_t* b, const std::uint32_t* c, std::size_t n, unsigned moved_fields,
-           const RowCost* published);
-  // `published`: the op's published cost per row (null: no formula, the
-  // declared program cost stands in).
-  void charge_batch(std::uint32_t subarray, const MicroProgram& program, const RowCost* published, std::uint32_t rows,
-                    unsigned moved_fields);
+           const std::uint32_t* b, const std::uint32_t* c, std::size_t n);
+  // `times` batches of `rows` rows on one subarray. Fast mode charges the
+  // program's declared counts; bit-accurate mode the transfers only (the
+  // subarray charges the program as it runs).
+  void charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times);
 
   Technology tech_;
   FpFormat format_;
