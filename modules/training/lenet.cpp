@@ -107,8 +107,13 @@ struct LeNetTrainer::Acts {
   std::vector<std::vector<std::uint32_t>> fc;  // outputs of each fully connected layer (after ReLU but the last)
 };
 
-LeNetTrainer::LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate)
-    : spec_(spec), params_(std::move(params)), e_(engine), f_(engine.format()) {
+LeNetTrainer::LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate,
+                           bool batched)
+    : spec_(spec),
+      params_(std::move(params)),
+      e_(engine),
+      f_(engine.format()),
+      batched_(batched && engine.mode() == ExecMode::Fast && engine.format() == FpFormat::fp32()) {
   spec_.validate();
   if (!(learning_rate > 0)) throw std::invalid_argument("the learning rate must be positive");
   neg_lr_ = std::uint32_t(fp_from_double(f_, -learning_rate));
@@ -319,16 +324,20 @@ void relu_backward(LaneEngine& e, const std::vector<std::uint32_t>& y, std::vect
 
 }  // namespace
 
+void LeNetTrainer::check_images(const Dataset& data) const {
+  if (data.rows != spec_.image || data.cols != spec_.image) {
+    throw std::invalid_argument("network takes " + std::to_string(spec_.image) + "x" + std::to_string(spec_.image) +
+                                " images; " + data.name + " has " + std::to_string(data.rows) + "x" +
+                                std::to_string(data.cols));
+  }
+}
+
 void LeNetTrainer::forward(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a) {
   const LeNetSpec& s = spec_;
   const std::size_t B = indices.size();
   a.B = B;
   const std::size_t px = std::size_t(s.image) * s.image;
-  if (data.rows != s.image || data.cols != s.image) {
-    throw std::invalid_argument("network takes " + std::to_string(s.image) + "x" + std::to_string(s.image) +
-                                " images; " + data.name + " has " + std::to_string(data.rows) + "x" +
-                                std::to_string(data.cols));
-  }
+  check_images(data);
   a.x0.resize(B * px);
   for (std::size_t b = 0; b < B; ++b) {
     const std::uint8_t* img = data.image(indices[b]);
@@ -359,10 +368,10 @@ void LeNetTrainer::forward(const Dataset& data, const std::vector<std::size_t>& 
   }
 }
 
-BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a,
+BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices,
+                                            const std::vector<std::uint32_t>& logits,
                                             std::vector<std::uint32_t>* dlogits) {
-  const std::size_t B = a.B, C = spec_.fc.back();
-  const std::vector<std::uint32_t>& logits = a.fc.back();
+  const std::size_t B = indices.size(), C = spec_.fc.back();
   e_.host_transfer(logits.size(), false);
   host_read_ += logits.size();
   BatchResult r;
@@ -399,17 +408,24 @@ BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vect
 }
 
 BatchResult LeNetTrainer::evaluate_batch(const Dataset& data, const std::vector<std::size_t>& indices) {
+  if (indices.empty()) throw std::invalid_argument("a batch needs at least one image");
+  if (batched_) return evaluate_batched(data, indices);
   Acts a;
   forward(data, indices, a);
-  return loss_and_gradient(data, indices, a, nullptr);
+  return loss_and_gradient(data, indices, a.fc.back(), nullptr);
 }
 
 BatchResult LeNetTrainer::train_batch(const Dataset& data, const std::vector<std::size_t>& indices) {
+  if (indices.empty()) throw std::invalid_argument("a batch needs at least one image");
+  return batched_ ? train_batched(data, indices) : train_lanes(data, indices);
+}
+
+BatchResult LeNetTrainer::train_lanes(const Dataset& data, const std::vector<std::size_t>& indices) {
   const LeNetSpec& s = spec_;
   Acts a;
   forward(data, indices, a);
   std::vector<std::uint32_t> d;
-  const BatchResult r = loss_and_gradient(data, indices, a, &d);
+  const BatchResult r = loss_and_gradient(data, indices, a.fc.back(), &d);
   const std::size_t B = a.B, k = s.kernel;
   auto& P = params_.tensors;
   std::vector<std::vector<std::uint32_t>> G(P.size());
@@ -436,9 +452,14 @@ BatchResult LeNetTrainer::train_batch(const Dataset& data, const std::vector<std
   pool_backward(e_, a.c1, c1, B, a.p1, dp1, minus_one_, dc1);
   relu_backward(e_, a.c1, dc1);
   conv_param_grads(e_, a.x0, Shape{1, s.image, s.image}, dc1, s.conv1, k, B, G[0], G[1]);
-  // SGD: w = w + (-lr) x g.
-  for (std::size_t t = 0; t < P.size(); ++t) e_.mac(P[t].data(), &neg_lr_, 0, G[t].data(), P[t].size());
+  sgd_update(G);
   return r;
+}
+
+void LeNetTrainer::sgd_update(const std::vector<std::vector<std::uint32_t>>& G) {
+  // w = w + (-lr) x g: one MAC per parameter.
+  auto& P = params_.tensors;
+  for (std::size_t t = 0; t < P.size(); ++t) e_.mac(P[t].data(), &neg_lr_, 0, G[t].data(), P[t].size());
 }
 
 }  // namespace mrampim

@@ -28,6 +28,16 @@
 // words in), both counted as host transfers.
 // Max-pooling's gradient goes to the first maximum of each window in
 // (row, column) order, as PyTorch routes it (pool_backward in lenet.cpp).
+//
+// Two ways to compute those lanes, with the same bits and the same charges:
+//   lane path     (lenet.cpp) each operation's operand vectors gathered and
+//                 handed to the engine: what the hardware does, operation by
+//                 operation; every mode and format.
+//   batched path  (lenet_batched.cpp) fast mode in fp32: each layer's lanes
+//                 as whole chains, 16 samples at a time (batch_kernels.hpp),
+//                 the engine charged with the same operations
+//                 (LaneEngine::charge). A test trains both and compares every
+//                 weight, loss and ledger count.
 #pragma once
 
 #include <array>
@@ -83,7 +93,9 @@ struct BatchResult {
 
 class LeNetTrainer {
  public:
-  LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate);
+  // `batched`: take the batched path when the engine allows it (fast mode, fp32).
+  LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate,
+               bool batched = true);
 
   // One SGD step on the images at `indices` of `data`.
   BatchResult train_batch(const Dataset& data, const std::vector<std::size_t>& indices);
@@ -92,15 +104,25 @@ class LeNetTrainer {
 
   const LeNetParams& params() const { return params_; }
   const LeNetSpec& spec() const { return spec_; }
+  bool batched() const { return batched_; }
   // Words read from and written to the host (softmax and loss).
   std::uint64_t host_words_read() const { return host_read_; }
   std::uint64_t host_words_written() const { return host_written_; }
 
  private:
-  struct Acts;  // the activations of one batch
+  struct Acts;         // the activations of one batch, lane path
+  struct BatchedActs;  // the same in lane blocks, batched path
+  void check_images(const Dataset& data) const;
   void forward(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a);
-  BatchResult loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a,
-                                std::vector<std::uint32_t>* dlogits);
+  BatchResult train_lanes(const Dataset& data, const std::vector<std::size_t>& indices);
+  void forward_batched(const Dataset& data, const std::vector<std::size_t>& indices, BatchedActs& a);
+  BatchResult train_batched(const Dataset& data, const std::vector<std::size_t>& indices);
+  BatchResult evaluate_batched(const Dataset& data, const std::vector<std::size_t>& indices);
+  void sgd_update(const std::vector<std::vector<std::uint32_t>>& gradients);
+  // Softmax and cross-entropy on the host, from the logits (B x classes)
+  // read from the arrays; with dlogits, the loss gradient to write back.
+  BatchResult loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices,
+                                const std::vector<std::uint32_t>& logits, std::vector<std::uint32_t>* dlogits);
 
   LeNetSpec spec_;
   LeNetParams params_;
@@ -110,6 +132,7 @@ class LeNetTrainer {
   std::array<std::uint32_t, 256> pixel_{};  // p / 255 in the format, for every byte p
   std::uint32_t zero_ = 0;
   std::uint64_t host_read_ = 0, host_written_ = 0;
+  bool batched_ = false;
 };
 
 }  // namespace mrampim
