@@ -13,10 +13,11 @@
 // (fp_host_reference.hpp), which applies the model's NaN policy.
 //
 // Layout ("lane blocks"): value i of sample b at i * stride + b, stride the
-// batch rounded up to a multiple of kLanes; the padding lanes hold +0 on
-// input and are ignored on output. The 16 vector lanes are the batch's
-// samples, whose chains have the same taps, so one weight is broadcast to
-// all of them.
+// batch rounded up to a multiple of kLanes. Lanes never mix, so the padding
+// lanes (b >= batch) may hold anything: they are computed and ignored, and
+// the sums over the batch read the first `batch` lanes only. The 16 vector
+// lanes are the batch's samples, whose chains have the same taps, so one
+// weight is broadcast to all of them.
 //
 // The convolution's input gradient skips the taps that fall outside the
 // output map (the lane path multiplies them by +0): a chain that starts at +0
