@@ -11,9 +11,11 @@
 //                 bit-level subarray, results are read back;
 //   fast          the host computes the same function (ieee: IEEE 754 with
 //                 the model's NaN policy, which the programs match bit for
-//                 bit; fp32 in native float, others through
-//                 fp_host_reference.hpp) and the ledger is charged with each
-//                 program's declared counts for the rows it would run on.
+//                 bit; fp32 in native float (batch_kernels.hpp), others
+//                 through fp_host_reference.hpp) and the ledger is charged
+//                 with each program's declared counts for the rows it would
+//                 run on. Kernels that compute whole layers elsewhere charge
+//                 the same operations through charge().
 // Costs: batch j of an operation runs on compute subarray j mod S, so the
 // subarrays work in parallel and subarray 0 always has the most batches:
 // the run's latency is subarray 0's account, its energy all of them. Every
