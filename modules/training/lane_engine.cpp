@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "compute/fp_engine.hpp"
+#include "compute/fp_host_paper.hpp"
 #include "compute/fp_host_reference.hpp"
 #include "compute/fp_published_cost.hpp"
 #include "training/batch_kernels.hpp"
@@ -68,9 +69,6 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
     : tech_(tech), format_(format), rounding_(rounding), mode_(mode) {
   if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
   if (subarrays == 0) throw std::invalid_argument("training needs at least one compute subarray");
-  if (mode == ExecMode::Fast && rounding == Rounding::Paper) {
-    throw std::invalid_argument("fast mode reproduces ieee rounding only; run paper rounding with --mode bit-accurate");
-  }
   const std::uint32_t cols = tech.array.cols;
   mac_ = build_fp_program(FpOp::Mac, format, rounding, tech.family, cols);
   add_ = build_fp_program(FpOp::Add, format, rounding, tech.family, cols);
@@ -204,11 +202,13 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
     return;
   }
   charge(LaneOp::Mac, n);
-  if (format_ == FpFormat::fp32()) {
+  if (rounding_ == Rounding::Paper) {
+    for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_paper_mac(format_, acc[i], a[i * a_stride], b[i]));
+  } else if (format_ == FpFormat::fp32()) {
     batch::mac(acc, a, a_stride, b, n);
-    return;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
   }
-  for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
 }
 
 void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) {
@@ -218,11 +218,13 @@ void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) 
     return;
   }
   charge(LaneOp::Add, n);
-  if (format_ == FpFormat::fp32()) {
+  if (rounding_ == Rounding::Paper) {
+    for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_paper_add(format_, acc[i], b[i]));
+  } else if (format_ == FpFormat::fp32()) {
     batch::add(acc, b, n);
-    return;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
   }
-  for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
 }
 
 void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride, const std::uint32_t* b,
@@ -233,7 +235,10 @@ void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_str
     return;
   }
   charge(LaneOp::Mul, n);
-  for (std::size_t i = 0; i < n; ++i) r[i] = std::uint32_t(fp_host_mul(format_, a[i * a_stride], b[i]));
+  for (std::size_t i = 0; i < n; ++i) {
+    r[i] = std::uint32_t(rounding_ == Rounding::Paper ? fp_host_paper_mul(format_, a[i * a_stride], b[i])
+                                                      : fp_host_mul(format_, a[i * a_stride], b[i]));
+  }
 }
 
 void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b,

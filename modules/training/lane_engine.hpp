@@ -12,7 +12,8 @@
 //   fast          the host computes the same function (ieee: IEEE 754 with
 //                 the model's NaN policy, which the programs match bit for
 //                 bit; fp32 in native float (batch_kernels.hpp), others
-//                 through fp_host_reference.hpp) and the ledger is charged
+//                 through fp_host_reference.hpp; paper: the truncating
+//                 procedure, fp_host_paper.hpp) and the ledger is charged
 //                 with each program's declared counts for the rows it would
 //                 run on. Kernels that compute whole layers elsewhere charge
 //                 the same operations through charge().
@@ -60,14 +61,14 @@ const char* to_string(LaneOp op);
 class LaneEngine {
  public:
   // Throws std::invalid_argument for a format wider than 32 bits, a row too
-  // narrow for a program, no subarrays, or fast mode with paper rounding
-  // (whose truncation has no host implementation yet).
+  // narrow for a program, or no subarrays.
   LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
              std::uint32_t subarrays, CostLedger& ledger, const std::string& name = "train");
   LaneEngine(const LaneEngine&) = delete;
   LaneEngine& operator=(const LaneEngine&) = delete;
 
   const FpFormat& format() const { return format_; }
+  Rounding rounding() const { return rounding_; }
   ExecMode mode() const { return mode_; }
   std::uint32_t subarrays() const { return std::uint32_t(accounts_.size()); }
   std::uint32_t lanes_per_subarray() const { return tech_.array.rows; }

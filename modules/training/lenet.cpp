@@ -113,7 +113,8 @@ LeNetTrainer::LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine
       params_(std::move(params)),
       e_(engine),
       f_(engine.format()),
-      batched_(batched && engine.mode() == ExecMode::Fast && engine.format() == FpFormat::fp32()) {
+      batched_(batched && engine.mode() == ExecMode::Fast && engine.format() == FpFormat::fp32() &&
+               engine.rounding() == Rounding::Ieee) {
   spec_.validate();
   if (!(learning_rate > 0)) throw std::invalid_argument("the learning rate must be positive");
   neg_lr_ = std::uint32_t(fp_from_double(f_, -learning_rate));

@@ -33,7 +33,7 @@
 //   lane path     (lenet.cpp) each operation's operand vectors gathered and
 //                 handed to the engine: what the hardware does, operation by
 //                 operation; every mode and format.
-//   batched path  (lenet_batched.cpp) fast mode in fp32: each layer's lanes
+//   batched path  (lenet_batched.cpp) fast mode, fp32 ieee: each layer's lanes
 //                 as whole chains, 16 samples at a time (batch_kernels.hpp),
 //                 the engine charged with the same operations
 //                 (LaneEngine::charge). A test trains both and compares every
@@ -93,7 +93,7 @@ struct BatchResult {
 
 class LeNetTrainer {
  public:
-  // `batched`: take the batched path when the engine allows it (fast mode, fp32).
+  // `batched`: take the batched path when the engine allows it (fast mode, fp32, ieee).
   LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate,
                bool batched = true);
 

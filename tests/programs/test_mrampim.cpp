@@ -152,7 +152,6 @@ TEST_CASE("mrampim refuses bad input with status 2 before running anything", "[m
            {"--workload train --dataset cifar", "unknown dataset 'cifar'"},
            {"--workload train --train-samples 12000", "12000 training samples asked for"},
            {"--workload train --mode slow", "unknown mode 'slow'"},
-           {"--workload train --rounding paper", "fast mode reproduces ieee rounding only"},
            {"--workload train --batch 0", "--batch must be at least 1"},
            {"--workload train --until-accuracy 150", "--until-accuracy must be a percentage"},
            {"--workload train --export-setup /no/such/dir/setup.json", "--export-setup: cannot write"},
@@ -198,6 +197,20 @@ TEST_CASE("mrampim trains the LeNet and reports accuracy, loss and costs", "[mra
   CHECK(double(run["counted"]["area_um2"]) > 0);
   CHECK(std::uint64_t(run["published"]["mapping"]["cells_per_lane"]) == 128 + 100);  // fp32 SOT: 4 words + 2 x 48 + 4
   CHECK(std::uint64_t(run["op_counts"]["mac"]) > 256 * 400000ull);  // forward alone is ~406k MACs per image
+}
+
+TEST_CASE("mrampim trains in the paper's rounding in fast mode", "[mrampim][training]") {
+  const std::string report = work("mrampim_train_paper.json");
+  const ProgramResult r = run_mrampim("--workload train --rounding paper --train-samples 48 --test-samples 16 --epochs 1 "
+                                      "--report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  std::ifstream in(report);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  const auto& run = j["runs"][0];
+  CHECK(run["rounding"] == "paper");
+  CHECK(run["mode"] == "fast");
+  CHECK(double(run["epoch_loss"][0]) > 0);
 }
 
 TEST_CASE("mrampim --compare trains on both technologies and reproduces the paper's training ratios", "[mrampim][training]") {

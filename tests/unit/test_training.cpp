@@ -188,6 +188,30 @@ TEST_CASE("the batched path trains as the lane path, bit for bit and charge for 
   }
 }
 
+TEST_CASE("bit-accurate and fast training in the paper's rounding give the same weights bit for bit", "[training][slow]") {
+  const DataSplit d = small_mnist(2, 1);
+  const Technology t = load_technology("sot-mram-1t1r");
+  const LeNetSpec spec;
+  CostLedger la, lb;
+  LaneEngine exact(t, FpFormat::fp32(), Rounding::Paper, ExecMode::BitAccurate, 2, la);
+  LaneEngine fast(t, FpFormat::fp32(), Rounding::Paper, ExecMode::Fast, 2, lb);
+  LeNetTrainer A(spec, init_lenet(spec, FpFormat::fp32(), 3), exact, 0.1);
+  LeNetTrainer Bt(spec, init_lenet(spec, FpFormat::fp32(), 3), fast, 0.1);
+  CHECK_FALSE(Bt.batched());  // the batched kernels are IEEE's
+  const BatchResult ra = A.train_batch(d.train, {0, 1});
+  const BatchResult rb = Bt.train_batch(d.train, {0, 1});
+  CHECK(ra.loss == rb.loss);
+  std::size_t changed = 0;
+  const LeNetParams init = init_lenet(spec, FpFormat::fp32(), 3);
+  for (std::size_t i = 0; i < A.params().tensors.size(); ++i) {
+    CAPTURE(A.params().names[i]);
+    REQUIRE(A.params().tensors[i] == Bt.params().tensors[i]);
+    for (std::size_t j = 0; j < init.tensors[i].size(); ++j) changed += A.params().tensors[i][j] != init.tensors[i][j];
+  }
+  CHECK(changed > 5000);  // one step of two images moved about half the weights
+  CHECK(exact.latency_ns() == Approx(fast.latency_ns()).epsilon(1e-12));
+}
+
 TEST_CASE("the lane mapping holds what training keeps and packs lanes into rows", "[training][mapping]") {
   const LeNetSpec s;
   const ResidentWords r = resident_words(s, 16);
@@ -248,20 +272,23 @@ TEST_CASE("fast and bit-accurate lane arithmetic agree bit for bit on special va
     b[i] = pick();
     c[i] = pick();
   }
-  auto run = [&](ExecMode mode, int which) {
+  auto run = [&](ExecMode mode, Rounding rounding, int which) {
     CostLedger ledger;
-    LaneEngine e(t, f, Rounding::Ieee, mode, 1, ledger);
+    LaneEngine e(t, f, rounding, mode, 1, ledger);
     std::vector<std::uint32_t> acc = c;
     if (which == 0) e.mac(acc.data(), a.data(), 1, b.data(), n);
     if (which == 1) e.mac(acc.data(), &a[5], 0, b.data(), n);
     if (which == 2) e.add(acc.data(), b.data(), n);
+    if (which == 3) e.mul(acc.data(), a.data(), 1, b.data(), n);
     return acc;
   };
-  for (int which = 0; which < 3; ++which) {
-    CAPTURE(which);
-    const auto fast = run(ExecMode::Fast, which), exact = run(ExecMode::BitAccurate, which);
-    std::size_t differ = 0;
-    for (std::size_t i = 0; i < n; ++i) differ += fast[i] != exact[i];
-    CHECK(differ == 0);
+  for (const Rounding rounding : {Rounding::Ieee, Rounding::Paper}) {
+    for (int which = 0; which < 4; ++which) {
+      CAPTURE(to_string(rounding), which);
+      const auto fast = run(ExecMode::Fast, rounding, which), exact = run(ExecMode::BitAccurate, rounding, which);
+      std::size_t differ = 0;
+      for (std::size_t i = 0; i < n; ++i) differ += fast[i] != exact[i];
+      CHECK(differ == 0);
+    }
   }
 }
