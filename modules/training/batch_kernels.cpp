@@ -45,10 +45,13 @@ MRAMPIM_LANES_INLINE Vu load_bits(const std::uint32_t* p) {
 }
 MRAMPIM_LANES_INLINE void store(std::uint32_t* p, const Vf& v) { std::memcpy(p, &v, sizeof v); }
 MRAMPIM_LANES_INLINE void store_bits(std::uint32_t* p, const Vu& v) { std::memcpy(p, &v, sizeof v); }
+// The word in every lane, bit for bit (broadcast as an integer: a float
+// 0 + w would turn -0 into +0 and quiet a signalling NaN).
 MRAMPIM_LANES_INLINE Vf splat(std::uint32_t w) {
-  float f;
-  std::memcpy(&f, &w, sizeof f);
-  return Vf{} + f;
+  const Vu u = Vu{} + w;
+  Vf v;
+  std::memcpy(&v, &u, sizeof v);
+  return v;
 }
 MRAMPIM_LANES_INLINE bool any_nan(const Vf& v) {
   const Vi m = v != v;

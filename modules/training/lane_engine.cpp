@@ -1,7 +1,6 @@
 #include "training/lane_engine.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
 #include "compute/fp_engine.hpp"

@@ -2,8 +2,6 @@
 // on lane blocks (batch_kernels.hpp), charged as the lane path's operations.
 // Each charge below names the lane path's calls it stands for: `times`
 // operations over `lanes` lanes, as in lenet.cpp.
-#include <stdexcept>
-
 #include "training/batch_kernels.hpp"
 #include "training/lenet.hpp"
 

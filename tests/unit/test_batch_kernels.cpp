@@ -70,14 +70,23 @@ void check_lanes(const std::vector<std::uint32_t>& got, std::size_t n, std::size
 TEST_CASE("batched convolution kernels compute each lane's chain exactly", "[training][kernels]") {
   const batch::ConvShape s{2, 7, 7, 3, 3};
   const std::size_t ho = s.ho(), wo = s.wo();
+  // Variants: ordinary values; special values among the inputs (the input
+  // gradient skips the outside taps); and an infinite weight besides
+  // (inf x 0 = NaN at the outside taps: every tap taken).
   for (const std::size_t B : {std::size_t(5), std::size_t(19)}) {
-    for (const double specials : {0.0, 0.01}) {
-      CAPTURE(B, specials);
+    for (int variant = 0; variant < 3; ++variant) {
+      const double specials = variant == 0 ? 0.0 : 0.01;
+      CAPTURE(B, variant);
       const std::size_t S = batch::stride_for(B);
-      Values v{std::mt19937(unsigned(B * 10 + (specials > 0))), specials};
+      Values v{std::mt19937(unsigned(B * 10 + std::size_t(variant))), specials};
       auto W = v.fill(s.cout * s.taps());
-      if (specials > 0) W[4] = 0x7f800000u;  // an infinite weight: outside taps give NaN
-      const auto bias = v.fill(s.cout), x = v.fill(s.cin * s.h * s.w * S), dy = v.fill(s.cout * ho * wo * S);
+      if (variant == 2) W[4] = 0x7f800000u;
+      auto bias = v.fill(s.cout), x = v.fill(s.cin * s.h * s.w * S), dy = v.fill(s.cout * ho * wo * S);
+      // Output channel 0 of sample 0: a -0 bias, -0 or negative weights and
+      // +0 inputs, so its chains add only -0 products to -0 and end at -0.
+      bias[0] = 0x80000000u;
+      for (std::size_t t = 0; t < s.taps(); ++t) W[t] |= 0x80000000u;
+      for (std::size_t i = 0; i < s.cin * s.h * s.w; ++i) x[i * S] = 0;
       auto X = [&](std::size_t ci, std::size_t y, std::size_t xx, std::size_t b) { return x[((ci * s.h + y) * s.w + xx) * S + b]; };
       auto DY = [&](std::size_t co, std::size_t y, std::size_t xx, std::size_t b) { return dy[((co * ho + y) * wo + xx) * S + b]; };
       auto w = [&](std::size_t co, std::size_t ci, std::size_t ky, std::size_t kx) { return W[((co * s.cin + ci) * s.k + ky) * s.k + kx]; };
@@ -143,7 +152,13 @@ TEST_CASE("batched fully connected kernels compute each lane's chain exactly", "
       CAPTURE(B, specials);
       const std::size_t S = batch::stride_for(B);
       Values v{std::mt19937(unsigned(B * 100 + (specials > 0))), specials};
-      const auto W = v.fill(out * in), bias = v.fill(out), x = v.fill(in * S), dy = v.fill(out * S);
+      auto W = v.fill(out * in), bias = v.fill(out), x = v.fill(in * S), dy = v.fill(out * S);
+      // Output 0 of sample 0 sums only -0 products onto a -0 bias: -0.
+      bias[0] = 0x80000000u;
+      for (std::size_t i = 0; i < in; ++i) {
+        W[i] |= 0x80000000u;
+        x[i * S] = 0;
+      }
       std::vector<std::uint32_t> y(out * S);
       batch::fc_forward(in, out, x.data(), W.data(), bias.data(), S, y.data());
       check_lanes(y, out, S, B, [&](std::size_t o, std::size_t b) {
@@ -189,10 +204,9 @@ TEST_CASE("batched selections and pooling match the select programs' definitions
     const std::size_t p = i / (h / 2 * w / 2), y = i / (w / 2) % (h / 2), xx = i % (w / 2);
     return (p * h + 2 * y + std::size_t(pos / 2)) * w + 2 * xx + std::size_t(pos % 2);
   };
-  // Pooling's inputs are ReLU outputs (non-negative, not NaN), with ties in
-  // a window (a blank region's four equal values).
-  std::vector<std::uint32_t> x = r;
-  for (auto& e : x) e = kF.is_nan(e) ? 0 : e;
+  // Pooling's inputs are ReLU outputs (sign clear), with ties in a window
+  // (a blank region's four equal values).
+  std::vector<std::uint32_t> x = r;  // positive NaNs stay: ReLU keeps them
   for (std::size_t i = 0; i < c * h * w / 4; ++i)
     for (std::size_t b = 0; b < S; ++b)
       for (int pos = 1; pos < 4; ++pos)

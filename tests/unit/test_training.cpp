@@ -155,7 +155,10 @@ TEST_CASE("the batched path trains as the lane path, bit for bit and charge for 
     LeNetParams p = init_lenet(spec, FpFormat::fp32(), 11);
     if (c == 1) {
       for (std::size_t i = 0; i < p.tensors[2].size(); i += 7) p.tensors[2][i] = i % 2 ? 0x80000000u : 0x00000003u;
-      for (auto& b : p.tensors[1]) b = 0x80000000u;  // conv1 biases -0: blank regions give -0 sums
+      // conv1 channel 0: -0 bias and non-positive weights, so blank regions
+      // sum to -0 (a chain that starts at -0 and adds only -0 products).
+      p.tensors[1][0] = 0x80000000u;
+      for (std::size_t i = 0; i < 25; ++i) p.tensors[0][i] |= 0x80000000u;
       for (std::size_t i = 0; i < p.tensors[4].size(); i += 5) p.tensors[4][i] = 0x807ffff0u;
     }
     if (c == 2) p.tensors[2][40] = 0x7f800000u;
