@@ -9,6 +9,7 @@
 #include "compute/fp_value.hpp"
 #include "training/dataset.hpp"
 #include "training/lenet.hpp"
+#include "training/weights_hash.hpp"
 
 namespace mrampim {
 
@@ -188,6 +189,7 @@ TrainResult run_training(const TrainOptions& o, const Technology& tech, const Fp
             {"lane_columns", engine.lane_columns()},
             {"op_counts", ops},
             {"host_words", {{"read", trainer.host_words_read()}, {"written", trainer.host_words_written()}}},
+            {"weights_fnv1a64", weights_hash_hex(weights_fnv1a64(trainer.params().tensors, format.width()))},
             {"wall_seconds_training", r.seconds},
             {"wall_seconds_per_epoch", r.epoch_seconds}};
   return r;

@@ -256,3 +256,32 @@ TEST_CASE("mrampim trains the LeNet to 97 percent test accuracy on MNIST in fp32
   // The loss falls epoch after epoch.
   for (std::size_t e = 1; e < epochs; ++e) CHECK(double(run["epoch_loss"][e]) < double(run["epoch_loss"][e - 1]));
 }
+
+// The final weights of short runs, fixed from the direct training path (the
+// LeNet's lanes straight on compute subarrays, before training went through
+// the platform's commands): any later path must train to the same bits.
+// Each run's report carries weights_fnv1a64 (modules/training/weights_hash.hpp).
+TEST_CASE("training's final weights are those of the direct path, bit for bit", "[mrampim][training][regression]") {
+  struct Case {
+    const char* args;
+    const char* hash;
+  };
+  const Case cases[] = {
+      {"--train-samples 64 --test-samples 16", "b7e1953737c1975b"},
+      {"--train-samples 64 --test-samples 16 --tech reram-floatpim", "b7e1953737c1975b"},
+      {"--train-samples 40 --test-samples 8 --batch 16", "42e3aa2c6c49753d"},  // a partial last batch
+      {"--train-samples 32 --test-samples 16 --rounding paper", "8e70846a4dbceda3"},
+      {"--train-samples 32 --test-samples 16 --format bf16", "49e125e50b196064"},
+      {"--train-samples 16 --test-samples 4 --batch 8 --mode bit-accurate", "b7ad87c51c6043aa"},
+      {"--train-samples 16 --test-samples 4 --batch 8 --mode fast", "b7ad87c51c6043aa"},
+      {"--train-samples 8 --test-samples 4 --batch 4 --rounding paper --mode bit-accurate", "90a53466e0d514db"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args);
+    const std::string report = work("mrampim_train_regression.json");
+    const ProgramResult r = run_mrampim(std::string("--workload train --epochs 1 ") + c.args + " --report " + report);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(read_json(report)["runs"][0]["weights_fnv1a64"] == c.hash);
+  }
+}
