@@ -14,6 +14,33 @@ const char* to_string(CommandError e) {
     case CommandError::FormatUnsupported: return "format the subarray cannot hold";
     case CommandError::ColumnsOutOfRange: return "column field outside the row";
     case CommandError::ReservedBits: return "reserved bits set";
+    case CommandError::ShapeInvalid: return "layer shape invalid";
+    case CommandError::TensorOutOfRange: return "tensor outside the data window";
+    case CommandError::NoLanePool: return "no lane pool on the platform";
+    case CommandError::TensorInLanePool: return "tensor inside the lane pool";
+  }
+  return "?";
+}
+
+const char* to_string(Opcode op) {
+  switch (op) {
+    case Opcode::Nop: return "nop";
+    case Opcode::FpAdd: return "fp add";
+    case Opcode::FpMul: return "fp mul";
+    case Opcode::FpMac: return "fp mac";
+    case Opcode::Dot: return "dot";
+    case Opcode::Move: return "move";
+    case Opcode::ConvForward: return "conv forward";
+    case Opcode::ConvWeightGrad: return "conv weight grad";
+    case Opcode::ConvInputGrad: return "conv input grad";
+    case Opcode::FcForward: return "fc forward";
+    case Opcode::FcWeightGrad: return "fc weight grad";
+    case Opcode::FcInputGrad: return "fc input grad";
+    case Opcode::Relu: return "relu";
+    case Opcode::ReluBackward: return "relu backward";
+    case Opcode::PoolForward: return "max-pool forward";
+    case Opcode::PoolBackward: return "max-pool backward";
+    case Opcode::SgdUpdate: return "sgd update";
   }
   return "?";
 }
@@ -36,7 +63,18 @@ bool known(std::uint8_t op) {
     case Opcode::FpMul:
     case Opcode::FpMac:
     case Opcode::Dot:
-    case Opcode::Move: return true;
+    case Opcode::Move:
+    case Opcode::ConvForward:
+    case Opcode::ConvWeightGrad:
+    case Opcode::ConvInputGrad:
+    case Opcode::FcForward:
+    case Opcode::FcWeightGrad:
+    case Opcode::FcInputGrad:
+    case Opcode::Relu:
+    case Opcode::ReluBackward:
+    case Opcode::PoolForward:
+    case Opcode::PoolBackward:
+    case Opcode::SgdUpdate: return true;
   }
   return false;
 }
@@ -61,6 +99,7 @@ Command decode_command(const std::array<std::uint8_t, kCommandBytes>& bytes) {
   c.dst_col = std::uint16_t(word(bytes, 5) >> 16);
   c.width = word(bytes, 6);
   c.tag = word(bytes, 7);
+  for (std::size_t i = 0; i < c.args.size(); ++i) c.args[i] = word(bytes, i + 1);
   return c;
 }
 
@@ -69,12 +108,16 @@ std::array<std::uint8_t, kCommandBytes> encode_command(const Command& c) {
   const std::uint8_t op = known(c.raw_opcode) || c.raw_opcode == 0 ? std::uint8_t(c.opcode) : c.raw_opcode;
   put(b, 0, std::uint32_t(op) | std::uint32_t(c.format.ne) << 8 | std::uint32_t(c.format.nm) << 16 |
                 (c.rounding == Rounding::Paper ? 1u << 24 : 0u) | (c.reserved_bits_set ? 1u << 25 : 0u));
-  put(b, 1, std::uint32_t(c.bank) | std::uint32_t(c.subarray) << 16);
-  put(b, 2, c.first_row);
-  put(b, 3, c.row_count);
-  put(b, 4, std::uint32_t(c.dst_bank) | std::uint32_t(c.dst_subarray) << 16);
-  put(b, 5, std::uint32_t(c.src_col) | std::uint32_t(c.dst_col) << 16);
-  put(b, 6, c.width);
+  if (c.is_layer()) {
+    for (std::size_t i = 0; i < c.args.size(); ++i) put(b, i + 1, c.args[i]);
+  } else {
+    put(b, 1, std::uint32_t(c.bank) | std::uint32_t(c.subarray) << 16);
+    put(b, 2, c.first_row);
+    put(b, 3, c.row_count);
+    put(b, 4, std::uint32_t(c.dst_bank) | std::uint32_t(c.dst_subarray) << 16);
+    put(b, 5, std::uint32_t(c.src_col) | std::uint32_t(c.dst_col) << 16);
+    put(b, 6, c.width);
+  }
   put(b, 7, c.tag);
   return b;
 }
@@ -83,6 +126,13 @@ CommandError validate(const Command& c, const PlatformShape& p) {
   if (!known(c.raw_opcode)) return CommandError::UnknownOpcode;
   if (c.reserved_bits_set) return CommandError::ReservedBits;
   if (c.opcode == Opcode::Nop) return CommandError::None;
+  if (c.is_layer()) {
+    // Lanes hold words of at most 32 bits; the rest is validate_layer's.
+    if (c.format.ne < 2 || c.format.ne > 11 || c.format.nm < 1 || c.format.nm > 30 || c.format.width() > 32) {
+      return CommandError::FormatUnsupported;
+    }
+    return CommandError::None;
+  }
   if (c.bank >= p.banks || c.subarray >= p.subarrays_per_bank) return CommandError::NoSuchSubarray;
   if (c.row_count == 0 || c.first_row >= p.rows || c.row_count > p.rows - c.first_row) {
     return CommandError::RowsOutOfRange;
@@ -106,6 +156,14 @@ CommandError validate(const Command& c, const PlatformShape& p) {
   return CommandError::None;
 }
 
+namespace {
+std::string to_hex32(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", v);
+  return buf;
+}
+}  // namespace
+
 std::string describe(const Command& c) {
   if (!known(c.raw_opcode)) {
     char buf[32];
@@ -114,6 +172,11 @@ std::string describe(const Command& c) {
   }
   std::string where = "bank " + std::to_string(c.bank) + " subarray " + std::to_string(c.subarray) + " rows " +
                       std::to_string(c.first_row) + ".." + std::to_string(std::uint64_t(c.first_row) + c.row_count - 1);
+  if (c.is_layer()) {
+    std::string s = std::string(to_string(c.opcode)) + " " + c.format.name() + " " + to_string(c.rounding) + " on rows";
+    for (std::size_t i = 0; i < 4; ++i) s += " " + std::to_string(c.args[i]);
+    return s + " shape 0x" + to_hex32(c.args[4]) + " 0x" + to_hex32(c.args[5]);
+  }
   switch (c.opcode) {
     case Opcode::Nop: return "nop";
     case Opcode::Dot: return "dot " + c.format.name() + " " + to_string(c.rounding) + " on " + where;

@@ -17,6 +17,8 @@
 // [w, 2w), c (MAC) in [2w, 3w), the result right after, w = 1 + Ne + Nm.
 // A dot product leaves its sum in columns [2w, 3w) of its first row, and
 // uses the a and b columns of its rows for partial sums (see controller.hpp).
+// Layer commands (opcodes 0x20-0x2A) read words 1-6 their own way:
+// layer_command.hpp.
 #pragma once
 
 #include <array>
@@ -36,7 +38,21 @@ enum class Opcode : std::uint8_t {
   FpMac = 0x03,  // result = c + a x b
   Dot = 0x04,    // the sum of a x b over the row range, into the first row's result field
   Move = 0x10,   // copy a column field of the row range to another subarray
+  // Layer commands (layer_command.hpp): tensors in the data window, lanes in the lane pool.
+  ConvForward = 0x20,
+  ConvWeightGrad = 0x21,
+  ConvInputGrad = 0x22,
+  FcForward = 0x23,
+  FcWeightGrad = 0x24,
+  FcInputGrad = 0x25,
+  Relu = 0x26,
+  ReluBackward = 0x27,
+  PoolForward = 0x28,
+  PoolBackward = 0x29,
+  SgdUpdate = 0x2A,
 };
+const char* to_string(Opcode op);
+inline bool is_layer_opcode(Opcode op) { return std::uint8_t(op) >= 0x20 && std::uint8_t(op) <= 0x2A; }
 
 // What the status register reports when a command is refused. A refused
 // command changes no row.
@@ -49,6 +65,10 @@ enum class CommandError : std::uint8_t {
   FormatUnsupported = 5, // Ne, Nm not a valid format, or the row too narrow for its program
   ColumnsOutOfRange = 6, // a move's field past the last column, or of width 0
   ReservedBits = 7,      // a bit that must be zero is not
+  ShapeInvalid = 8,      // a layer command's shape does not work out (a zero size, a kernel past the input, odd pooling)
+  TensorOutOfRange = 9,  // a layer command's tensor runs past the data window
+  NoLanePool = 10,       // a layer command with no lane pool, or a pool past the platform
+  TensorInLanePool = 11, // a layer command's tensor lies in the lane pool
 };
 const char* to_string(CommandError e);
 
@@ -66,10 +86,13 @@ struct Command {
   std::uint32_t width = 0;
   std::uint32_t tag = 0;
   bool reserved_bits_set = false;
+  // Words 1-6 as written: what a layer command reads (layer_command.hpp).
+  std::array<std::uint32_t, 6> args{};
 
   bool is_fp() const {
     return opcode == Opcode::FpAdd || opcode == Opcode::FpMul || opcode == Opcode::FpMac || opcode == Opcode::Dot;
   }
+  bool is_layer() const { return is_layer_opcode(opcode); }
   FpOp fp_op() const { return opcode == Opcode::FpAdd ? FpOp::Add : opcode == Opcode::FpMul ? FpOp::Mul : FpOp::Mac; }
 };
 

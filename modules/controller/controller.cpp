@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "compute/fp_engine.hpp"
+#include "controller/layer_ops.hpp"
 
 namespace mrampim {
 
@@ -24,12 +25,14 @@ PlatformShape shape_of(const std::deque<Bank>& banks) {
 
 }  // namespace
 
-Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name)
+Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name, ExecMode mode)
     : banks_(banks),
+      mode_(mode),
       shape_(shape_of(banks)),
       interconnect_(ledger.open_account(name + ".interconnect", StepPrices::from(banks.front().technology()))),
       decoder_(ledger.open_account(name + ".decoder", StepPrices::from(banks.front().technology()))),
-      busy_until_(std::size_t(shape_.banks) * shape_.subarrays_per_bank, 0.0) {}
+      busy_until_(std::size_t(shape_.banks) * shape_.subarrays_per_bank, 0.0),
+      busy_time_(busy_until_.size(), 0.0) {}
 
 double& Controller::busy(std::uint32_t bank, std::uint32_t subarray) {
   return busy_until_.at(std::size_t(bank) * shape_.subarrays_per_bank + subarray);
@@ -39,11 +42,142 @@ double Controller::busy_until_ns(std::uint32_t bank, std::uint32_t subarray) con
   return const_cast<Controller*>(this)->busy(bank, subarray);
 }
 
-double Controller::ready_at_ns(const Command& c) const {
+double Controller::ready_at_ns(const Command& c) const { return ready_at_ns(c, LanePool{}); }
+
+double Controller::ready_at_ns(const Command& c, const LanePool& pool) const {
+  if (c.is_layer()) {
+    if (validate_layer(c, shape_, pool) != CommandError::None) return 0.0;
+    const auto [first, used] = layer_placement(c, pool);
+    double t = hazard_free_ns(row_accesses(c));
+    for (std::uint32_t i = 0; i < used; ++i) t = std::max(t, busy_until_[pool.first + (first + i) % pool.count]);
+    return t;
+  }
   if (validate(c, shape_) != CommandError::None || c.opcode == Opcode::Nop) return 0.0;
-  double t = busy_until_ns(c.bank, c.subarray);
+  double t = std::max(busy_until_ns(c.bank, c.subarray), hazard_free_ns(row_accesses(c)));
   if (c.opcode == Opcode::Move) t = std::max(t, busy_until_ns(c.dst_bank, c.dst_subarray));
   return t;
+}
+
+std::uint64_t Controller::lanes(LaneOp op) const {
+  std::uint64_t n = 0;
+  for (const auto& [key, e] : engines_) n += e->lanes(op);
+  return n;
+}
+
+std::vector<Controller::RowAccess> Controller::row_accesses(const Command& c) const {
+  const std::uint64_t R = shape_.rows, S = shape_.subarrays_per_bank;
+  std::vector<RowAccess> a;
+  if (c.is_layer()) {
+    const TensorGeometry g = tensor_geometry(c.format, shape_.cols);
+    for (const TensorUse& u : layer_tensors(c)) a.push_back({u.row, u.row + g.rows(u.words), u.writes(), 0});
+    return a;
+  }
+  if (c.opcode == Opcode::Nop) return a;
+  const std::uint64_t src = (c.bank * S + c.subarray) * R + c.first_row;
+  if (c.opcode == Opcode::Move) {
+    const std::uint64_t dst = (c.dst_bank * S + c.dst_subarray) * R + c.first_row;
+    a.push_back({src, src + c.row_count, false, 0});
+    a.push_back({dst, dst + c.row_count, true, 0});
+  } else {
+    a.push_back({src, src + c.row_count, true, 0});
+  }
+  return a;
+}
+
+double Controller::hazard_free_ns(const std::vector<RowAccess>& mine) const {
+  double t = 0;
+  for (const RowAccess& r : recent_) {
+    for (const RowAccess& m : mine) {
+      if ((r.write || m.write) && r.first < m.end && m.first < r.end) t = std::max(t, r.until_ns);
+    }
+  }
+  return t;
+}
+
+void Controller::record(std::vector<RowAccess> mine, double end_ns, double now_ns) {
+  recent_.erase(std::remove_if(recent_.begin(), recent_.end(), [&](const RowAccess& r) { return r.until_ns <= now_ns; }),
+                recent_.end());
+  for (RowAccess& m : mine) {
+    m.until_ns = end_ns;
+    recent_.push_back(m);
+  }
+}
+
+void Controller::occupy(std::uint32_t global_subarray, double start_ns, double end_ns) {
+  busy_until_.at(global_subarray) = end_ns;
+  busy_time_.at(global_subarray) += end_ns - start_ns;
+}
+
+std::pair<std::uint32_t, std::uint32_t> Controller::layer_placement(const Command& c, const LanePool& pool) const {
+  const std::uint64_t batches = (layer_lanes(c) + shape_.rows - 1) / shape_.rows;
+  const auto used = std::uint32_t(std::min<std::uint64_t>(pool.count, std::max<std::uint64_t>(batches, 1)));
+  std::uint32_t first = 0;
+  for (std::uint32_t i = 1; i < pool.count; ++i) {
+    if (busy_until_[pool.first + i] < busy_until_[pool.first + first]) first = i;
+  }
+  return {first, used};
+}
+
+LaneEngine& Controller::lane_engine(const FpFormat& f, Rounding r) {
+  auto& e = engines_[std::make_tuple(f.ne, f.nm, r)];
+  if (!e) e = std::make_unique<LaneEngine>(banks_.front().technology(), f, r, mode_);
+  return *e;
+}
+
+CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const LanePool& pool, TensorPort& port) {
+  CommandOutcome out;
+  out.start_ns = out.end_ns = now_ns;
+  out.error = validate_layer(c, shape_, pool);
+  if (out.error != CommandError::None) return out;
+  LaneEngine* e = nullptr;
+  try {
+    e = &lane_engine(c.format, c.rounding);
+  } catch (const std::invalid_argument&) {
+    out.error = CommandError::FormatUnsupported;  // a program does not fit the row
+    return out;
+  }
+  decoder_.charge_command();
+  const auto [first, used] = layer_placement(c, pool);
+  std::vector<Subarray*> subarrays;
+  for (std::uint32_t i = 0; i < pool.count; ++i) {
+    const std::uint32_t g = pool.first + i;
+    subarrays.push_back(&banks_[g / shape_.subarrays_per_bank].subarray(g % shape_.subarrays_per_bank));
+  }
+  const std::vector<RowAccess> accesses = row_accesses(c);
+  out.start_ns = std::max(now_ns, hazard_free_ns(accesses));
+  std::vector<double> latency0(used), published0(used), energy0(used);
+  last_layer_subarrays_.clear();
+  for (std::uint32_t i = 0; i < used; ++i) {
+    const std::uint32_t p = (first + i) % pool.count;
+    out.start_ns = std::max(out.start_ns, busy_until_[pool.first + p]);
+    last_layer_subarrays_.push_back(pool.first + p);
+  }
+  e->bind(subarrays, first);
+  for (std::uint32_t i = 0; i < used; ++i) {
+    const std::uint32_t p = (first + i) % pool.count;
+    latency0[i] = subarrays[p]->account().latency_ns();
+    published0[i] = e->published(p).latency_ns(e->prices());
+    energy0[i] = e->published(p).energy_pJ(e->prices());
+  }
+  run_layer(c, *e, port);
+  double published = 0;
+  out.end_ns = out.start_ns;
+  for (std::uint32_t i = 0; i < used; ++i) {
+    const std::uint32_t p = (first + i) % pool.count;
+    const double end = out.start_ns + (subarrays[p]->account().latency_ns() - latency0[i]);
+    occupy(pool.first + p, out.start_ns, end);
+    out.end_ns = std::max(out.end_ns, end);
+    published = std::max(published, e->published(p).latency_ns(e->prices()) - published0[i]);
+    published_energy_pJ_ += e->published(p).energy_pJ(e->prices()) - energy0[i];
+  }
+  published_latency_ns_ += published;
+  record(accesses, out.end_ns, now_ns);
+  return out;
+}
+
+CommandOutcome Controller::execute(const Command& c, double now_ns, const LanePool& pool, TensorPort& port) {
+  if (c.is_layer()) return execute_layer(c, now_ns, pool, port);
+  return execute(c, now_ns);
 }
 
 double Controller::all_done_ns() const { return *std::max_element(busy_until_.begin(), busy_until_.end()); }
@@ -78,7 +212,8 @@ CommandOutcome Controller::execute_dot(const Command& c, double now_ns) {
   Subarray& s = banks_[c.bank].subarray(c.subarray);
   CostAccount& path = banks_[c.bank].transfer_account();
   double& free_at = busy(c.bank, c.subarray);
-  out.start_ns = std::max(now_ns, free_at);
+  const std::vector<RowAccess> accesses = row_accesses(c);
+  out.start_ns = std::max({now_ns, free_at, hazard_free_ns(accesses)});
   const double before = s.account().latency_ns() + path.latency_ns();
   run_fp_rows(s, mul->program, c.first_row, c.row_count);
   for (std::uint32_t n = c.row_count; n > 1;) {
@@ -89,13 +224,18 @@ CommandOutcome Controller::execute_dot(const Command& c, double now_ns) {
     n = m;
   }
   out.end_ns = out.start_ns + (s.account().latency_ns() + path.latency_ns() - before);
-  free_at = out.end_ns;
+  occupy(c.bank * shape_.subarrays_per_bank + c.subarray, out.start_ns, out.end_ns);
+  record(accesses, out.end_ns, now_ns);
   return out;
 }
 
 CommandOutcome Controller::execute(const Command& c, double now_ns) {
   CommandOutcome out;
   out.start_ns = out.end_ns = now_ns;
+  if (c.is_layer()) {
+    out.error = CommandError::NoLanePool;  // layer commands need the accelerator's pool and tensors
+    return out;
+  }
   out.error = validate(c, shape_);
   if (out.error != CommandError::None) return out;
   if (c.opcode == Opcode::Nop) {
@@ -114,12 +254,13 @@ CommandOutcome Controller::execute(const Command& c, double now_ns) {
     }
     decoder_.charge_command();
     Subarray& s = banks_[c.bank].subarray(c.subarray);
-    double& free_at = busy(c.bank, c.subarray);
-    out.start_ns = std::max(now_ns, free_at);
+    const std::vector<RowAccess> accesses = row_accesses(c);
+    out.start_ns = std::max({now_ns, busy(c.bank, c.subarray), hazard_free_ns(accesses)});
     const double before = s.account().latency_ns();
     run_fp_rows(s, p->program, c.first_row, c.row_count);
     out.end_ns = out.start_ns + (s.account().latency_ns() - before);
-    free_at = out.end_ns;
+    occupy(c.bank * shape_.subarrays_per_bank + c.subarray, out.start_ns, out.end_ns);
+    record(accesses, out.end_ns, now_ns);
     return out;
   }
 
@@ -127,15 +268,18 @@ CommandOutcome Controller::execute(const Command& c, double now_ns) {
   // controller's; both subarrays are busy for the whole transfer.
   decoder_.charge_command();
   const RowMask rows = RowMask::range(shape_.rows, c.first_row, c.row_count);
-  double& src_free = busy(c.bank, c.subarray);
-  double& dst_free = busy(c.dst_bank, c.dst_subarray);
-  out.start_ns = std::max({now_ns, src_free, dst_free});
+  const std::vector<RowAccess> accesses = row_accesses(c);
+  out.start_ns = std::max({now_ns, busy(c.bank, c.subarray), busy(c.dst_bank, c.dst_subarray), hazard_free_ns(accesses)});
   CostAccount& path = c.bank == c.dst_bank ? banks_[c.bank].transfer_account() : interconnect_;
   const double before = path.latency_ns();
   transfer_rows(banks_[c.bank].subarray(c.subarray), Column(c.src_col), banks_[c.dst_bank].subarray(c.dst_subarray),
                 Column(c.dst_col), std::uint16_t(c.width), rows, path);
   out.end_ns = out.start_ns + (path.latency_ns() - before);
-  src_free = dst_free = out.end_ns;
+  occupy(c.bank * shape_.subarrays_per_bank + c.subarray, out.start_ns, out.end_ns);
+  if (c.dst_bank != c.bank || c.dst_subarray != c.subarray) {
+    occupy(c.dst_bank * shape_.subarrays_per_bank + c.dst_subarray, out.start_ns, out.end_ns);
+  }
+  record(accesses, out.end_ns, now_ns);
   return out;
 }
 

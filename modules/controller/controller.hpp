@@ -20,11 +20,23 @@
 // columns (a column-parallel transfer), and one add over those rows leaves
 // the sums in the result columns; then n = m. log2(n) rounds; the sum ends in
 // the first row's result columns, the rows' a and b columns hold partial sums.
+//
+// A layer command (layer_command.hpp) runs its lanes in the lane pool: the
+// command's operations spread their 1024-lane batches over the pool's
+// subarrays starting at the one free first (batch j on the (first + j)-th,
+// round the pool), and it occupies as many pool subarrays as its largest
+// operation has batches; each is busy for the latency the ledger counted on
+// it. Data hazards order commands: a command starts after every earlier
+// command that wrote rows it reads or writes, or read rows it writes, has
+// ended (rows of the data window; for row commands, their rows). The
+// execution mode decides who computes the lanes (the bit-level subarrays or
+// the host, lane_engine.hpp); the schedule is the same in both.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -32,7 +44,10 @@
 #include "bank/bank.hpp"
 #include "compute/fp_program.hpp"
 #include "controller/command.hpp"
+#include "controller/layer_command.hpp"
+#include "controller/tensor_port.hpp"
 #include "ledger/cost_ledger.hpp"
+#include "training/lane_engine.hpp"
 
 namespace mrampim {
 
@@ -48,7 +63,8 @@ class Controller {
   // controller. Its path between banks is the account "<name>.interconnect",
   // its command decoding "<name>.decoder".
   // Throws std::invalid_argument for no banks or mixed ones.
-  Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name = "controller");
+  Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name = "controller",
+             ExecMode mode = ExecMode::BitAccurate);
 
   PlatformShape shape() const { return shape_; }
   const CostAccount& interconnect_account() const { return interconnect_; }
@@ -58,11 +74,28 @@ class Controller {
   // uses is free, whichever is later. A refused command changes no row, takes
   // no time and charges nothing; an accepted one (a Nop too) costs its decoding.
   CommandOutcome execute(const Command& c, double now_ns);
+  // The same for a layer command, with the lane pool in force for it and the
+  // tensors' port (both ignored for other commands).
+  CommandOutcome execute(const Command& c, double now_ns, const LanePool& pool, TensorPort& port);
+  ExecMode mode() const { return mode_; }
+
+  // Pool subarrays (global indices) the last layer command used.
+  const std::vector<std::uint32_t>& last_layer_subarrays() const { return last_layer_subarrays_; }
+  // Time each subarray has been busy with commands (bank-major), ns.
+  const std::vector<double>& busy_time_ns() const { return busy_time_; }
+  // The published-formula cost of the layer commands run so far (facts
+  // sec. 3-5, lane_engine.hpp): per command, the busiest pool subarray's
+  // latency; energy over all.
+  double published_latency_ns() const { return published_latency_ns_; }
+  double published_energy_pJ() const { return published_energy_pJ_; }
+  // Lanes each kind of lane operation has run, over every layer command.
+  std::uint64_t lanes(LaneOp op) const;
 
   double busy_until_ns(std::uint32_t bank, std::uint32_t subarray) const;
   // When every subarray `c` uses is free (0 for a command that uses none or
   // would be refused): the earliest it can start.
   double ready_at_ns(const Command& c) const;
+  double ready_at_ns(const Command& c, const LanePool& pool) const;
   // The latest busy time over all subarrays: when everything issued is done.
   double all_done_ns() const;
 
@@ -73,13 +106,33 @@ class Controller {
  private:
   double& busy(std::uint32_t bank, std::uint32_t subarray);
   CommandOutcome execute_dot(const Command& c, double now_ns);
+  CommandOutcome execute_layer(const Command& c, double now_ns, const LanePool& pool, TensorPort& port);
+  LaneEngine& lane_engine(const FpFormat& f, Rounding r);
+  // Rows of the data window a command reads and writes (global rows, [first, end)).
+  struct RowAccess {
+    std::uint64_t first = 0, end = 0;
+    bool write = false;
+    double until_ns = 0;
+  };
+  std::vector<RowAccess> row_accesses(const Command& c) const;
+  double hazard_free_ns(const std::vector<RowAccess>& mine) const;
+  void record(std::vector<RowAccess> mine, double end_ns, double now_ns);
+  // A layer command's pool: the first position, how many subarrays it uses.
+  std::pair<std::uint32_t, std::uint32_t> layer_placement(const Command& c, const LanePool& pool) const;
+  void occupy(std::uint32_t global_subarray, double start_ns, double end_ns);
 
   std::deque<Bank>& banks_;
+  ExecMode mode_;
   PlatformShape shape_;
   CostAccount& interconnect_;
   CostAccount& decoder_;
   std::vector<double> busy_until_;  // bank-major
+  std::vector<double> busy_time_;
   std::map<std::tuple<FpOp, std::uint8_t, std::uint8_t, Rounding>, FpProgram> programs_;
+  std::map<std::tuple<std::uint8_t, std::uint8_t, Rounding>, std::unique_ptr<LaneEngine>> engines_;
+  std::vector<RowAccess> recent_;  // accesses of commands that may still be running
+  std::vector<std::uint32_t> last_layer_subarrays_;
+  double published_latency_ns_ = 0, published_energy_pJ_ = 0;
 };
 
 }  // namespace mrampim

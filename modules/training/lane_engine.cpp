@@ -65,9 +65,31 @@ void tally(RowCost& into, const ActivityCounts& c) {
 
 LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
                        std::uint32_t subarrays, CostLedger& ledger, const std::string& name)
+    : LaneEngine(tech, format, rounding, mode) {
+  if (subarrays == 0) throw std::invalid_argument("training needs at least one compute subarray");
+  published_.resize(subarrays);
+  for (std::uint32_t s = 0; s < subarrays; ++s) {
+    CostAccount& a = ledger.open_account(name + ".subarray" + std::to_string(s), prices_);
+    accounts_.push_back(&a);
+    if (mode == ExecMode::BitAccurate) arrays_.push_back(&own_arrays_.emplace_back(tech_, a));
+  }
+}
+
+void LaneEngine::bind(const std::vector<Subarray*>& pool, std::uint32_t first) {
+  if (pool.empty()) throw std::invalid_argument("LaneEngine::bind: an empty pool");
+  if (pool.size() != published_.size()) published_.assign(pool.size(), RowCost{});
+  accounts_.clear();
+  arrays_.clear();
+  for (Subarray* s : pool) {
+    accounts_.push_back(&s->account());
+    if (mode_ == ExecMode::BitAccurate) arrays_.push_back(s);
+  }
+  first_ = first % std::uint32_t(pool.size());
+}
+
+LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode)
     : tech_(tech), format_(format), rounding_(rounding), mode_(mode) {
   if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
-  if (subarrays == 0) throw std::invalid_argument("training needs at least one compute subarray");
   const std::uint32_t cols = tech.array.cols;
   mac_ = build_fp_program(FpOp::Mac, format, rounding, tech.family, cols);
   add_ = build_fp_program(FpOp::Add, format, rounding, tech.family, cols);
@@ -79,15 +101,9 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
                             mul_.program.columns_needed()});
   for (const auto& s : select_) lane_columns_ = std::max(lane_columns_, s.program.columns_needed());
   prices_ = StepPrices::from(tech);
-  published_.resize(subarrays);
   published_mac_ = published_cost(FpOp::Mac, format, tech.family);
   published_add_ = published_cost(FpOp::Add, format, tech.family);
   published_mul_ = published_cost(FpOp::Mul, format, tech.family);
-  for (std::uint32_t s = 0; s < subarrays; ++s) {
-    CostAccount& a = ledger.open_account(name + ".subarray" + std::to_string(s), prices_);
-    accounts_.push_back(&a);
-    if (mode == ExecMode::BitAccurate) arrays_.emplace_back(tech_, a);
-  }
 }
 
 void LaneEngine::host_transfer(std::size_t words, bool write) {
@@ -162,11 +178,12 @@ void LaneEngine::charge(LaneOp op, std::size_t n, std::uint64_t times) {
   const std::uint32_t rows = tech_.array.rows;
   const std::uint64_t S = subarrays(), full = n / rows;
   const auto rest = std::uint32_t(n % rows);
+  auto at = [&](std::uint64_t j) { return std::uint32_t((first_ + j) % S); };
   for (std::uint64_t s = 0; s < S && s < full; ++s) {
     const std::uint64_t batches = full / S + (s < full % S ? 1 : 0);
-    charge_batch(std::uint32_t(s), cost, rows, batches * times);
+    charge_batch(at(s), cost, rows, batches * times);
   }
-  if (rest != 0) charge_batch(std::uint32_t(full % S), cost, rest, times);
+  if (rest != 0) charge_batch(at(full % S), cost, rest, times);
 }
 
 void LaneEngine::run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
@@ -178,9 +195,9 @@ void LaneEngine::run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint
   std::size_t batch = 0;
   for (std::size_t base = 0; base < n; base += rows, ++batch) {
     const std::uint32_t m = std::uint32_t(std::min<std::size_t>(rows, n - base));
-    const std::uint32_t s = std::uint32_t(batch % S);
+    const std::uint32_t s = std::uint32_t((first_ + batch) % S);
     charge_batch(s, cost, m, 1);
-    Subarray& arr = arrays_[s];
+    Subarray& arr = *arrays_[s];
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::size_t k = base + i;
       if (a) arr.poke_field(i, p.a.first, p.a.width, a[k * a_stride]);

@@ -64,6 +64,13 @@ class LaneEngine {
   // narrow for a program, or no subarrays.
   LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
              std::uint32_t subarrays, CostLedger& ledger, const std::string& name = "train");
+  // No compute subarrays of its own: bind() gives it the controller's lane
+  // pool before each command.
+  LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode);
+  // The compute subarrays of the operations that follow: batch j of an
+  // operation runs on pool[(first + j) mod size]. The subarrays must share
+  // the engine's technology and stay alive while bound.
+  void bind(const std::vector<Subarray*>& pool, std::uint32_t first);
   LaneEngine(const LaneEngine&) = delete;
   LaneEngine& operator=(const LaneEngine&) = delete;
 
@@ -71,6 +78,8 @@ class LaneEngine {
   Rounding rounding() const { return rounding_; }
   ExecMode mode() const { return mode_; }
   std::uint32_t subarrays() const { return std::uint32_t(accounts_.size()); }
+  // Subarray of batch j: (first + j) mod subarrays().
+  std::uint32_t first_subarray() const { return first_; }
   std::uint32_t lanes_per_subarray() const { return tech_.array.rows; }
   // Columns per row the widest program needs: what a lane occupies.
   std::uint32_t lane_columns() const { return lane_columns_; }
@@ -103,6 +112,10 @@ class LaneEngine {
   double published_latency_ns() const;
   double published_energy_pJ() const;
   const CostAccount& account(std::uint32_t subarray) const { return *accounts_.at(subarray); }
+  // The published-formula tally of each compute subarray (by position in the
+  // pool while bound).
+  const RowCost& published(std::uint32_t subarray) const { return published_.at(subarray); }
+  const StepPrices& prices() const { return prices_; }
 
  private:
   struct Prog {
@@ -134,7 +147,9 @@ class LaneEngine {
   std::vector<CostAccount*> accounts_;
   std::vector<RowCost> published_;  // per subarray: steps per batch, cells over all rows
   RowCost published_mac_, published_add_, published_mul_;
-  std::deque<Subarray> arrays_;  // bit-accurate mode only
+  std::deque<Subarray> own_arrays_;  // bit-accurate mode without a pool
+  std::vector<Subarray*> arrays_;    // bit-accurate mode: the compute subarrays
+  std::uint32_t first_ = 0;
   FpProgram mac_, add_, mul_;
   std::array<SelectProgram, 4> select_;
   std::uint32_t lane_columns_ = 0;

@@ -369,12 +369,10 @@ void LeNetTrainer::forward(const Dataset& data, const std::vector<std::size_t>& 
   }
 }
 
-BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices,
-                                            const std::vector<std::uint32_t>& logits,
-                                            std::vector<std::uint32_t>* dlogits) {
-  const std::size_t B = indices.size(), C = spec_.fc.back();
-  e_.host_transfer(logits.size(), false);
-  host_read_ += logits.size();
+BatchResult softmax_cross_entropy(const FpFormat& f, const std::vector<std::uint32_t>& logits, std::size_t C,
+                                  const std::vector<std::uint8_t>& labels, std::vector<std::uint32_t>* dlogits) {
+  const std::size_t B = labels.size();
+  if (logits.size() != B * C) throw std::invalid_argument("softmax: logits and labels disagree on the batch");
   BatchResult r;
   if (dlogits) dlogits->resize(B * C);
   std::vector<double> p(C);
@@ -382,7 +380,7 @@ BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vect
     double mx = -INFINITY;
     std::size_t best = 0;
     for (std::size_t c = 0; c < C; ++c) {
-      p[c] = fp_to_double(f_, logits[b * C + c]);
+      p[c] = fp_to_double(f, logits[b * C + c]);
       if (p[c] > mx) {
         mx = p[c];
         best = c;
@@ -390,17 +388,28 @@ BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vect
     }
     double sum = 0;
     for (std::size_t c = 0; c < C; ++c) sum += (p[c] = std::exp(p[c] - mx));
-    const std::size_t label = data.labels[indices[b]];
+    const std::size_t label = labels[b];
     r.loss += -std::log(p[label] / sum);
     r.correct += best == label ? 1 : 0;
     if (dlogits) {
       for (std::size_t c = 0; c < C; ++c) {
         const double g = (p[c] / sum - (c == label ? 1.0 : 0.0)) / double(B);
-        (*dlogits)[b * C + c] = std::uint32_t(fp_from_double(f_, g));
+        (*dlogits)[b * C + c] = std::uint32_t(fp_from_double(f, g));
       }
     }
   }
   r.loss /= double(B);
+  return r;
+}
+
+BatchResult LeNetTrainer::loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices,
+                                            const std::vector<std::uint32_t>& logits,
+                                            std::vector<std::uint32_t>* dlogits) {
+  e_.host_transfer(logits.size(), false);
+  host_read_ += logits.size();
+  std::vector<std::uint8_t> labels;
+  for (std::size_t i : indices) labels.push_back(data.labels[i]);
+  const BatchResult r = softmax_cross_entropy(f_, logits, spec_.fc.back(), labels, dlogits);
   if (dlogits) {
     e_.host_transfer(dlogits->size(), true);
     host_written_ += dlogits->size();

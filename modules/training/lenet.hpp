@@ -91,6 +91,12 @@ struct BatchResult {
   std::uint32_t correct = 0;
 };
 
+// Softmax and mean cross-entropy of a batch on the host, from its logits
+// (B x classes format words, sample-major); with `dlogits`, the loss gradient
+// (p - onehot) / B in the format, to write back. labels[b] is sample b's class.
+BatchResult softmax_cross_entropy(const FpFormat& f, const std::vector<std::uint32_t>& logits, std::size_t classes,
+                                  const std::vector<std::uint8_t>& labels, std::vector<std::uint32_t>* dlogits);
+
 class LeNetTrainer {
  public:
   // `batched`: take the batched path when the engine allows it (fast mode, fp32, ieee).

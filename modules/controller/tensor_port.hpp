@@ -1,0 +1,22 @@
+// How the controller reaches the tensors of layer commands: words of the
+// data window, by global row (layer_command.hpp's layout). The accelerator
+// implements it over what holds the rows: in bit-accurate mode the
+// subarrays' cells and the host-visible row image together, in fast mode the
+// row image.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mrampim {
+
+class TensorPort {
+ public:
+  virtual ~TensorPort() = default;
+  // `n` words from the tensor that starts at global row `row`.
+  virtual void read(std::uint32_t row, std::size_t n, std::uint32_t* out) = 0;
+  // The words of the tensor's rows past `n` keep their values.
+  virtual void write(std::uint32_t row, std::size_t n, const std::uint32_t* in) = 0;
+};
+
+}  // namespace mrampim
