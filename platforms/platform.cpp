@@ -11,7 +11,7 @@ void build(const std::string& name, const PlatformOptions& o, CostLedger& ledger
            std::unique_ptr<AcceleratorCore>& acc, std::unique_ptr<HostInitiatorCore>& host) {
   auto a = std::make_unique<Accelerator<W>>((name + "_acc").c_str(), o.tech, o.accelerator, ledger);
   auto h = std::make_unique<HostInitiator<W>>((name + "_host").c_str(), std::move(program), o.poll);
-  h->socket.bind(a->socket);
+  h->bind_to(*a);
   acc = std::move(a);
   host = std::move(h);
 }

@@ -36,10 +36,11 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
       bus_width_bits_(bus_width_bits),
       ledger_(ledger),
       banks_(make_banks(tech, config, ledger, basename())),
-      controller_(banks_, ledger, std::string(basename()) + ".controller"),
+      controller_(banks_, ledger, std::string(basename()) + ".controller", config.mode),
       row_words_((tech.array.cols + 63) / 64),
       row_count_total_(config.banks * config.subarrays * tech.array.rows),
       image_(std::size_t(row_count_total_) * row_words_, 0),
+      cells_stale_(std::size_t(config.banks) * config.subarrays, false),
       peq_(this, &AcceleratorCore::peq_callback) {
   SC_HAS_PROCESS(AcceleratorCore);
   SC_THREAD(run_commands);
@@ -92,6 +93,9 @@ std::uint32_t AcceleratorCore::read_register(std::uint64_t offset) const {
     case regs::kCompleted: return completed_;
     case regs::kLastTag: return last_tag_;
     case regs::kQueueFree: return std::uint32_t(config_.queue_depth - queue_.size());
+    case regs::kMode: return config_.mode == ExecMode::Fast ? 1u : 0u;
+    case regs::kLaneFirst: return lane_pool_.first;
+    case regs::kLaneCount: return lane_pool_.count;
   }
   return 0;
 }
@@ -115,13 +119,15 @@ void AcceleratorCore::register_access(tlm::tlm_generic_payload& trans, sc_time& 
     const std::uint32_t v = read_register(a);
     std::memcpy(data, &v, 4);
   } else if (trans.is_write()) {
-    if (a != regs::kControl) {
+    if (a != regs::kControl && a != regs::kLaneFirst && a != regs::kLaneCount) {
       trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);  // read-only
       return;
     }
     std::uint32_t v = 0;
     std::memcpy(&v, data, 4);
-    if (!debug) {
+    if (a == regs::kLaneFirst || a == regs::kLaneCount) {
+      if (!debug) (a == regs::kLaneFirst ? lane_pool_.first : lane_pool_.count) = v;
+    } else if (!debug) {
       control_ = v & regs::kControlIrqEnable;
       if (v & regs::kControlClearDone) done_ = false;
       if (v & regs::kControlClearError) error_ = false;
@@ -159,7 +165,7 @@ void AcceleratorCore::command_write(tlm::tlm_generic_payload& trans, sc_time& de
   std::memcpy(bytes.data(), trans.get_data_ptr(), kCommandBytes);
   const unsigned bus_bytes = bus_width_bits_ / 8;
   delay += sc_time(config_.bus_cycle_ns * double((kCommandBytes + bus_bytes - 1) / bus_bytes), SC_NS);
-  queue_.push_back(Queued{decode_command(bytes), sc_core::sc_time_stamp() + delay});
+  queue_.push_back(Queued{decode_command(bytes), sc_core::sc_time_stamp() + delay, lane_pool_});
   done_ = false;
   update_outputs();
   queued_event_.notify(sc_core::SC_ZERO_TIME);
@@ -309,14 +315,72 @@ void AcceleratorCore::sync_array_to_image(std::uint32_t bank, std::uint32_t suba
   }
 }
 
+// ---- Tensors of layer commands ------------------------------------------
+
+void AcceleratorCore::Tensors::read(std::uint32_t row, std::size_t n, std::uint32_t* out) {
+  const std::uint32_t w = g_.width, wpr = g_.words_per_row;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t r = row + i / wpr, bit = (i % wpr) * w;
+    const std::uint64_t* words = &a_.image_[r * a_.row_words_];
+    std::uint64_t v = words[bit / 64] >> (bit % 64);
+    if (bit % 64 + w > 64) v |= words[bit / 64 + 1] << (64 - bit % 64);
+    out[i] = std::uint32_t(v & ((std::uint64_t{1} << w) - 1));
+  }
+}
+
+void AcceleratorCore::Tensors::write(std::uint32_t row, std::size_t n, const std::uint32_t* in) {
+  const std::uint32_t w = g_.width, wpr = g_.words_per_row;
+  const std::uint64_t mask = (std::uint64_t{1} << w) - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t r = row + i / wpr, bit = (i % wpr) * w;
+    std::uint64_t* words = &a_.image_[r * a_.row_words_];
+    const std::uint64_t v = in[i] & mask;
+    words[bit / 64] = (words[bit / 64] & ~(mask << (bit % 64))) | v << (bit % 64);
+    if (bit % 64 + w > 64) {
+      const unsigned hi = unsigned(bit % 64 + w - 64);
+      words[bit / 64 + 1] = (words[bit / 64 + 1] & ~((std::uint64_t{1} << hi) - 1)) | v >> (64 - bit % 64);
+    }
+  }
+  if (n > 0) a_.image_rows_written(row, (n + wpr - 1) / wpr);
+}
+
+void AcceleratorCore::image_rows_written(std::uint64_t first, std::uint64_t count) {
+  const std::uint32_t rows = tech_.array.rows;
+  for (std::uint64_t g = first; g < first + count;) {
+    const auto sub_global = std::uint32_t(g / rows), row = std::uint32_t(g % rows);
+    const auto n = std::uint32_t(std::min<std::uint64_t>(rows - row, first + count - g));
+    const std::uint32_t bank = sub_global / config_.subarrays, sub = sub_global % config_.subarrays;
+    if (config_.mode == ExecMode::BitAccurate) sync_image_to_array(bank, sub, row, n);
+    else cells_stale_[sub_global] = true;
+    g += n;
+  }
+  if (dmi_granted_) {
+    const std::uint64_t start = regs::kDataBase + first * row_bytes();
+    invalidate_dmi(start, start + count * row_bytes() - 1);
+  }
+}
+
+void AcceleratorCore::refresh_cells(const Command& c) {
+  auto refresh = [&](std::uint32_t bank, std::uint32_t sub) {
+    const std::size_t g = std::size_t(bank) * config_.subarrays + sub;
+    if (!cells_stale_[g]) return;
+    sync_image_to_array(bank, sub, 0, tech_.array.rows);
+    cells_stale_[g] = false;
+  };
+  refresh(c.bank, c.subarray);
+  if (c.opcode == Opcode::Move) refresh(c.dst_bank, c.dst_subarray);
+}
+
 void AcceleratorCore::run_commands() {
   for (;;) {
     while (queue_.empty()) sc_core::wait(queued_event_);
     const Queued& head = queue_.front();
     // In order: the head waits for its arrival and for its subarrays.
-    const double ready = std::max(head.arrival.to_seconds() * 1e9, controller_.ready_at_ns(head.command));
+    const double ready =
+        std::max(head.arrival.to_seconds() * 1e9, controller_.ready_at_ns(head.command, head.pool));
     if (ready > now_ns()) sc_core::wait(sc_time(ready - now_ns(), SC_NS));
     const Command c = queue_.front().command;
+    const LanePool pool = queue_.front().pool;
     queue_.pop_front();
     space_event_.notify(sc_core::SC_ZERO_TIME);
     if (blocked_request_ != nullptr) {
@@ -324,16 +388,25 @@ void AcceleratorCore::run_commands() {
       blocked_request_ = nullptr;
       accept_request(*t);
     }
-    const bool valid = validate(c, controller_.shape()) == CommandError::None && c.opcode != Opcode::Nop;
+    const bool valid = !c.is_layer() && validate(c, controller_.shape()) == CommandError::None &&
+                       c.opcode != Opcode::Nop;
+    if (valid) refresh_cells(c);
     if (valid && dmi_granted_) {  // rows the host may have written through DMI
       sync_image_to_array(c.bank, c.subarray, c.first_row, c.row_count);
       if (c.opcode == Opcode::Move) sync_image_to_array(c.dst_bank, c.dst_subarray, c.first_row, c.row_count);
     }
-    const CommandOutcome o = controller_.execute(c, now_ns());
+    tensors_.set_format(c.format);
+    const CommandOutcome o = controller_.execute(c, now_ns(), pool, tensors_);
     if (o.error != CommandError::None) {
       error_ = true;
       error_code_ = std::uint32_t(o.error);
       error_tag_ = c.tag;
+    } else if (c.is_layer()) {
+      if (config_.mode == ExecMode::BitAccurate) {
+        for (std::uint32_t g : controller_.last_layer_subarrays()) {
+          sync_array_to_image(g / config_.subarrays, g % config_.subarrays, 0, tech_.array.rows);
+        }
+      }
     } else if (c.opcode == Opcode::Move) {
       sync_array_to_image(c.dst_bank, c.dst_subarray, c.first_row, c.row_count);
     } else if (c.opcode != Opcode::Nop) {

@@ -19,6 +19,14 @@
 // are copied from the subarray into the image (and DMI pointers covering them
 // are invalidated); before a command, rows the host may have written through
 // DMI are copied into the subarray.
+//
+// Layer commands read and write their tensors through the image (the
+// TensorPort below). In bit-accurate mode every tensor write goes into the
+// subarrays' cells too, and after the command the lane pool's subarrays are
+// copied into the image (the host sees the lanes' last state there). In fast
+// mode the image alone holds the tensors: a subarray whose image a layer
+// command wrote is copied into its cells before a row command uses it, and
+// the lane pool's rows keep what they held.
 #pragma once
 
 #include <systemc>
@@ -45,6 +53,10 @@ struct AcceleratorConfig {
   std::uint32_t subarrays = 4;     // per bank
   std::uint32_t queue_depth = 16;  // command queue entries
   double bus_cycle_ns = 1.0;       // one bus beat (bus width / 8 bytes)
+  // Who computes the layer commands' lanes: the bit-level subarrays, or the
+  // host (the same bits and schedule; lane_engine.hpp). Row commands (add,
+  // multiply, MAC, dot, move) run on the bit-level subarrays in both.
+  ExecMode mode = ExecMode::BitAccurate;
 };
 
 class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {
@@ -90,7 +102,21 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   struct Queued {
     Command command;
     sc_core::sc_time arrival;  // the initiator's local time when it wrote the command
+    LanePool pool;             // in force when it was written
   };
+  // The data window's words as the controller's layer commands see them.
+  class Tensors : public TensorPort {
+   public:
+    explicit Tensors(AcceleratorCore& a) : a_(a) {}
+    void set_format(const FpFormat& f) { g_ = tensor_geometry(f, a_.tech_.array.cols); }
+    void read(std::uint32_t row, std::size_t n, std::uint32_t* out) override;
+    void write(std::uint32_t row, std::size_t n, const std::uint32_t* in) override;
+
+   private:
+    AcceleratorCore& a_;
+    TensorGeometry g_;
+  };
+  friend class Tensors;
   enum class Region { Registers, CommandPort, Data, None };
 
   Region decode(std::uint64_t address, std::uint64_t length) const;
@@ -110,6 +136,11 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   void sync_image_to_array(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first, std::uint32_t count);
   void sync_array_to_image(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first, std::uint32_t count);
   std::uint64_t* image_row(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row);
+  // Global rows [first, first + count) changed in the image: into the cells
+  // (bit-accurate) or marked for a later copy (fast); DMI pointers dropped.
+  void image_rows_written(std::uint64_t first, std::uint64_t count);
+  // Fast mode: the cells of subarrays a row command uses, brought up to the image.
+  void refresh_cells(const Command& c);
 
   // AT base protocol.
   void peq_callback(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
@@ -134,6 +165,9 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   std::uint32_t control_ = 0;
   bool done_ = false, error_ = false, was_busy_ = false;
   std::uint32_t error_code_ = 0, error_tag_ = 0, completed_ = 0, last_tag_ = 0;
+  LanePool lane_pool_;
+  Tensors tensors_{*this};
+  std::vector<bool> cells_stale_;  // per global subarray (fast mode)
   bool dmi_granted_ = false;
   ActivitySink* sink_ = nullptr;
 

@@ -33,10 +33,16 @@ inline constexpr std::uint64_t kErrorTag = 0x2C;   // RO: its tag
 inline constexpr std::uint64_t kCompleted = 0x30;  // RO: commands completed since reset
 inline constexpr std::uint64_t kLastTag = 0x34;    // RO: tag of the last command completed
 inline constexpr std::uint64_t kQueueFree = 0x38;  // RO: free command queue entries
-inline constexpr std::uint64_t kLastRegister = 0x38;
+inline constexpr std::uint64_t kMode = 0x3C;       // RO: execution mode, 0 bit-accurate, 1 fast
+// The lane pool of layer commands (layer_command.hpp): subarrays by global
+// index (bank x SUBARRAYS + subarray). A layer command takes the pool in
+// force when it is written to the command port.
+inline constexpr std::uint64_t kLaneFirst = 0x40;  // RW: first subarray of the pool
+inline constexpr std::uint64_t kLaneCount = 0x44;  // RW: subarrays in the pool (0: none)
+inline constexpr std::uint64_t kLastRegister = 0x44;
 
 inline constexpr std::uint32_t kIdValue = 0x4D50494D;
-inline constexpr std::uint32_t kVersionValue = 0x00010000;
+inline constexpr std::uint32_t kVersionValue = 0x00010001;  // 1.1: layer commands
 
 // STATUS bits.
 inline constexpr std::uint32_t kStatusBusy = 1u << 0;   // a command is queued or running
