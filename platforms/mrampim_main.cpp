@@ -130,7 +130,8 @@ void print_comparison(const std::vector<PlatformResult>& results) {
   }
 }
 
-int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& format, Rounding rounding) {
+int run_train(Options& o, const po::variables_map& vm, const std::vector<Technology>& techs, const FpFormat& format,
+              Rounding rounding) {
   try {
     o.train.mode = parse_exec_mode(o.mode);
   } catch (const std::invalid_argument& e) {
@@ -138,6 +139,14 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
   }
   o.train.seed = o.seed;
   o.train.subarrays_per_bank = o.subarrays;
+  o.train.banks = vm.count("banks") && !vm["banks"].defaulted() ? o.banks : 0;
+  o.train.queue_depth = o.queue_depth;
+  o.train.bus_width_bits = o.bus_width;
+  o.train.bus_cycle_ns = o.bus_cycle_ns;
+  if (!vm["power-window-ns"].defaulted()) o.train.power_window_ns = o.power_window_ns;
+  o.train.poll = o.poll;
+  o.train.vcd = o.vcd;
+  o.train.power_csv = o.power_csv;
   o.train.target_accuracy = o.until_accuracy / 100;
   o.train.progress_bar = isatty(STDERR_FILENO) != 0;
   std::ofstream report_file;
@@ -150,15 +159,24 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
     for (const Technology& t : techs) {
       std::cerr << "training on " << t.name << " (" << to_string(o.train.mode) << ", " << format.name() << " "
                 << to_string(rounding) << ")\n";
-      results.push_back(run_training(o.train, t, format, rounding));
     }
+    results = run_training(o.train, techs, format, rounding);
   } catch (const DatasetError& e) {
     return bad_input(e.what());
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());
   }
+  bool ok = true;
   std::printf("\n%-16s %7s %9s %8s\n", "tech", "epochs", "accuracy", "wall_s");
   for (const TrainResult& r : results) {
+    if (!r.ok()) {
+      ok = false;
+      std::printf("%-16s FAILED: %s\n", r.technology.c_str(),
+                  !r.failure.empty() ? r.failure.c_str()
+                                     : (std::to_string(r.host.refused) + " command(s) refused").c_str());
+      for (const auto& p : r.host.problems) std::printf("    %s\n", p.c_str());
+      if (r.epoch_loss.empty()) continue;
+    }
     std::printf("%-16s %7zu %8.2f%% %8.1f", r.technology.c_str(), r.epoch_loss.size(), 100 * r.test_accuracy.back(),
                 r.seconds);
     if (o.train.target_accuracy > 0) {
@@ -172,6 +190,15 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
     for (std::size_t e = 0; e < r.epoch_loss.size(); ++e) {
       std::printf("  epoch %zu: loss %.5f, test accuracy %.2f%%\n", e + 1, r.epoch_loss[e], 100 * r.test_accuracy[e]);
     }
+  }
+  std::printf("\nplatform            banks  pool  commands  transactions  MB moved  simulated_ms  lane use\n");
+  for (const TrainResult& r : results) {
+    const auto& p = r.json["platform"];
+    std::printf("%-16s %8u %5u %9llu %13llu %9.2f %13.3f %8.0f%%\n", r.technology.c_str(), unsigned(p["banks"]),
+                unsigned(p["lane_pool"]["count"]), static_cast<unsigned long long>(r.host.commands),
+                static_cast<unsigned long long>(r.host.transactions),
+                double(r.host.bytes_written + r.host.bytes_read) * 1e-6, double(p["simulated_time_ns"]) * 1e-6,
+                100 * double(p["utilisation"]["lane_pool_mean"]));
   }
   std::printf("\ncost of the training (evaluation excluded)  latency_ms  energy_mJ  subarrays  area_mm2  cells(M)\n");
   for (const TrainResult& r : results) {
@@ -208,7 +235,11 @@ int run_train(Options& o, const std::vector<Technology>& techs, const FpFormat& 
     report_file << report.dump(2) << '\n';
     std::cout << "report: " << o.report << '\n';
   }
-  return 0;
+  if (!o.vcd.empty()) std::cout << "VCD: " << o.vcd << '\n';
+  for (const TrainResult& r : results) {
+    if (r.json.contains("power_csv")) std::cout << "power: " << std::string(r.json["power_csv"]) << '\n';
+  }
+  return ok ? 0 : 1;
 }
 
 }  // namespace
@@ -242,7 +273,8 @@ int sc_main(int argc, char* argv[]) {
       ("test-samples", po::value<std::size_t>(&o.train.test_samples)->default_value(o.train.test_samples), "test images")
       ("mode", po::value<std::string>(&o.mode)->default_value(o.mode), "fast (host arithmetic, same bits) or bit-accurate (every operation on the bit-level subarrays)")
       ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")
-      ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays)->default_value(o.train.compute_subarrays), "subarrays the lanes are spread over (they run in parallel)");
+      ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays), "subarrays of the lane pool, where the layer commands compute (default: 64, and banks enough for them and the tensors; with --banks: every subarray the tensors leave)")
+      ("vcd-batches", po::value<std::uint32_t>(&o.train.vcd_batches), "the VCD ends after this many training batches (default: the whole run)");
   po::options_description platform("Platform");
   platform.add_options()
       ("compare", po::value<std::string>(&o.compare), "also run on this technology, side by side (default run: reram-floatpim)")
@@ -321,7 +353,7 @@ int sc_main(int argc, char* argv[]) {
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());
   }
-  if (o.workload == "train") return run_train(o, techs, format, rounding);
+  if (o.workload == "train") return run_train(o, vm, techs, format, rounding);
   if (default_run) {
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);

@@ -4,30 +4,29 @@
 
 namespace mrampim {
 
-namespace {
-
-template <unsigned W>
-void build(const std::string& name, const PlatformOptions& o, CostLedger& ledger, HostProgram program,
-           std::unique_ptr<AcceleratorCore>& acc, std::unique_ptr<HostInitiatorCore>& host) {
-  auto a = std::make_unique<Accelerator<W>>((name + "_acc").c_str(), o.tech, o.accelerator, ledger);
-  auto h = std::make_unique<HostInitiator<W>>((name + "_host").c_str(), std::move(program), o.poll);
-  h->bind_to(*a);
-  acc = std::move(a);
-  host = std::move(h);
-}
-
-}  // namespace
-
 Platform::Platform(const std::string& name, const PlatformOptions& options, HostProgram program, std::string workload,
                    std::string format, std::string rounding)
+    : Platform(name, options, host_factory<HostInitiator>(program, options.poll), std::move(workload),
+               std::move(format), std::move(rounding)) {
+  fp_operations_ = program.fp_operations;
+}
+
+Platform::Platform(const std::string& name, const PlatformOptions& options, const HostFactory& host,
+                   std::string workload, std::string format, std::string rounding)
     : name_(name),
       workload_(std::move(workload)),
       format_(std::move(format)),
       rounding_(std::move(rounding)),
       options_(options) {
-  if (options.bus_width_bits == 64) build<64>(name, options, ledger_, std::move(program), accelerator_, host_);
-  else if (options.bus_width_bits == 32) build<32>(name, options, ledger_, std::move(program), accelerator_, host_);
-  else throw std::invalid_argument("bus width " + std::to_string(options.bus_width_bits) + ": use 32 or 64");
+  if (options.bus_width_bits == 64) {
+    accelerator_ = std::make_unique<Accelerator<64>>((name + "_acc").c_str(), options.tech, options.accelerator, ledger_);
+  } else if (options.bus_width_bits == 32) {
+    accelerator_ = std::make_unique<Accelerator<32>>((name + "_acc").c_str(), options.tech, options.accelerator, ledger_);
+  } else {
+    throw std::invalid_argument("bus width " + std::to_string(options.bus_width_bits) + ": use 32 or 64");
+  }
+  host_ = host(name + "_host", options.bus_width_bits);
+  host_->bind_to(*accelerator_);
   power_ = std::make_unique<PowerMonitor>((name + "_power").c_str(), ledger_, options.power_window_ns);
   accelerator_->set_activity_sink(power_.get());
   irq_ = std::make_unique<sc_core::sc_signal<bool>>((name + "_irq").c_str());
@@ -60,7 +59,7 @@ PlatformResult Platform::result() const {
   r.format = format_;
   r.rounding = rounding_;
   r.host = host_->summary();
-  r.fp_operations = host_->program().fp_operations;
+  r.fp_operations = fp_operations_;
   r.latency_ns = r.host.end_ns - r.host.start_ns;
   r.energy_pJ = ledger_.energy_pJ();
   double area_um2 = 0;

@@ -7,6 +7,7 @@
 
 #include <systemc>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,11 +38,26 @@ struct PlatformResult {
   nlohmann::json json;     // everything, for --report
 };
 
+// Makes the host of a platform: its module name and bus width (32 or 64).
+using HostFactory = std::function<std::unique_ptr<HostBusCore>(const std::string& name, unsigned bus_width_bits)>;
+
+// A factory for a host module template H<BUSWIDTH>(name, args...).
+template <template <unsigned> class H, class... Args>
+HostFactory host_factory(Args... args) {
+  return [=](const std::string& name, unsigned width) -> std::unique_ptr<HostBusCore> {
+    if (width == 32) return std::make_unique<H<32>>(name.c_str(), args...);
+    return std::make_unique<H<64>>(name.c_str(), args...);
+  };
+}
+
 class Platform {
  public:
   // `name` scopes the modules (and the VCD signals). Throws
   // std::invalid_argument for a bus width other than 32 or 64.
   Platform(const std::string& name, const PlatformOptions& options, HostProgram program, std::string workload,
+           std::string format, std::string rounding);
+  // With a host of the caller's (a training host, say).
+  Platform(const std::string& name, const PlatformOptions& options, const HostFactory& host, std::string workload,
            std::string format, std::string rounding);
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
@@ -54,13 +70,18 @@ class Platform {
   PlatformResult result() const;  // after the simulation ran
   const PowerMonitor& power() const { return *power_; }
   const CostLedger& ledger() const { return ledger_; }
+  AcceleratorCore& accelerator() { return *accelerator_; }
+  const AcceleratorCore& accelerator() const { return *accelerator_; }
+  HostBusCore& host() { return *host_; }
+  const HostBusCore& host() const { return *host_; }
 
  private:
   std::string name_, workload_, format_, rounding_;
   PlatformOptions options_;
   CostLedger ledger_;
   std::unique_ptr<AcceleratorCore> accelerator_;
-  std::unique_ptr<HostInitiatorCore> host_;
+  std::unique_ptr<HostBusCore> host_;
+  std::uint64_t fp_operations_ = 0;
   std::unique_ptr<PowerMonitor> power_;
   std::unique_ptr<sc_core::sc_signal<bool>> irq_;
 };

@@ -1,6 +1,8 @@
 #include "train_run.hpp"
 
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -9,26 +11,14 @@
 #include "compute/fp_value.hpp"
 #include "training/dataset.hpp"
 #include "training/lenet.hpp"
+#include "training/lenet_program.hpp"
+#include "training/training_host.hpp"
+#include "platform.hpp"
 #include "training/weights_hash.hpp"
 
 namespace mrampim {
 
 namespace {
-
-void show_progress(const TrainOptions& o, std::uint32_t epoch, std::size_t done, std::size_t total, double loss,
-                   double elapsed_s, bool last) {
-  const double rate = elapsed_s > 0 ? double(done) / elapsed_s : 0.0;
-  const double left = rate > 0 ? double(total - done) / rate : 0.0;
-  if (o.progress_bar) {
-    const int width = 30, filled = int(double(width) * double(done) / double(total));
-    std::fprintf(stderr, "\repoch %u [%-*s] %zu/%zu  loss %.4f  %.0f img/s  %.0f s left ", epoch + 1, width,
-                 std::string(std::size_t(filled), '#').c_str(), done, total, loss, rate, left);
-    if (last) std::fputc('\n', stderr);
-  } else {
-    std::fprintf(stderr, "epoch %u: %zu/%zu images, loss %.4f, %.0f images/s, %.0f s left\n", epoch + 1, done, total,
-                 loss, rate, left);
-  }
-}
 
 // What a reference implementation needs to train the same network on the
 // same samples in the same order from the same weights (format documented in
@@ -73,126 +63,294 @@ void export_setup(const std::string& path, const TrainOptions& o, const DataSpli
 
 }  // namespace
 
-std::vector<std::size_t> epoch_order(std::size_t samples, std::uint64_t seed, std::uint32_t epoch) {
-  return shuffled_indices(samples, seed * 1000003u + epoch);
+namespace {
+
+struct Run {
+  Technology tech;
+  LeNetTensors tensors;
+  LanePool pool;
+  std::uint32_t banks = 0, storage_subarrays = 0;
+  std::unique_ptr<Platform> platform;
+  TrainingHostCore* host = nullptr;
+  // Ledger and published-formula totals at the start of the current run of
+  // training batches, and what the training batches have added.
+  double energy0 = 0, pub_lat0 = 0, pub_en0 = 0;
+  double energy = 0, pub_lat = 0, pub_en = 0;
+  std::string name;
+};
+
+// Where the tensors and the lanes go on a platform of this technology.
+void plan(const TrainOptions& o, const LeNetSpec& spec, const FpFormat& format, Run& r) {
+  const TensorGeometry g = tensor_geometry(format, r.tech.array.cols);
+  r.tensors = lenet_tensors(spec, o.batch, g, 0);
+  const std::uint32_t rows = r.tech.array.rows, spb = o.subarrays_per_bank;
+  r.storage_subarrays = std::uint32_t((r.tensors.end_row + rows - 1) / rows);
+  std::uint32_t pool = 0;
+  if (o.banks == 0) {
+    pool = o.compute_subarrays == 0 ? 64 : o.compute_subarrays;
+    r.banks = (r.storage_subarrays + pool + spb - 1) / spb;
+  } else {
+    r.banks = o.banks;
+    const std::uint64_t total = std::uint64_t(o.banks) * spb;
+    if (total <= r.storage_subarrays) {
+      throw std::invalid_argument("--banks " + std::to_string(o.banks) + " x --subarrays " + std::to_string(spb) +
+                                  ": the training's tensors take " + std::to_string(r.storage_subarrays) +
+                                  " subarrays and the lanes need at least one more");
+    }
+    const auto left = std::uint32_t(total - r.storage_subarrays);
+    pool = o.compute_subarrays == 0 ? left : std::min(o.compute_subarrays, left);
+  }
+  r.pool = LanePool{r.storage_subarrays, pool};
 }
 
-TrainResult run_training(const TrainOptions& o, const Technology& tech, const FpFormat& format, Rounding rounding) {
+void show_progress(const TrainOptions& o, const std::string& who, std::uint32_t epoch, std::size_t done,
+                   std::size_t total, double loss, double elapsed_s) {
+  const double rate = elapsed_s > 0 ? double(done) / elapsed_s : 0.0;
+  const double left = rate > 0 ? double(total - done) / rate : 0.0;
+  if (o.progress_bar) {
+    const int width = 30, filled = int(double(width) * double(done) / double(total));
+    std::fprintf(stderr, "\r%s epoch %u [%-*s] %zu/%zu  loss %.4f  %.0f img/s  %.0f s left ", who.c_str(), epoch + 1,
+                 width, std::string(std::size_t(filled), '#').c_str(), done, total, loss, rate, left);
+    if (done == total) std::fputc('\n', stderr);
+  } else {
+    std::fprintf(stderr, "%s epoch %u: %zu/%zu images, loss %.4f, %.0f images/s, %.0f s left\n", who.c_str(),
+                 epoch + 1, done, total, loss, rate, left);
+  }
+}
+
+}  // namespace
+
+std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<Technology>& techs,
+                                      const FpFormat& format, Rounding rounding) {
   if (o.epochs == 0) throw std::invalid_argument("--epochs must be at least 1");
   if (o.batch == 0) throw std::invalid_argument("--batch must be at least 1");
   if (!(o.learning_rate > 0)) throw std::invalid_argument("--lr must be positive");
   if (!(o.target_accuracy >= 0 && o.target_accuracy <= 1)) {
     throw std::invalid_argument("--until-accuracy must be a percentage from 0 to 100");
   }
+  if (o.subarrays_per_bank == 0 || o.subarrays_per_bank > 65535 || o.banks > 65535) {
+    throw std::invalid_argument("--banks and --subarrays must be 1..65535");
+  }
+  if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
   const DataSplit data =
       load_split(o.dataset, o.data_dir.empty() ? default_data_dir() : o.data_dir, o.train_samples, o.test_samples, o.seed);
   const LeNetSpec spec;
-  CostLedger ledger;
-  LaneEngine engine(tech, format, rounding, o.mode, o.compute_subarrays, ledger);
-  LeNetTrainer trainer(spec, init_lenet(spec, format, o.seed), engine, o.learning_rate);
-  if (!o.export_setup.empty()) export_setup(o.export_setup, o, data, spec, trainer.params(), format);
+  if (!o.export_setup.empty()) export_setup(o.export_setup, o, data, spec, init_lenet(spec, format, o.seed), format);
 
-  TrainResult r;
-  r.technology = tech.name;
-  // Where the run lives: lanes of the counted programs' width, and of the
-  // published cell counts (fp_published_cost.hpp) for the paper's area.
-  // Computed before training: a mapping that cannot be made is bad input.
-  const ResidentWords resident = resident_words(spec, o.batch);
-  const std::uint64_t at_once = std::uint64_t(o.compute_subarrays) * tech.array.rows;
-  r.counted.mapping = map_lanes(engine.lane_columns(), at_once, resident, tech, o.subarrays_per_bank);
-  r.counted.has_mapping = true;
-  const double scratch = published_mac_scratch_cells(format, tech.family);
-  if (scratch > 0) {
-    const auto cells = std::uint32_t(LaneMapping::kWordsPerLane * format.width() + scratch);
-    r.published.mapping = map_lanes(cells, at_once, resident, tech, o.subarrays_per_bank);
-    r.published.has_mapping = true;
+  std::vector<Run> runs(techs.size());
+  for (std::size_t i = 0; i < techs.size(); ++i) {
+    Run& r = runs[i];
+    r.tech = techs[i];
+    plan(o, spec, format, r);
+    if (r.banks > 65535) throw std::invalid_argument("the training needs more than 65535 banks");
+    LaneEngine probe(r.tech, format, rounding, o.mode);  // the programs must fit a row
+    r.name = "train_" + r.tech.name;
+    for (char& ch : r.name) {
+      if (ch == '-') ch = '_';
+    }
   }
-  for (std::uint32_t epoch = 0; epoch < o.epochs; ++epoch) {
-    const auto order = epoch_order(data.train.size(), o.seed, epoch);
-    const double lat0 = engine.latency_ns(), en0 = ledger.energy_pJ();
-    const double pub_lat0 = engine.published_latency_ns(), pub_en0 = engine.published_energy_pJ();
-    const auto e0 = std::chrono::steady_clock::now();
-    double loss_sum = 0;
-    std::size_t seen = 0, next_report = data.train.size() / 10;
-    for (std::size_t base = 0; base < order.size(); base += o.batch) {
-      const std::size_t n = std::min<std::size_t>(o.batch, order.size() - base);
-      const std::vector<std::size_t> idx(order.begin() + std::ptrdiff_t(base), order.begin() + std::ptrdiff_t(base + n));
-      loss_sum += trainer.train_batch(data.train, idx).loss * double(n);
-      seen += n;
-      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
-      if (o.progress_bar || seen >= next_report || seen == order.size()) {
-        show_progress(o, epoch, seen, order.size(), loss_sum / double(seen), el, seen == order.size());
-        next_report = seen + data.train.size() / 10;
+  // Every platform in one elaboration.
+  const auto wall0 = std::chrono::steady_clock::now();
+  for (Run& r : runs) {
+    PlatformOptions po;
+    po.tech = r.tech;
+    po.accelerator = AcceleratorConfig{r.banks, o.subarrays_per_bank, o.queue_depth, o.bus_cycle_ns, o.mode};
+    po.bus_width_bits = o.bus_width_bits;
+    po.power_window_ns = o.power_window_ns;
+    po.poll = o.poll;
+    TrainingJob job;
+    job.spec = spec;
+    job.data = &data;
+    job.format = format;
+    job.rounding = rounding;
+    job.batch = o.batch;
+    job.epochs = o.epochs;
+    job.learning_rate = o.learning_rate;
+    job.target_accuracy = o.target_accuracy;
+    job.seed = o.seed;
+    job.tensors = r.tensors;
+    job.pool = r.pool;
+    const std::string who = runs.size() > 1 ? r.tech.name : std::string();
+    std::size_t next = 0;
+    job.progress = [&o, who, next, wall0, &data](std::uint32_t epoch, std::size_t done, std::size_t total,
+                                                   double loss) mutable {
+      if (done < next && done != total && !o.progress_bar) return;
+      next = done + data.train.size() / 10;
+      if (done == total) next = 0;
+      show_progress(o, who, epoch, done, total, loss,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count());
+    };
+    r.platform = std::make_unique<Platform>(r.name, po, host_factory<TrainingHost>(job, o.poll), "train",
+                                            format.name(), to_string(rounding));
+    r.host = dynamic_cast<TrainingHostCore*>(&r.platform->host());
+    Run* rp = &r;
+    r.host->on_training = [rp](bool begin) {
+      const Controller& c = rp->platform->accelerator().controller();
+      const double e = rp->platform->ledger().energy_pJ();
+      if (begin) {
+        rp->energy0 = e;
+        rp->pub_lat0 = c.published_latency_ns();
+        rp->pub_en0 = c.published_energy_pJ();
+      } else {
+        rp->energy += e - rp->energy0;
+        rp->pub_lat += c.published_latency_ns() - rp->pub_lat0;
+        rp->pub_en += c.published_energy_pJ() - rp->pub_en0;
       }
-    }
-    r.epoch_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count());
-    r.counted.latency_ns += engine.latency_ns() - lat0;
-    r.counted.energy_pJ += ledger.energy_pJ() - en0;
-    r.published.latency_ns += engine.published_latency_ns() - pub_lat0;
-    r.published.energy_pJ += engine.published_energy_pJ() - pub_en0;
-    r.epoch_loss.push_back(loss_sum / double(data.train.size()));
-    // Test accuracy after the epoch (its costs are not the training's).
-    std::size_t correct = 0;
-    std::vector<std::size_t> all(data.test.size());
-    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    for (std::size_t base = 0; base < all.size(); base += 256) {
-      const std::size_t n = std::min<std::size_t>(256, all.size() - base);
-      correct += trainer.evaluate_batch(data.test, std::vector<std::size_t>(all.begin() + std::ptrdiff_t(base),
-                                                                            all.begin() + std::ptrdiff_t(base + n)))
-                     .correct;
-    }
-    r.test_accuracy.push_back(double(correct) / double(data.test.size()));
-    std::fprintf(stderr, "epoch %u: mean loss %.5f, test accuracy %.2f%%\n", epoch + 1, r.epoch_loss.back(),
-                 100 * r.test_accuracy.back());
-    if (o.target_accuracy > 0 && r.test_accuracy.back() >= o.target_accuracy) {
-      r.epochs_to_target = epoch + 1;
-      break;
+    };
+  }
+  sc_core::sc_trace_file* tf = nullptr;
+  if (!o.vcd.empty()) {
+    tf = sc_core::sc_create_vcd_trace_file(o.vcd.substr(0, o.vcd.size() - 4).c_str());
+    tf->set_time_unit(1, sc_core::SC_NS);
+    for (Run& r : runs) {
+      r.platform->trace(tf);
+      sc_core::sc_trace(tf, r.host->phase, r.name + ".host_phase");
     }
   }
-  for (double t : r.epoch_seconds) r.seconds += t;
-  nlohmann::json ops = nlohmann::json::object();
-  for (std::size_t k = 0; k < kLaneOps; ++k) ops[to_string(LaneOp(k))] = engine.lanes(LaneOp(k));
-  r.json = {{"workload", "train"},
-            {"tech", tech.name},
-            {"format", format.name()},
-            {"rounding", to_string(rounding)},
-            {"mode", to_string(o.mode)},
-            {"dataset", o.dataset},
-            {"train_samples", data.train.size()},
-            {"test_samples", data.test.size()},
-            {"epochs", o.epochs},
-            {"batch", o.batch},
-            {"learning_rate", o.learning_rate},
-            {"seed", o.seed},
-            {"parameters", spec.parameters()},
-            {"network", spec.describe()},
-            {"target_accuracy", o.target_accuracy > 0 ? nlohmann::json(o.target_accuracy) : nlohmann::json()},
-            {"epochs_to_target", r.epochs_to_target > 0 ? nlohmann::json(r.epochs_to_target) : nlohmann::json()},
-            {"epoch_loss", r.epoch_loss},
-            {"test_accuracy", r.test_accuracy},
-            {"counted",
-             {{"latency_ns", r.counted.latency_ns},
-              {"energy_pJ", r.counted.energy_pJ},
-              {"energy_basis", o.mode == ExecMode::Fast
-                                   ? "declared program costs (an upper bound for programs with searches)"
-                                   : "counted on the bit-level subarrays"},
-              {"area_um2", r.counted.mapping.area_um2},
-              {"mapping", r.counted.mapping.json()}}},
-            {"published",
-             {{"latency_ns", r.published.latency_ns},
-              {"energy_pJ", r.published.energy_pJ},
-              {"basis", "Eq. 2 + Eq. 3 (SOT-MRAM) or FloatPIM's formulas per fp operation; moves at 2b cycles; "
-                        "selections and host transfers at their declared program cost"},
-              {"area_cells", r.published.has_mapping ? nlohmann::json(r.published.mapping.cells) : nlohmann::json()},
-              {"mapping", r.published.has_mapping ? r.published.mapping.json() : nlohmann::json()}}},
-            {"compute_subarrays", o.compute_subarrays},
-            {"lane_columns", engine.lane_columns()},
-            {"op_counts", ops},
-            {"host_words", {{"read", trainer.host_words_read()}, {"written", trainer.host_words_written()}}},
-            {"weights_fnv1a64", weights_hash_hex(weights_fnv1a64(trainer.params().tensors, format.width()))},
-            {"wall_seconds_training", r.seconds},
-            {"wall_seconds_per_epoch", r.epoch_seconds}};
-  return r;
+  for (;;) {
+    sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_MS));
+    bool all_done = true, traced_enough = o.vcd_batches > 0;
+    for (const Run& r : runs) {
+      all_done = all_done && r.host->done();
+      traced_enough = traced_enough && (r.host->done() || r.host->outcome().train_batches >= o.vcd_batches);
+    }
+    if (tf && (traced_enough || all_done)) {
+      sc_core::sc_close_vcd_trace_file(tf);
+      tf = nullptr;
+    }
+    if (all_done) break;
+  }
+
+  std::vector<TrainResult> results;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    Run& run = runs[i];
+    const TrainingOutcome& out = run.host->outcome();
+    TrainResult r;
+    r.technology = run.tech.name;
+    r.failure = run.host->failure();
+    r.host = run.host->summary();
+    r.epoch_loss = out.epoch_loss;
+    r.test_accuracy = out.test_accuracy;
+    r.epochs_to_target = out.epochs_to_target;
+    r.epoch_seconds = out.epoch_seconds;
+    for (double t : r.epoch_seconds) r.seconds += t;
+    r.counted.latency_ns = out.training_ns;
+    r.counted.energy_pJ = run.energy;
+    r.published.latency_ns = run.pub_lat;
+    r.published.energy_pJ = run.pub_en;
+    // Where the run lives by the lane mapping (lane_mapping.hpp): lanes of
+    // the counted programs' width, and of the published cell counts.
+    const ResidentWords resident = resident_words(spec, o.batch);
+    const std::uint64_t at_once = std::uint64_t(run.pool.count) * run.tech.array.rows;
+    LaneEngine probe(run.tech, format, rounding, o.mode);
+    r.counted.mapping = map_lanes(probe.lane_columns(), at_once, resident, run.tech, o.subarrays_per_bank);
+    r.counted.has_mapping = true;
+    const double scratch = published_mac_scratch_cells(format, run.tech.family);
+    if (scratch > 0) {
+      const auto cells = std::uint32_t(LaneMapping::kWordsPerLane * format.width() + scratch);
+      r.published.mapping = map_lanes(cells, at_once, resident, run.tech, o.subarrays_per_bank);
+      r.published.has_mapping = true;
+    }
+    const Controller& ctl = run.platform->accelerator().controller();
+    nlohmann::json ops = nlohmann::json::object();
+    for (std::size_t k = 0; k < kLaneOps; ++k) ops[to_string(LaneOp(k))] = ctl.lanes(LaneOp(k));
+    const double sim_ns = r.host.end_ns - r.host.start_ns;
+    // Utilisation: the time each subarray and bank was busy with commands
+    // over the run's simulated time.
+    const std::uint32_t spb = o.subarrays_per_bank;
+    nlohmann::json sub_util = nlohmann::json::array(), bank_util = nlohmann::json::array();
+    double pool_busy = 0;
+    for (std::uint32_t b = 0; b < run.banks; ++b) {
+      double bank_busy = 0;
+      for (std::uint32_t s = 0; s < spb; ++s) {
+        const double busy = ctl.busy_time_ns()[std::size_t(b) * spb + s];
+        sub_util.push_back(sim_ns > 0 ? busy / sim_ns : 0.0);
+        bank_busy = std::max(bank_busy, busy);
+        if (run.pool.contains(b * spb + s)) pool_busy += busy;
+      }
+      bank_util.push_back(sim_ns > 0 ? bank_busy / sim_ns : 0.0);
+    }
+    const PlatformResult pr = run.platform->result();
+    r.json = {{"workload", "train"},
+              {"tech", run.tech.name},
+              {"format", format.name()},
+              {"rounding", to_string(rounding)},
+              {"mode", to_string(o.mode)},
+              {"dataset", o.dataset},
+              {"train_samples", data.train.size()},
+              {"test_samples", data.test.size()},
+              {"epochs", o.epochs},
+              {"batch", o.batch},
+              {"learning_rate", o.learning_rate},
+              {"seed", o.seed},
+              {"parameters", spec.parameters()},
+              {"network", spec.describe()},
+              {"target_accuracy", o.target_accuracy > 0 ? nlohmann::json(o.target_accuracy) : nlohmann::json()},
+              {"epochs_to_target", r.epochs_to_target > 0 ? nlohmann::json(r.epochs_to_target) : nlohmann::json()},
+              {"epoch_loss", r.epoch_loss},
+              {"test_accuracy", r.test_accuracy},
+              {"counted",
+               {{"latency_ns", r.counted.latency_ns},
+                {"latency_basis", "simulated time of the training batches on the platform (evaluation excluded)"},
+                {"energy_pJ", r.counted.energy_pJ},
+                {"energy_basis", o.mode == ExecMode::Fast
+                                     ? "declared program costs (an upper bound for programs with searches)"
+                                     : "counted on the bit-level subarrays"},
+                {"area_um2", r.counted.mapping.area_um2},
+                {"mapping", r.counted.mapping.json()}}},
+              {"published",
+               {{"latency_ns", r.published.latency_ns},
+                {"energy_pJ", r.published.energy_pJ},
+                {"basis", "Eq. 2 + Eq. 3 (SOT-MRAM) or FloatPIM's formulas per fp operation; moves at 2b cycles; "
+                          "selections at their declared program cost; per layer command its busiest pool subarray"},
+                {"area_cells", r.published.has_mapping ? nlohmann::json(r.published.mapping.cells) : nlohmann::json()},
+                {"mapping", r.published.has_mapping ? r.published.mapping.json() : nlohmann::json()}}},
+              {"platform",
+               {{"banks", run.banks},
+                {"subarrays_per_bank", spb},
+                {"tensor_subarrays", run.storage_subarrays},
+                {"lane_pool", {{"first", run.pool.first}, {"count", run.pool.count}}},
+                {"transactions", r.host.transactions},
+                {"commands", r.host.commands},
+                {"refused", r.host.refused},
+                {"bytes_written", r.host.bytes_written},
+                {"bytes_read", r.host.bytes_read},
+                {"dmi_grants", r.host.dmi_grants},
+                {"simulated_time_ns", sim_ns},
+                {"training_time_ns", out.training_ns},
+                {"train_batches", out.train_batches},
+                {"eval_batches", out.eval_batches},
+                {"energy_pJ", pr.energy_pJ},
+                {"area_mm2", pr.area_mm2},
+                {"utilisation",
+                 {{"lane_pool_mean", sim_ns > 0 && run.pool.count > 0 ? pool_busy / sim_ns / run.pool.count : 0.0},
+                  {"subarrays", sub_util},
+                  {"banks", bank_util}}},
+                {"breakdown", pr.json["breakdown"]}}},
+              {"compute_subarrays", run.pool.count},
+              {"lane_columns", probe.lane_columns()},
+              {"op_counts", ops},
+              {"host_words",
+               {{"read", r.host.bytes_read * 8 / format.width()}, {"written", r.host.bytes_written * 8 / format.width()}}},
+              {"weights_fnv1a64", weights_hash_hex(weights_fnv1a64(out.final_params.tensors, format.width()))},
+              {"wall_seconds_training", r.seconds},
+              {"wall_seconds_per_epoch", r.epoch_seconds}};
+    if (!r.failure.empty()) r.json["failure"] = r.failure;
+    if (!r.host.problems.empty()) r.json["problems"] = r.host.problems;
+    if (!o.power_csv.empty()) {
+      std::string path = o.power_csv;
+      if (runs.size() > 1) {
+        const std::filesystem::path p(path);
+        path = (p.parent_path() / (p.stem().string() + "_" + run.name + p.extension().string())).string();
+      }
+      std::ofstream csv(path);
+      if (!csv) throw std::invalid_argument("cannot write '" + path + "'");
+      run.platform->power().write_csv(csv);
+      r.json["power_csv"] = path;
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
 }
 
 TrainComparison compare_training(const TrainResult& baseline, const TrainResult& ours) {

@@ -1,7 +1,9 @@
 // `mrampim --workload train`: trains the LeNet (modules/training/lenet.hpp)
-// on a dataset through the accelerator's arithmetic, on one technology or,
-// with --compare, on two side by side, and reports accuracy, loss per epoch,
-// and the run's latency, energy and operation counts from the ledger.
+// on the accelerator platform. A training host (training_host.hpp) drives
+// each platform through TLM-2.0 with layer commands; on one technology or,
+// with --compare, on two side by side in one simulation. Reports accuracy,
+// loss per epoch, the platform's simulated time, the ledger's energy, the
+// published-formula costs and what the host transferred.
 #pragma once
 
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compute/fp_program.hpp"
+#include "host/host_bus.hpp"
 #include "tech/technology.hpp"
 #include "training/lane_engine.hpp"
 #include "training/lane_mapping.hpp"
@@ -28,14 +31,27 @@ struct TrainOptions {
   std::size_t train_samples = 8000, test_samples = 2000;
   std::uint64_t seed = 1;
   ExecMode mode = ExecMode::Fast;
-  std::uint32_t compute_subarrays = 64;   // x rows: the lanes that compute at once
-  std::uint32_t subarrays_per_bank = 4;   // for the mapping's bank count
+  // The platform: the tensors take the first subarrays, the lane pool the
+  // next. banks 0: as many as the tensors and a pool of compute_subarrays
+  // (64 when 0) need; otherwise the pool is compute_subarrays (0: every
+  // subarray the tensors leave).
+  std::uint32_t banks = 0;
+  std::uint32_t subarrays_per_bank = 4;
+  std::uint32_t compute_subarrays = 0;
+  std::uint32_t queue_depth = 16;
+  unsigned bus_width_bits = 64;
+  double bus_cycle_ns = 1.0;
+  double power_window_ns = 100'000;  // 100 us: an epoch's power trace stays small
+  bool poll = false;
+  std::string vcd;               // non-empty: the waveform of the run(s)
+  std::uint32_t vcd_batches = 0;  // > 0: the waveform ends after this many training batches
+  std::string power_csv;         // non-empty: the power series (one file per run, suffixed, with two runs)
   std::string export_setup;  // non-empty: write the run's setup here (JSON) before training
   bool progress_bar = false;  // a terminal: one line redrawn; otherwise a line per tenth of an epoch
 };
 
-// The training's cost by one method: counted (the ledger: the micro-programs
-// the model runs) or published (the papers' formulas, facts sec. 3-5).
+// The training's cost by one method: counted (the ledger and the platform's
+// schedule) or published (the papers' formulas, facts sec. 3-5).
 struct TrainCost {
   double latency_ns = 0, energy_pJ = 0;
   bool has_mapping = false;  // published: false when no published cell count exists for the format
@@ -50,6 +66,9 @@ struct TrainResult {
   std::uint32_t epochs_to_target = 0;  // 0: no target, or not reached
   double seconds = 0;                  // wall time of the training (not the evaluation)
   std::vector<double> epoch_seconds;   // the same, per epoch
+  HostRunSummary host;
+  std::string failure;                 // the host stopped on an error
+  bool ok() const { return failure.empty() && host.ok(); }
   nlohmann::json json;
 };
 
@@ -72,10 +91,9 @@ struct TrainComparison {
 // for intermediate results"); counted, of the subarrays' area.
 TrainComparison compare_training(const TrainResult& baseline, const TrainResult& ours);
 
-// The order of the training samples in epoch `epoch` (0-based).
-std::vector<std::size_t> epoch_order(std::size_t samples, std::uint64_t seed, std::uint32_t epoch);
-
-// Throws DatasetError or std::invalid_argument for bad input, before training.
-TrainResult run_training(const TrainOptions& o, const Technology& tech, const FpFormat& format, Rounding rounding);
+// Trains on each technology, side by side in one simulation. Throws
+// DatasetError or std::invalid_argument for bad input, before simulating.
+std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<Technology>& techs,
+                                      const FpFormat& format, Rounding rounding);
 
 }  // namespace mrampim

@@ -215,8 +215,12 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
     Subarray& s = banks_[bank].subarray(sub);
     const std::uint64_t lo = std::max(offset, g * rb), hi = std::min(offset + length, (g + 1) * rb);
     if (trans.is_write()) {  // only the row words the access touched
-      const std::size_t w0 = std::size_t((lo - g * rb) / 8), w1 = std::size_t((hi - g * rb - 1) / 8);
-      s.poke_rows(row, 1, image_row(bank, sub, row), w0, w1 - w0 + 1);
+      if (config_.mode == ExecMode::Fast) {
+        cells_stale_[sub_global] = true;  // copied into the cells before a row command uses them
+      } else {
+        const std::size_t w0 = std::size_t((lo - g * rb) / 8), w1 = std::size_t((hi - g * rb - 1) / 8);
+        s.poke_rows(row, 1, image_row(bank, sub, row), w0, w1 - w0 + 1);
+      }
     }
     if (debug) continue;
     const StepKind kind = trans.is_read() ? StepKind::Read : StepKind::Write;
@@ -319,6 +323,14 @@ void AcceleratorCore::sync_array_to_image(std::uint32_t bank, std::uint32_t suba
 
 void AcceleratorCore::Tensors::read(std::uint32_t row, std::size_t n, std::uint32_t* out) {
   const std::uint32_t w = g_.width, wpr = g_.words_per_row;
+  if (w == 32) {  // whole bytes, little-endian: a row's words are its first bytes
+    const unsigned char* image = reinterpret_cast<const unsigned char*>(a_.image_.data());
+    for (std::size_t i = 0; i < n; i += wpr) {
+      const std::uint64_t r = row + i / wpr;
+      std::memcpy(out + i, image + r * a_.row_bytes(), std::min<std::size_t>(wpr, n - i) * 4);
+    }
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t r = row + i / wpr, bit = (i % wpr) * w;
     const std::uint64_t* words = &a_.image_[r * a_.row_words_];
@@ -331,7 +343,14 @@ void AcceleratorCore::Tensors::read(std::uint32_t row, std::size_t n, std::uint3
 void AcceleratorCore::Tensors::write(std::uint32_t row, std::size_t n, const std::uint32_t* in) {
   const std::uint32_t w = g_.width, wpr = g_.words_per_row;
   const std::uint64_t mask = (std::uint64_t{1} << w) - 1;
-  for (std::size_t i = 0; i < n; ++i) {
+  if (w == 32) {
+    unsigned char* image = reinterpret_cast<unsigned char*>(a_.image_.data());
+    for (std::size_t i = 0; i < n; i += wpr) {
+      const std::uint64_t r = row + i / wpr;
+      std::memcpy(image + r * a_.row_bytes(), in + i, std::min<std::size_t>(wpr, n - i) * 4);
+    }
+  }
+  for (std::size_t i = w == 32 ? n : 0; i < n; ++i) {
     const std::uint64_t r = row + i / wpr, bit = (i % wpr) * w;
     std::uint64_t* words = &a_.image_[r * a_.row_words_];
     const std::uint64_t v = in[i] & mask;
@@ -421,8 +440,10 @@ void AcceleratorCore::run_commands() {
   }
 }
 
+// Completions within a picosecond of now are due: sc_time's resolution, so a
+// nearer end time could never be waited for.
 void AcceleratorCore::retire_commands() {
-  while (!running_.empty() && running_.top().first <= now_ns() + 1e-6) {
+  while (!running_.empty() && running_.top().first <= now_ns() + 1e-3) {
     ++completed_;
     last_tag_ = running_.top().second;
     running_.pop();

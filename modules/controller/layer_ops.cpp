@@ -283,16 +283,16 @@ void run_lanes(const Command& c, const LayerShape& s, const std::vector<TensorUs
 Words to_lanes(const Words& packed, std::size_t B, std::size_t S) {
   const std::size_t n = packed.size() / B;
   Words v(n * S, 0);
-  for (std::size_t b = 0; b < B; ++b)
-    for (std::size_t i = 0; i < n; ++i) v[i * S + b] = packed[b * n + i];
+  for (std::size_t i = 0; i < n; ++i)  // B streams in, one out: both cache-friendly
+    for (std::size_t b = 0; b < B; ++b) v[i * S + b] = packed[b * n + i];
   return v;
 }
 
 void write_lanes(TensorPort& port, const TensorUse& t, const Words& lanes, std::size_t B, std::size_t S) {
   const std::size_t n = t.words / B;
   Words packed(t.words);
-  for (std::size_t b = 0; b < B; ++b)
-    for (std::size_t i = 0; i < n; ++i) packed[b * n + i] = lanes[i * S + b];
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t b = 0; b < B; ++b) packed[b * n + i] = lanes[i * S + b];
   port.write(t.row, packed.size(), packed.data());
 }
 

@@ -170,4 +170,8 @@ DataSplit load_split(const std::string& dataset, const std::string& data_dir, st
   throw DatasetError("unknown dataset '" + dataset + "' (known: mnist, fashion-mnist)");
 }
 
+std::vector<std::size_t> epoch_order(std::size_t samples, std::uint64_t seed, std::uint32_t epoch) {
+  return shuffled_indices(samples, seed * 1000003u + epoch);
+}
+
 }  // namespace mrampim

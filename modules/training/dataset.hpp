@@ -69,4 +69,7 @@ DataSplit load_split(const std::string& dataset, const std::string& data_dir, st
 // closely), and easy to reproduce in the reference scripts.
 std::vector<std::size_t> shuffled_indices(std::size_t n, std::uint64_t seed);
 
+// The order of the training samples in epoch `epoch` (0-based).
+std::vector<std::size_t> epoch_order(std::size_t samples, std::uint64_t seed, std::uint32_t epoch);
+
 }  // namespace mrampim
