@@ -16,7 +16,7 @@
 #include "compute/fp_program.hpp"
 #include "host/host_bus.hpp"
 #include "tech/technology.hpp"
-#include "training/lane_engine.hpp"
+#include "controller/lane_engine.hpp"
 #include "training/lane_mapping.hpp"
 
 namespace mrampim {

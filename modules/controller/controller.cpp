@@ -120,8 +120,16 @@ std::pair<std::uint32_t, std::uint32_t> Controller::layer_placement(const Comman
 
 LaneEngine& Controller::lane_engine(const FpFormat& f, Rounding r) {
   auto& e = engines_[std::make_tuple(f.ne, f.nm, r)];
-  if (!e) e = std::make_unique<LaneEngine>(banks_.front().technology(), f, r, mode_);
+  if (!e) {
+    e = std::make_unique<LaneEngine>(banks_.front().technology(), f, r, mode_);
+    e->allow_batched(batched_layers_);
+  }
   return *e;
+}
+
+void Controller::allow_batched_layers(bool on) {
+  batched_layers_ = on;
+  for (auto& [key, e] : engines_) e->allow_batched(on);
 }
 
 CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const LanePool& pool, TensorPort& port) {

@@ -47,7 +47,7 @@
 #include "controller/layer_command.hpp"
 #include "controller/tensor_port.hpp"
 #include "ledger/cost_ledger.hpp"
-#include "training/lane_engine.hpp"
+#include "controller/lane_engine.hpp"
 
 namespace mrampim {
 
@@ -78,6 +78,9 @@ class Controller {
   // tensors' port (both ignored for other commands).
   CommandOutcome execute(const Command& c, double now_ns, const LanePool& pool, TensorPort& port);
   ExecMode mode() const { return mode_; }
+  // Fast mode's batched path for fp32 layer commands (on by default); off,
+  // the lane path computes them (the same bits and charges, slower).
+  void allow_batched_layers(bool on);
 
   // Pool subarrays (global indices) the last layer command used.
   const std::vector<std::uint32_t>& last_layer_subarrays() const { return last_layer_subarrays_; }
@@ -133,6 +136,7 @@ class Controller {
   std::vector<RowAccess> recent_;  // accesses of commands that may still be running
   std::vector<std::uint32_t> last_layer_subarrays_;
   double published_latency_ns_ = 0, published_energy_pJ_ = 0;
+  bool batched_layers_ = true;
 };
 
 }  // namespace mrampim

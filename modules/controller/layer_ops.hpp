@@ -25,7 +25,7 @@
 
 #include "controller/command.hpp"
 #include "controller/tensor_port.hpp"
-#include "training/lane_engine.hpp"
+#include "controller/lane_engine.hpp"
 
 namespace mrampim {
 

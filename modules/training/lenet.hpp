@@ -12,42 +12,20 @@
 //   softmax and cross-entropy on the host
 // `LeNetSpec` makes the channel and neuron counts a configuration.
 //
-// Every multiply and add of the convolutions, the fully connected layers,
-// the gradients and the SGD update, every ReLU and max-pooling (and their
-// gradients) is a lane operation of a LaneEngine (lane_engine.hpp): one lane
-// per output value, a chain of MACs per lane in a fixed order:
-//   forward        acc = bias; acc += w_k x_k for k in (in-channel, row, col)
-//                  order (a fully connected layer: input order)
-//   input grads    the transposed sums, in (out-channel, row, col) order
-//                  (a convolution's taps outside the output read +0)
-//   weight grads   per sample (chained over output positions), then summed
-//                  over the batch in sample order
-//   update         w = w + (-lr) x g   (one MAC per parameter)
-// The host computes softmax and the loss from the logits it reads (B x 10
-// words out) and writes the loss gradient (p - onehot) / B back (B x 10
-// words in), both counted as host transfers.
-// Max-pooling's gradient goes to the first maximum of each window in
-// (row, column) order, as PyTorch routes it (pool_backward in lenet.cpp).
-//
-// Two ways to compute those lanes, with the same bits and the same charges:
-//   lane path     (lenet.cpp) each operation's operand vectors gathered and
-//                 handed to the engine: what the hardware does, operation by
-//                 operation; every mode and format.
-//   batched path  (lenet_batched.cpp) fast mode, fp32 ieee: each layer's lanes
-//                 as whole chains, 16 samples at a time (batch_kernels.hpp),
-//                 the engine charged with the same operations
-//                 (LaneEngine::charge). A test trains both and compares every
-//                 weight, loss and ledger count.
+// The network is host-side knowledge: the accelerator runs layer commands
+// (controller/layer_command.hpp) and knows nothing of a LeNet. This file
+// holds what only the host needs: the shape, the initial weights, and the
+// softmax and cross-entropy the host computes from the logits it reads.
+// lenet_program.hpp turns the network into commands; training_host.hpp runs
+// them through the accelerator's socket.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "training/dataset.hpp"
-#include "training/lane_engine.hpp"
+#include "compute/fp_format.hpp"
 
 namespace mrampim {
 
@@ -96,49 +74,5 @@ struct BatchResult {
 // (p - onehot) / B in the format, to write back. labels[b] is sample b's class.
 BatchResult softmax_cross_entropy(const FpFormat& f, const std::vector<std::uint32_t>& logits, std::size_t classes,
                                   const std::vector<std::uint8_t>& labels, std::vector<std::uint32_t>* dlogits);
-
-class LeNetTrainer {
- public:
-  // `batched`: take the batched path when the engine allows it (fast mode, fp32, ieee).
-  LeNetTrainer(const LeNetSpec& spec, LeNetParams params, LaneEngine& engine, double learning_rate,
-               bool batched = true);
-
-  // One SGD step on the images at `indices` of `data`.
-  BatchResult train_batch(const Dataset& data, const std::vector<std::size_t>& indices);
-  // Forward only: loss and correct predictions.
-  BatchResult evaluate_batch(const Dataset& data, const std::vector<std::size_t>& indices);
-
-  const LeNetParams& params() const { return params_; }
-  const LeNetSpec& spec() const { return spec_; }
-  bool batched() const { return batched_; }
-  // Words read from and written to the host (softmax and loss).
-  std::uint64_t host_words_read() const { return host_read_; }
-  std::uint64_t host_words_written() const { return host_written_; }
-
- private:
-  struct Acts;         // the activations of one batch, lane path
-  struct BatchedActs;  // the same in lane blocks, batched path
-  void check_images(const Dataset& data) const;
-  void forward(const Dataset& data, const std::vector<std::size_t>& indices, Acts& a);
-  BatchResult train_lanes(const Dataset& data, const std::vector<std::size_t>& indices);
-  void forward_batched(const Dataset& data, const std::vector<std::size_t>& indices, BatchedActs& a);
-  BatchResult train_batched(const Dataset& data, const std::vector<std::size_t>& indices);
-  BatchResult evaluate_batched(const Dataset& data, const std::vector<std::size_t>& indices);
-  void sgd_update(const std::vector<std::vector<std::uint32_t>>& gradients);
-  // Softmax and cross-entropy on the host, from the logits (B x classes)
-  // read from the arrays; with dlogits, the loss gradient to write back.
-  BatchResult loss_and_gradient(const Dataset& data, const std::vector<std::size_t>& indices,
-                                const std::vector<std::uint32_t>& logits, std::vector<std::uint32_t>* dlogits);
-
-  LeNetSpec spec_;
-  LeNetParams params_;
-  LaneEngine& e_;
-  FpFormat f_;
-  std::uint32_t neg_lr_, minus_one_;
-  std::array<std::uint32_t, 256> pixel_{};  // p / 255 in the format, for every byte p
-  std::uint32_t zero_ = 0;
-  std::uint64_t host_read_ = 0, host_written_ = 0;
-  bool batched_ = false;
-};
 
 }  // namespace mrampim

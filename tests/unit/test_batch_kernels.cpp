@@ -10,7 +10,7 @@
 #include "compute/fp_format.hpp"
 #include "compute/fp_host_reference.hpp"
 #include "compute/select_program.hpp"
-#include "training/batch_kernels.hpp"
+#include "controller/batch_kernels.hpp"
 
 using namespace mrampim;
 

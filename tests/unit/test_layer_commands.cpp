@@ -1,139 +1,195 @@
-// Layer commands through the controller: the LeNet's batch as commands on
-// tensors in the data window, lanes in a pool of the platform's subarrays,
-// against the direct training path (LeNetTrainer on a LaneEngine of its own):
-// the same weights bit for bit and the same compute counts.
+// Layer commands through the controller: the LeNet's batches as commands on
+// tensors in the data window, lanes in a pool of the platform's subarrays
+// (support/lenet_bench.hpp); the checks a command passes before it runs.
 #include <catch2/catch.hpp>
 
-#include <deque>
+#include <cstring>
 
-#include "compute/fp_value.hpp"
-#include "controller/controller.hpp"
 #include "controller/layer_command.hpp"
-#include "training/dataset.hpp"
-#include "training/lenet.hpp"
-#include "training/lenet_program.hpp"
+#include "support/lenet_bench.hpp"
 
 using namespace mrampim;
+using mrampim::test::LeNetBench;
 
 namespace {
 
-// The data window's words, for a controller without an accelerator.
-class VectorPort : public TensorPort {
- public:
-  VectorPort(std::uint64_t rows, std::uint32_t words_per_row) : wpr_(words_per_row), words_(rows * words_per_row, 0) {}
-  void read(std::uint32_t row, std::size_t n, std::uint32_t* out) override {
-    for (std::size_t i = 0; i < n; ++i) out[i] = words_.at(std::size_t(row) * wpr_ + i);
-  }
-  void write(std::uint32_t row, std::size_t n, const std::uint32_t* in) override {
-    for (std::size_t i = 0; i < n; ++i) words_.at(std::size_t(row) * wpr_ + i) = in[i];
-  }
-
- private:
-  std::uint32_t wpr_;
-  std::vector<std::uint32_t> words_;
-};
-
-ActivityCounts compute_counts(const CostLedger& ledger, const std::string& prefix, Phase p) {
-  ActivityCounts c;
-  for (const CostAccount& a : ledger.accounts()) {
-    if (a.name().rfind(prefix, 0) == 0) c += a.phase(p);
-  }
-  return c;
-}
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 }  // namespace
 
-TEST_CASE("a batch of layer commands trains as the direct path, bit for bit and count for count",
-          "[layer][training]") {
-  struct Case {
-    const char* tech;
-    ExecMode mode;
-    Rounding rounding;
-    FpFormat format;
-    std::uint32_t batch;
-  };
-  const Case cases[] = {
-      {"sot-mram-1t1r", ExecMode::Fast, Rounding::Ieee, FpFormat::fp32(), 5},        // the batched path
-      {"reram-floatpim", ExecMode::Fast, Rounding::Ieee, FpFormat::fp32(), 3},
-      {"sot-mram-1t1r", ExecMode::Fast, Rounding::Paper, FpFormat::fp32(), 2},       // the lane path
-      {"sot-mram-1t1r", ExecMode::Fast, Rounding::Ieee, FpFormat::bf16(), 2},
-      {"sot-mram-1t1r", ExecMode::BitAccurate, Rounding::Ieee, FpFormat::fp32(), 1},  // the bit-level subarrays
-  };
-  const DataSplit data = load_split("mnist", default_data_dir(), 8, 2, 1);
+TEST_CASE("bit-accurate and fast layer commands train to the same weights bit for bit", "[layer][training][slow]") {
+  const DataSplit d = load_split("mnist", default_data_dir(), 8, 2, 1);
   const LeNetSpec spec;
-  for (const Case& k : cases) {
-    CAPTURE(k.tech, to_string(k.mode), to_string(k.rounding), k.format.name(), k.batch);
-    const Technology tech = load_technology(k.tech);
-    const FpFormat f = k.format;
-    std::vector<std::size_t> idx;
-    std::vector<std::uint8_t> labels;
-    for (std::size_t i = 0; i < k.batch; ++i) {
-      idx.push_back(i);
-      labels.push_back(data.train.labels[i]);
+  // Fast mode: ieee on the batched path, paper (fp_host_paper.hpp) on the lane path.
+  const std::pair<const char*, Rounding> cases[] = {
+      {"sot-mram-1t1r", Rounding::Ieee}, {"reram-floatpim", Rounding::Ieee}, {"sot-mram-1t1r", Rounding::Paper}};
+  for (const auto& [tech, rounding] : cases) {
+    CAPTURE(tech, to_string(rounding));
+    const Technology t = load_technology(tech);
+    const LeNetParams init = init_lenet(spec, FpFormat::fp32(), 3);
+    LeNetBench exact(t, ExecMode::BitAccurate, FpFormat::fp32(), rounding, 2, init, 2);
+    LeNetBench fast(t, ExecMode::Fast, FpFormat::fp32(), rounding, 2, init, 2);
+    for (std::size_t batch = 0; batch < 2; ++batch) {
+      const std::vector<std::size_t> idx{batch * 2, batch * 2 + 1};
+      CHECK(same_bits(exact.step(d.train, idx, true).loss, fast.step(d.train, idx, true).loss));
     }
-    constexpr std::uint32_t kPool = 4;
-
-    // The direct path.
-    CostLedger old_ledger;
-    LaneEngine old_engine(tech, f, k.rounding, k.mode, kPool, old_ledger, "old");
-    LeNetTrainer trainer(spec, init_lenet(spec, f, 1), old_engine, 0.1);
-    trainer.train_batch(data.train, idx);
-
-    // Layer commands: tensors in bank 0, lanes in bank 1.
-    CostLedger ledger;
-    std::deque<Bank> banks;
-    banks.emplace_back("bank0", tech, 4, ledger);
-    banks.emplace_back("bank1", tech, kPool, ledger);
-    Controller ctl(banks, ledger, "ctl", k.mode);
-    const LanePool pool{4, kPool};
-    const TensorGeometry g = tensor_geometry(f, tech.array.cols);
-    const LeNetTensors t = lenet_tensors(spec, k.batch, g, 0);
-    REQUIRE(t.end_row <= 4ull * tech.array.rows);
-    VectorPort port(4ull * tech.array.rows, g.words_per_row);
-    const LeNetParams init = init_lenet(spec, f, 1);
-    for (std::size_t i = 0; i < init.tensors.size(); ++i) port.write(t.params[i], init.tensors[i].size(), init.tensors[i].data());
-    std::vector<std::uint32_t> x0;
-    for (std::size_t b = 0; b < k.batch; ++b) {
-      const std::uint8_t* img = data.train.image(idx[b]);
-      for (std::size_t i = 0; i < 784; ++i) x0.push_back(std::uint32_t(fp_from_double(f, img[i] / 255.0)));
+    CHECK(same_bits(exact.step(d.test, {0, 1}, false).loss, fast.step(d.test, {0, 1}, false).loss));
+    const auto we = exact.weights(), wf = fast.weights();
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < we.size(); ++i) {
+      CAPTURE(init.names[i]);
+      REQUIRE(we[i] == wf[i]);
+      for (std::size_t j = 0; j < we[i].size(); ++j) changed += we[i][j] != init.tensors[i][j];
     }
-    port.write(t.x0, x0.size(), x0.data());
-    double now = 0, busy = 0;
-    auto run = [&](const std::vector<PhasedCommand>& cmds) {
-      for (const PhasedCommand& pc : cmds) {
-        CAPTURE(describe(pc.command));
-        const CommandOutcome o = ctl.execute(pc.command, now, pool, port);
-        REQUIRE(o.error == CommandError::None);
-        CHECK(o.start_ns >= now);
-        busy += o.end_ns - o.start_ns;
-        now = o.end_ns;
+    CHECK(changed > 10000);  // training moved most weights
+    // The same operations on the same subarrays at the same times; energy:
+    // fast charges the declared (upper-bound) cost of searched steps.
+    for (std::size_t op = 0; op < kLaneOps; ++op) CHECK(exact.ctl->lanes(LaneOp(op)) == fast.ctl->lanes(LaneOp(op)));
+    CHECK(exact.busy_ns == fast.busy_ns);
+    for (std::uint32_t s = 0; s < 2; ++s) {
+      for (std::size_t p = 0; p < kPhases; ++p) {
+        CAPTURE(s, to_string(Phase(p)));
+        const ActivityCounts a = exact.pool_counts(s, Phase(p)), b = fast.pool_counts(s, Phase(p));
+        CHECK(a.steps == b.steps);
+        CHECK(a.compute_steps == b.compute_steps);
+        for (std::size_t k = 0; k < kStepKinds; ++k) CHECK(a.cells[k] <= b.cells[k]);
       }
-    };
-    run(lenet_forward(spec, t, k.batch, f, k.rounding));
-    std::vector<std::uint32_t> logits(k.batch * 10), dlogits;
-    port.read(t.fc.back(), logits.size(), logits.data());
-    softmax_cross_entropy(f, logits, 10, labels, &dlogits);
-    port.write(t.d.back(), dlogits.size(), dlogits.data());
-    run(lenet_backward(spec, t, k.batch, f, k.rounding));
-    run(lenet_update(spec, t, std::uint32_t(fp_from_double(f, -0.1)), f, k.rounding));
-
-    for (std::size_t i = 0; i < init.tensors.size(); ++i) {
-      CAPTURE(trainer.params().names[i]);
-      std::vector<std::uint32_t> w(init.tensors[i].size());
-      port.read(t.params[i], w.size(), w.data());
-      REQUIRE(w == trainer.params().tensors[i]);
     }
-    // Every count of the computation (host transfers are the platform's now).
-    for (std::size_t p = 0; p < kPhases; ++p) {
-      if (Phase(p) == Phase::HostAccess || Phase(p) == Phase::Control) continue;
-      CAPTURE(to_string(Phase(p)));
-      CHECK(compute_counts(ledger, "bank1.", Phase(p)) == compute_counts(old_ledger, "old.", Phase(p)));
-    }
-    CHECK(compute_counts(ledger, "bank0.", Phase::Logic) == ActivityCounts{});  // no lane in the tensors' bank
-    // Serial commands, each as long as its busiest subarray: the direct
-    // path's latency (its first subarray always had the most batches).
-    const CostAccount& old0 = *old_ledger.find("old.subarray0");
-    CHECK(busy == Approx(old0.latency_ns() - old0.phase(Phase::HostAccess).latency_ns(old0.prices())).epsilon(1e-12));
-    CHECK(ctl.lanes(LaneOp::Mac) == old_engine.lanes(LaneOp::Mac));
+    CHECK(exact.ctl->published_latency_ns() == fast.ctl->published_latency_ns());
+    CHECK(exact.ledger.energy_pJ() <= fast.ledger.energy_pJ() * (1 + 1e-12));
   }
+}
+
+TEST_CASE("the batched path computes layer commands as the lane path, bit for bit and charge for charge",
+          "[layer][training][fast]") {
+  const DataSplit d = load_split("mnist", default_data_dir(), 40, 3, 1);
+  const Technology t = load_technology("sot-mram-1t1r");
+  const LeNetSpec spec;
+  // A full lane block, a part of one, two blocks and a part: every padding case.
+  const std::vector<std::vector<std::size_t>> batches{
+      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {16, 17, 18, 19, 20}, {21, 22, 23, 24, 25, 26, 27, 28,
+      29, 30, 31, 32, 33, 34, 35, 36, 37, 38}};
+  // Weights as training meets them, and the values that test the kernels'
+  // rounding and NaN handling: signed zeros and subnormals (sign of a zero
+  // sum, gradual underflow), an infinite conv2 weight (the input gradient's
+  // outside taps become inf x 0 = NaN: every tap taken), a NaN (its payload
+  // must be the one the model's policy picks).
+  const char* cases[] = {"as initialised", "signed zeros and subnormals", "an infinite conv2 weight",
+                         "a NaN fc weight"};
+  for (int c = 0; c < 4; ++c) {
+    CAPTURE(cases[c]);
+    LeNetParams p = init_lenet(spec, FpFormat::fp32(), 11);
+    if (c == 1) {
+      for (std::size_t i = 0; i < p.tensors[2].size(); i += 7) p.tensors[2][i] = i % 2 ? 0x80000000u : 0x00000003u;
+      // conv1 channel 0: -0 bias and non-positive weights, so blank regions
+      // sum to -0 (a chain that starts at -0 and adds only -0 products).
+      p.tensors[1][0] = 0x80000000u;
+      for (std::size_t i = 0; i < 25; ++i) p.tensors[0][i] |= 0x80000000u;
+      for (std::size_t i = 0; i < p.tensors[4].size(); i += 5) p.tensors[4][i] = 0x807ffff0u;
+    }
+    if (c == 2) p.tensors[2][40] = 0x7f800000u;
+    if (c == 3) p.tensors[6][17] = 0x7fa00001u;  // signalling NaN: quieted on the way
+    LeNetBench lanes(t, ExecMode::Fast, FpFormat::fp32(), Rounding::Ieee, 18, p, 3);
+    LeNetBench batched(t, ExecMode::Fast, FpFormat::fp32(), Rounding::Ieee, 18, p, 3);
+    lanes.ctl->allow_batched_layers(false);
+    for (const auto& idx : batches) {
+      const BatchResult a = lanes.step(d.train, idx, true), b = batched.step(d.train, idx, true);
+      CHECK(same_bits(a.loss, b.loss));
+      CHECK(a.correct == b.correct);
+    }
+    CHECK(same_bits(lanes.step(d.test, {0, 1, 2}, false).loss, batched.step(d.test, {0, 1, 2}, false).loss));
+    const auto wl = lanes.weights(), wb = batched.weights();
+    for (std::size_t i = 0; i < wl.size(); ++i) {
+      CAPTURE(p.names[i]);
+      REQUIRE(wl[i] == wb[i]);
+    }
+    for (std::size_t op = 0; op < kLaneOps; ++op) CHECK(lanes.ctl->lanes(LaneOp(op)) == batched.ctl->lanes(LaneOp(op)));
+    for (std::uint32_t s = 0; s < 3; ++s) {
+      for (std::size_t ph = 0; ph < kPhases; ++ph) {
+        CAPTURE(s, ph);
+        CHECK(lanes.pool_counts(s, Phase(ph)) == batched.pool_counts(s, Phase(ph)));
+      }
+    }
+    CHECK(lanes.busy_ns == batched.busy_ns);
+    CHECK(lanes.ctl->published_latency_ns() == Approx(batched.ctl->published_latency_ns()).epsilon(1e-12));
+    CHECK(lanes.ctl->published_energy_pJ() == Approx(batched.ctl->published_energy_pJ()).epsilon(1e-12));
+    if (c == 0) {
+      std::size_t changed = 0;
+      for (std::size_t i = 0; i < p.tensors.size(); ++i)
+        for (std::size_t j = 0; j < p.tensors[i].size(); ++j) changed += wb[i][j] != p.tensors[i][j];
+      CHECK(changed > 10000);
+    }
+  }
+}
+
+TEST_CASE("a layer command that fails its checks is refused with its error code and changes nothing", "[layer]") {
+  const PlatformShape shape{2, 4, 1024, 1024, LogicFamily::SotStateful};
+  const LanePool pool{4, 4};  // bank 1
+  auto fp32 = [](Command c) {
+    c.format = FpFormat::fp32();
+    return c;
+  };
+  const Command good = fp32(conv_forward_command(0, 400, 410, 420, 1, 28, 28, 9, 5, 16));
+  CHECK(validate_layer(good, shape, pool) == CommandError::None);
+  CHECK(decode_command(encode_command(good)).args == good.args);
+  CHECK(validate_layer(decode_command(encode_command(good)), shape, pool) == CommandError::None);
+  CHECK(layer_lanes(good) == 16u * 9 * 24 * 24);
+
+  CHECK(validate_layer(good, shape, LanePool{}) == CommandError::NoLanePool);
+  CHECK(validate_layer(good, shape, LanePool{6, 3}) == CommandError::NoLanePool);  // past the last subarray
+  CHECK(validate_layer(good, shape, LanePool{0, 1}) == CommandError::TensorInLanePool);
+  // Past the data window: 8 subarrays x 1024 rows.
+  CHECK(validate_layer(fp32(conv_forward_command(0, 400, 410, 8191, 1, 28, 28, 9, 5, 16)), shape, pool) ==
+        CommandError::TensorOutOfRange);
+  CHECK(validate_layer(fp32(conv_forward_command(0, 400, 410, 3900, 1, 28, 28, 9, 5, 16)), shape, pool) ==
+        CommandError::TensorInLanePool);  // y runs into subarray 4
+  // Shapes that do not work out.
+  CHECK(validate_layer(fp32(conv_forward_command(0, 400, 410, 420, 1, 4, 4, 9, 5, 16)), shape, pool) ==
+        CommandError::ShapeInvalid);  // kernel past the input
+  CHECK(validate_layer(fp32(conv_forward_command(0, 400, 410, 420, 1, 28, 28, 9, 5, 0)), shape, pool) ==
+        CommandError::ShapeInvalid);  // no samples
+  CHECK(validate_layer(fp32(pool_forward_command(0, 200, 9, 23, 24, 16)), shape, pool) == CommandError::ShapeInvalid);
+  CHECK(validate_layer(fp32(relu_command(0, 10, 0, 16)), shape, pool) == CommandError::ShapeInvalid);
+  CHECK(validate_layer(fp32(sgd_command(0, 10, 0, 0xbdcccccdu)), shape, pool) == CommandError::ShapeInvalid);
+  // Reserved fields.
+  Command r = good;
+  r.args[5] |= 0x100;
+  CHECK(validate_layer(r, shape, pool) == CommandError::ReservedBits);
+  Command unused = fp32(conv_input_grad_command(0, 2600, 2700, 1, 28, 28, 9, 5, 16));
+  unused.args[3] = 7;
+  CHECK(validate_layer(unused, shape, pool) == CommandError::ReservedBits);
+  Command k_on_fc = fp32(fc_forward_command(0, 10, 20, 30, 288, 50, 16));
+  k_on_fc.args[5] |= 5;
+  CHECK(validate_layer(k_on_fc, shape, pool) == CommandError::ReservedBits);
+  // Overlaps: an output onto an input, but for the in-place pairs.
+  CHECK(validate_layer(fp32(conv_forward_command(0, 400, 410, 10, 1, 28, 28, 9, 5, 16)), shape, pool) ==
+        CommandError::Overlap);
+  CHECK(validate_layer(fp32(relu_command(0, 0, 100, 16)), shape, pool) == CommandError::None);
+  CHECK(validate_layer(fp32(relu_command(0, 1, 100, 16)), shape, pool) == CommandError::Overlap);
+  CHECK(validate_layer(fp32(relu_backward_command(0, 100, 100, 64, 16)), shape, pool) == CommandError::None);
+  CHECK(validate_layer(fp32(relu_backward_command(0, 100, 0, 64, 16)), shape, pool) == CommandError::Overlap);
+  CHECK(validate_layer(fp32(sgd_command(0, 0, 100, 0xbdcccccdu)), shape, pool) == CommandError::Overlap);
+  // Formats: words of at most 32 bits.
+  Command wide = good;
+  wide.format = FpFormat{11, 30};
+  CHECK(validate_layer(wide, shape, pool) == CommandError::FormatUnsupported);
+  CHECK_THAT(describe(good), Catch::Matchers::Contains("conv forward fp32 ieee"));
+}
+
+TEST_CASE("a refused layer command charges nothing and writes no tensor", "[layer]") {
+  const Technology t = load_technology("sot-mram-1t1r");
+  const LeNetParams init = init_lenet(LeNetSpec{}, FpFormat::fp32(), 1);
+  LeNetBench b(t, ExecMode::Fast, FpFormat::fp32(), Rounding::Ieee, 2, init, 2);
+  Command c = conv_forward_command(b.tensors.x0, b.tensors.params[0], b.tensors.params[1], b.tensors.c1, 1, 28, 28, 9,
+                                   5, 2);
+  c.format = FpFormat::fp32();
+  std::vector<std::uint32_t> before(2 * 9 * 24 * 24), after(before.size());
+  b.port->read(b.tensors.c1, before.size(), before.data());
+  const CommandOutcome o = b.ctl->execute(c, 0, LanePool{0, 2}, *b.port);  // the pool over the tensors
+  CHECK(o.error == CommandError::TensorInLanePool);
+  CHECK(b.ledger.energy_pJ() == 0);
+  b.port->read(b.tensors.c1, after.size(), after.data());
+  CHECK(before == after);
+  CHECK(b.ctl->execute(c, 0, b.pool, *b.port).error == CommandError::None);
+  CHECK(b.ledger.energy_pJ() > 0);
 }

@@ -1,4 +1,4 @@
-#include "training/lane_engine.hpp"
+#include "controller/lane_engine.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 #include "compute/fp_host_paper.hpp"
 #include "compute/fp_host_reference.hpp"
 #include "compute/fp_published_cost.hpp"
-#include "training/batch_kernels.hpp"
+#include "controller/batch_kernels.hpp"
 
 namespace mrampim {
 
@@ -63,18 +63,6 @@ void tally(RowCost& into, const ActivityCounts& c) {
 
 }  // namespace
 
-LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
-                       std::uint32_t subarrays, CostLedger& ledger, const std::string& name)
-    : LaneEngine(tech, format, rounding, mode) {
-  if (subarrays == 0) throw std::invalid_argument("training needs at least one compute subarray");
-  published_.resize(subarrays);
-  for (std::uint32_t s = 0; s < subarrays; ++s) {
-    CostAccount& a = ledger.open_account(name + ".subarray" + std::to_string(s), prices_);
-    accounts_.push_back(&a);
-    if (mode == ExecMode::BitAccurate) arrays_.push_back(&own_arrays_.emplace_back(tech_, a));
-  }
-}
-
 void LaneEngine::bind(const std::vector<Subarray*>& pool, std::uint32_t first) {
   if (pool.empty()) throw std::invalid_argument("LaneEngine::bind: an empty pool");
   if (pool.size() != published_.size()) published_.assign(pool.size(), RowCost{});
@@ -104,26 +92,6 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
   published_mac_ = published_cost(FpOp::Mac, format, tech.family);
   published_add_ = published_cost(FpOp::Add, format, tech.family);
   published_mul_ = published_cost(FpOp::Mul, format, tech.family);
-}
-
-void LaneEngine::host_transfer(std::size_t words, bool write) {
-  const StepKind kind = write ? StepKind::Write : StepKind::Read;
-  ActivityCounts t;
-  t.compute_steps = words;
-  t.steps[std::size_t(kind)] = words;
-  t.cells[std::size_t(kind)] = std::uint64_t(words) * format_.width();
-  accounts_.front()->charge(Phase::HostAccess, t);
-  tally(published_.front(), t);
-}
-
-double LaneEngine::latency_ns() const { return accounts_.front()->latency_ns(); }
-
-double LaneEngine::published_latency_ns() const { return published_.front().latency_ns(prices_); }
-
-double LaneEngine::published_energy_pJ() const {
-  double e = 0;
-  for (const RowCost& r : published_) e += r.energy_pJ(prices_);
-  return e;
 }
 
 LaneEngine::OpCost LaneEngine::op_cost(LaneOp op) const {

@@ -1,10 +1,10 @@
-// The arithmetic of training, as the accelerator does it: every operation is
-// a program run over lanes, one lane per subarray row, 1024 lanes (one
-// subarray's rows) at a time, on the compute subarrays in turn.
+// The controller's lanes: every operation of a layer command is a program
+// run over lanes, one lane per row of a compute subarray, 1024 lanes (one
+// subarray's rows) at a time, on the lane pool's subarrays in turn.
 //
-// Owns: the compute subarrays (one ledger account each) and the programs:
-// fp MAC, add and multiply for the format and rounding, and the selections
-// (select_program.hpp).
+// Owns: the programs (fp MAC, add and multiply for the format and rounding,
+// and the selections of select_program.hpp), and the published-formula tally
+// per pool subarray.
 // Exposes: vector operations over n lanes, in one of two modes that give
 // the same bits:
 //   bit-accurate  operands are placed in the rows, the program runs on the
@@ -17,22 +17,22 @@
 //                 with each program's declared counts for the rows it would
 //                 run on. Kernels that compute whole layers elsewhere charge
 //                 the same operations through charge().
-// Costs: batch j of an operation runs on compute subarray j mod S, so the
-// subarrays work in parallel and subarray 0 always has the most batches:
-// the run's latency is subarray 0's account, its energy all of them. Every
-// operand that enters a lane row is moved there (Phase::Transfer: a read and
-// a write step per bit, the 2b cycles of facts sec. 4, one cell pair per bit
-// per row); an accumulator stays in its row.
+// Costs: batch j of an operation runs on pool subarray (first + j) mod S
+// (bind()), so the subarrays work in parallel and the first has the most
+// batches; each charges its own ledger account. Every operand that enters a
+// lane row is moved there (Phase::Transfer: a read and a write step per bit,
+// the 2b cycles of facts sec. 4, one cell pair per bit per row); an
+// accumulator stays in its row.
 // Energy of programs with searches: bit-accurate counts the rows each masked
 // step really enables; fast charges the declared cost, every batch row for
 // every step (an upper bound). Latency is the same in both: step counts do
 // not depend on the data.
 // Beside the ledger the engine keeps the published-formula tally of the same
-// operations, per subarray (the paper's own cost method, facts sec. 3-5):
-// fp MAC, add and multiply at their published formulas (Eq. 2, Eq. 3,
+// operations, per pool subarray (the paper's own cost method, facts sec.
+// 3-5): fp MAC, add and multiply at their published formulas (Eq. 2, Eq. 3,
 // FloatPIM's; fp_published_cost.hpp), operand moves at 2b cycles (facts
-// sec. 4); selections and host transfers have no published formula and enter
-// it at their declared program cost, in both modes.
+// sec. 4); selections have no published formula and enter it at their
+// declared program cost, in both modes.
 #pragma once
 
 #include <array>
@@ -60,19 +60,16 @@ const char* to_string(LaneOp op);
 
 class LaneEngine {
  public:
-  // Throws std::invalid_argument for a format wider than 32 bits, a row too
-  // narrow for a program, or no subarrays.
-  LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
-             std::uint32_t subarrays, CostLedger& ledger, const std::string& name = "train");
-  // No compute subarrays of its own: bind() gives it the controller's lane
-  // pool before each command.
+  // Throws std::invalid_argument for a format wider than 32 bits or a row
+  // too narrow for a program. bind() gives it the compute subarrays.
   LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode);
+  LaneEngine(const LaneEngine&) = delete;
+  LaneEngine& operator=(const LaneEngine&) = delete;
+
   // The compute subarrays of the operations that follow: batch j of an
   // operation runs on pool[(first + j) mod size]. The subarrays must share
   // the engine's technology and stay alive while bound.
   void bind(const std::vector<Subarray*>& pool, std::uint32_t first);
-  LaneEngine(const LaneEngine&) = delete;
-  LaneEngine& operator=(const LaneEngine&) = delete;
 
   const FpFormat& format() const { return format_; }
   Rounding rounding() const { return rounding_; }
@@ -100,17 +97,14 @@ class LaneEngine {
   // Throws std::logic_error in bit-accurate mode, which charges what ran.
   void charge(LaneOp op, std::size_t lanes, std::uint64_t times = 1);
 
-  // Words moved between the host and the arrays through the data port
-  // (write: host to array): a read or write step per word, its cells.
-  void host_transfer(std::size_t words, bool write);
+  // Whether layer commands may take the batched path (layer_ops.hpp) on this
+  // engine (fast mode, fp32, ieee); off, they take the lane path. Both give
+  // the same bits and charges; the lane path is the definition.
+  bool batched_allowed() const { return batched_allowed_; }
+  void allow_batched(bool on) { batched_allowed_ = on; }
 
   // Lanes each operation has run (operations, not batches).
   std::uint64_t lanes(LaneOp op) const { return lanes_[std::size_t(op)]; }
-  // The run's latency: the busiest compute subarray's account (subarray 0).
-  double latency_ns() const;
-  // The same run by the published formulas: subarray 0's latency, all energy.
-  double published_latency_ns() const;
-  double published_energy_pJ() const;
   const CostAccount& account(std::uint32_t subarray) const { return *accounts_.at(subarray); }
   // The published-formula tally of each compute subarray (by position in the
   // pool while bound).
@@ -147,9 +141,9 @@ class LaneEngine {
   std::vector<CostAccount*> accounts_;
   std::vector<RowCost> published_;  // per subarray: steps per batch, cells over all rows
   RowCost published_mac_, published_add_, published_mul_;
-  std::deque<Subarray> own_arrays_;  // bit-accurate mode without a pool
   std::vector<Subarray*> arrays_;    // bit-accurate mode: the compute subarrays
   std::uint32_t first_ = 0;
+  bool batched_allowed_ = true;
   FpProgram mac_, add_, mul_;
   std::array<SelectProgram, 4> select_;
   std::uint32_t lane_columns_ = 0;

@@ -1,4 +1,4 @@
-#include "training/batch_kernels.hpp"
+#include "controller/batch_kernels.hpp"
 
 #include <algorithm>
 #include <cstring>
