@@ -39,6 +39,7 @@ Platform::~Platform() = default;
 void Platform::trace(sc_core::sc_trace_file* tf) const {
   const std::string p = name_ + ".";
   sc_core::sc_trace(tf, accelerator_->controller_state, p + "controller_state");
+  sc_core::sc_trace(tf, accelerator_->command, p + "command");
   sc_core::sc_trace(tf, accelerator_->busy, p + "busy");
   sc_core::sc_trace(tf, accelerator_->queued, p + "queued");
   sc_core::sc_trace(tf, accelerator_->completed, p + "completed");

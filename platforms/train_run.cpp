@@ -201,7 +201,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
   sc_core::sc_trace_file* tf = nullptr;
   if (!o.vcd.empty()) {
     tf = sc_core::sc_create_vcd_trace_file(o.vcd.substr(0, o.vcd.size() - 4).c_str());
-    tf->set_time_unit(1, sc_core::SC_NS);
+    tf->set_time_unit(1, sc_core::SC_PS);
     for (Run& r : runs) {
       r.platform->trace(tf);
       sc_core::sc_trace(tf, r.host->phase, r.name + ".host_phase");

@@ -2,7 +2,8 @@
 # The main job: installs what is missing, builds, and runs the default
 # platform workload -- the fp32 MAC and a small GEMM on sot-mram-1t1r and
 # reram-floatpim side by side, driven through TLM-2.0 by a host that checks
-# every result -- then the floating-point MAC testbench and the device-level
+# every result -- then a short LeNet training on the platform (its waveform,
+# report and power trace), the floating-point MAC testbench and the device-level
 # testbenches. Prints the comparison table and where the VCD, reports and
 # power traces are.
 set -euo pipefail
@@ -20,6 +21,8 @@ run() {
   "$@" || status=1
 }
 run "$root/build/platforms/mrampim" --out "$out"
+run "$root/build/platforms/mrampim" --workload train --epochs 1 --train-samples 512 --test-samples 128 \
+  --vcd "$out/train.vcd" --report "$out/train.json" --power-csv "$out/train_power.csv"
 run "$root/build/testbenches/tb_fp_mac" --vcd "$out/tb_fp_mac.vcd"
 run "$root/build/testbenches/tb_mtj_cell" --vcd "$out/tb_mtj_cell.vcd"
 run "$root/build/testbenches/tb_full_adder" --tech sot-mram-1t1r --vcd "$out/tb_full_adder_sot-mram-1t1r.vcd"
@@ -27,7 +30,9 @@ run "$root/build/testbenches/tb_full_adder" --tech reram-floatpim --vcd "$out/tb
 
 echo
 echo "Platform report: $out/report.json; power traces: $out/power_*.csv"
-echo "Waveforms (gtkwave $out/mrampim.vcd $root/traces/mrampim_default.gtkw for the platform):"
+echo "Training on the platform: $out/train.json, $out/train_power.csv"
+echo "Waveforms (gtkwave $out/mrampim.vcd $root/traces/mrampim_default.gtkw for the platform,"
+echo "  gtkwave $out/train.vcd $root/traces/mrampim_train.gtkw for the training):"
 ls -1 "$out"/*.vcd | sed 's/^/  /'
 [ $status -eq 0 ] && echo "All checks passed." || echo "A check FAILED (see above)."
 exit $status

@@ -432,6 +432,7 @@ void AcceleratorCore::run_commands() {
       sync_array_to_image(c.bank, c.subarray, c.first_row, c.row_count);
     }
     if (o.error == CommandError::None) {
+      last_opcode_ = int(c.opcode);
       if (sink_) sink_->activity(o.start_ns, o.end_ns);
       running_.push({o.end_ns, c.tag});
       retire_event_.notify(sc_time(o.end_ns - now_ns(), SC_NS));
@@ -466,6 +467,7 @@ void AcceleratorCore::drive_outputs() {
   queued.write(int(queue_.size()));
   completed.write(int(completed_));
   controller_state.write(!queue_.empty() ? 2 : !running_.empty() ? 1 : 0);
+  command.write(last_opcode_);
   irq.write((control_ & regs::kControlIrqEnable) && (done_ || error_));
 }
 

@@ -69,6 +69,10 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   // The controller: 0 idle, 1 running commands, 2 the queue's head waiting
   // (for its subarrays to be free or for its arrival time).
   sc_core::sc_signal<int> controller_state{"controller_state"};
+  // The opcode of the last command the controller took from the queue
+  // (command.hpp; 0 before the first): which layer command runs, in a
+  // training waveform.
+  sc_core::sc_signal<int> command{"command"};
 
   AcceleratorCore(sc_core::sc_module_name name, const Technology& tech, const AcceleratorConfig& config,
                   unsigned bus_width_bits, CostLedger& ledger);
@@ -165,6 +169,7 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   std::uint32_t control_ = 0;
   bool done_ = false, error_ = false, was_busy_ = false;
   std::uint32_t error_code_ = 0, error_tag_ = 0, completed_ = 0, last_tag_ = 0;
+  int last_opcode_ = 0;
   LanePool lane_pool_;
   Tensors tensors_{*this};
   std::vector<bool> cells_stale_;  // per global subarray (fast mode)

@@ -4,6 +4,15 @@
 
 namespace mrampim {
 
+const std::vector<std::string>& training_phase_names() {
+  static const std::vector<std::string> names{
+      "idle",          "load weights",  "write images",  "forward conv1", "forward conv2", "forward fc1",
+      "forward fc2",   "forward fc3",   "forward fc",    "loss",          "backward fc3",  "backward fc2",
+      "backward fc1",  "backward fc",   "backward conv2", "backward conv1", "update",      "evaluate",
+      "read weights"};
+  return names;
+}
+
 LeNetTensors lenet_tensors(const LeNetSpec& s, std::uint32_t batch, const TensorGeometry& g, std::uint64_t first_row) {
   s.validate();
   if (batch == 0 || batch > 0xffff) throw std::invalid_argument("the batch must be 1..65535 samples");

@@ -45,6 +45,10 @@ struct PhasedCommand {
   Command command;
   const char* phase = "";
 };
+// The phases of a training step, as the training host's `phase` signal
+// numbers them (phase p is names[p]); every PhasedCommand's phase is one.
+const std::vector<std::string>& training_phase_names();
+
 std::vector<PhasedCommand> lenet_forward(const LeNetSpec& s, const LeNetTensors& t, std::uint32_t batch,
                                          const FpFormat& f, Rounding r);
 std::vector<PhasedCommand> lenet_backward(const LeNetSpec& s, const LeNetTensors& t, std::uint32_t batch,

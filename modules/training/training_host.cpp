@@ -9,15 +9,6 @@
 
 namespace mrampim {
 
-const std::vector<std::string>& training_phase_names() {
-  static const std::vector<std::string> names{
-      "idle",          "load weights",  "write images",  "forward conv1", "forward conv2", "forward fc1",
-      "forward fc2",   "forward fc3",   "forward fc",    "loss",          "backward fc3",  "backward fc2",
-      "backward fc1",  "backward fc",   "backward conv2", "backward conv1", "update",      "evaluate",
-      "read weights"};
-  return names;
-}
-
 TrainingHostCore::TrainingHostCore(sc_core::sc_module_name name, TrainingJob job, bool poll)
     : HostBusCore(name, poll), job_(std::move(job)) {
   if (job_.data == nullptr) throw std::invalid_argument("training host: no data");

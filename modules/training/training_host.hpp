@@ -33,9 +33,6 @@
 
 namespace mrampim {
 
-// The values of the `phase` signal, in order (phase p is names[p]).
-const std::vector<std::string>& training_phase_names();
-
 struct TrainingJob {
   LeNetSpec spec;
   const DataSplit* data = nullptr;  // lives as long as the host

@@ -2,7 +2,9 @@
 // a trace, and bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +12,8 @@
 #include "support/run_program.hpp"
 #include "support/vcd.hpp"
 #include "support/work_dir.hpp"
+#include "controller/command.hpp"
+#include "training/lenet_program.hpp"
 
 using namespace mrampim::test;
 using Catch::Matchers::Contains;
@@ -284,4 +288,119 @@ TEST_CASE("training's final weights are those of the direct path, bit for bit", 
     REQUIRE(r.status == 0);
     CHECK(read_json(report)["runs"][0]["weights_fnv1a64"] == c.hash);
   }
+}
+
+namespace {
+
+// The last time stamp of a VCD.
+std::uint64_t vcd_end(const Vcd& v) {
+  std::uint64_t end = 0;
+  for (const auto& s : v.signals()) {
+    if (!s.changes.empty()) end = std::max(end, s.changes.back().time);
+  }
+  return end;
+}
+
+// Names of a gtkwave translate filter file, by value.
+std::map<int, std::string> filter_names(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::map<int, std::string> m;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.find(' ');
+    m[std::stoi(line.substr(0, space))] = line.substr(space + 1);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("training runs on the platform: its report counts transactions, commands and simulated time",
+          "[mrampim][training][platform]") {
+  const std::string report = work("mrampim_train_platform.json"), vcd = work("mrampim_train.vcd");
+  const ProgramResult r = run_mrampim("--workload train --epochs 1 --train-samples 256 --test-samples 64 --vcd " + vcd +
+                                      " --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto run = read_json(report)["runs"][0];
+  const auto& p = run["platform"];
+  CHECK(std::uint64_t(p["transactions"]) > 0);
+  // Per batch: the images, the logits, the loss gradient; the weights once each way.
+  CHECK(std::uint64_t(p["train_batches"]) == 16);
+  CHECK(std::uint64_t(p["eval_batches"]) == 4);
+  const std::uint64_t per_train = 11 + 3 * 3 - 1 + 7 + 10, per_eval = 11;  // forward, backward, update
+  CHECK(std::uint64_t(p["commands"]) == 16 * per_train + 4 * per_eval);
+  CHECK(std::uint64_t(p["refused"]) == 0);
+  CHECK(double(p["simulated_time_ns"]) > double(p["training_time_ns"]));
+  CHECK(double(run["counted"]["latency_ns"]) == double(p["training_time_ns"]));
+  CHECK(double(p["utilisation"]["lane_pool_mean"]) > 0);
+  CHECK(double(p["utilisation"]["lane_pool_mean"]) <= 1);
+  CHECK(std::uint64_t(p["bytes_written"]) >= 256ull * 784 * 4 + 21690 * 4);
+
+  // The waveform: the host's phase, the controller, the interrupt, power.
+  const Vcd v(vcd);
+  for (const char* sig : {"train_sot_mram_1t1r.host_phase", "train_sot_mram_1t1r.command",
+                          "train_sot_mram_1t1r.busy", "train_sot_mram_1t1r.irq",
+                          "train_sot_mram_1t1r.power_total_mW"}) {
+    CAPTURE(sig);
+    REQUIRE_NOTHROW(v.signal(sig));
+  }
+  CHECK(v.signal("host_phase").changes.size() > 16 * 8);
+  CHECK(v.signal("irq").takes("1"));
+  CHECK(v.signal("command").takes("100000"));  // 0x20: a conv forward ran
+  // The shipped training view names only signals this VCD has ...
+  std::ifstream gtkw(MRAMPIM_SOURCE_DIR "/traces/mrampim_train.gtkw");
+  REQUIRE(gtkw.good());
+  std::size_t named = 0;
+  for (std::string line; std::getline(gtkw, line);) {
+    if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
+    CHECK_NOTHROW(v.signal(line.substr(0, line.find('['))));
+    ++named;
+  }
+  CHECK(named == 14);
+  // ... and its filters name every phase and opcode as the model does.
+  const auto phases = filter_names(MRAMPIM_SOURCE_DIR "/traces/train_phase.filter");
+  const auto& names = mrampim::training_phase_names();
+  REQUIRE(phases.size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) CHECK(phases.at(int(i)) == names[i]);
+  for (const auto& [value, name] : filter_names(MRAMPIM_SOURCE_DIR "/traces/command.filter")) {
+    CHECK(mrampim::to_string(mrampim::Opcode(value)) == name);
+  }
+}
+
+TEST_CASE("the training waveform ends after the batches --vcd-batches asks for", "[mrampim][training][platform]") {
+  const std::string full = work("mrampim_train_full.vcd"), part = work("mrampim_train_part.vcd");
+  const std::string args = "--workload train --epochs 1 --train-samples 128 --test-samples 16 --vcd ";
+  REQUIRE(run_mrampim(args + full).status == 0);
+  REQUIRE(run_mrampim(args + part + " --vcd-batches 2").status == 0);
+  const Vcd f(full), p(part);
+  CHECK(vcd_end(p) < vcd_end(f) / 2);
+  CHECK(vcd_end(p) > 0);
+}
+
+TEST_CASE("more banks never change a bit of training and shorten its simulated time",
+          "[mrampim][training][platform]") {
+  std::string hash;
+  double previous = 0;
+  for (const char* banks : {"4", "8", "20"}) {
+    CAPTURE(banks);
+    const std::string report = work(std::string("mrampim_train_banks") + banks + ".json");
+    const ProgramResult r = run_mrampim(std::string("--workload train --epochs 1 --train-samples 48 --test-samples 16 "
+                                                    "--subarrays 4 --banks ") + banks + " --report " + report);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    const auto run = read_json(report)["runs"][0];
+    if (hash.empty()) hash = run["weights_fnv1a64"];
+    CHECK(run["weights_fnv1a64"] == hash);
+    const double t = run["platform"]["simulated_time_ns"];
+    if (previous > 0) CHECK(t < previous);
+    previous = t;
+  }
+}
+
+TEST_CASE("a platform too small for the training's tensors is bad input", "[mrampim][training][errors]") {
+  const ProgramResult r = run_mrampim("--workload train --banks 1 --subarrays 4 --train-samples 16 --test-samples 4");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("the training's tensors take"));
 }

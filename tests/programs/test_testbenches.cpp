@@ -149,7 +149,7 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
   CHECK_FALSE(std::ifstream(work("wave.vcd")).good());
 }
 
-TEST_CASE("--help and --list-params explain and exit 0", "[help]") {
+TEST_CASE("every program explains itself with --help and --list-params and exits 0", "[help]") {
   const ProgramResult h = run_program(std::string(TB_FULL_ADDER) + " --help");
   CHECK(h.status == 0);
   CHECK_THAT(h.output, Contains("--tech"));
