@@ -154,7 +154,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
   for (Run& r : runs) {
     PlatformOptions po;
     po.tech = r.tech;
-    po.accelerator = AcceleratorConfig{r.banks, o.subarrays_per_bank, o.queue_depth, o.bus_cycle_ns, o.mode};
+    po.accelerator = AcceleratorConfig{r.banks, o.subarrays_per_bank, o.queue_depth, o.bus_cycle_ns, o.mode, o.energy};
     po.bus_width_bits = o.bus_width_bits;
     po.power_window_ns = o.power_window_ns;
     po.poll = o.poll;
@@ -271,6 +271,21 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
       bank_util.push_back(sim_ns > 0 ? bank_busy / sim_ns : 0.0);
     }
     const PlatformResult pr = run.platform->result();
+    // The whole ledger, every account's non-zero counts by phase: what two
+    // runs are compared by (modes, platform shapes, versions).
+    nlohmann::json ledger = nlohmann::json::object();
+    for (const CostAccount& a : run.platform->ledger().accounts()) {
+      nlohmann::json phases = nlohmann::json::object();
+      for (std::size_t ph = 0; ph < kPhases; ++ph) {
+        const ActivityCounts& c = a.phase(Phase(ph));
+        if (c == ActivityCounts{}) continue;
+        phases[to_string(Phase(ph))] = {{"compute_steps", c.compute_steps},
+                                        {"commands", c.commands},
+                                        {"steps", c.steps},
+                                        {"cells", c.cells}};
+      }
+      if (!phases.empty()) ledger[a.name()] = phases;
+    }
     r.json = {{"workload", "train"},
               {"tech", run.tech.name},
               {"format", format.name()},
@@ -293,9 +308,9 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
                {{"latency_ns", r.counted.latency_ns},
                 {"latency_basis", "simulated time of the training batches on the platform (evaluation excluded)"},
                 {"energy_pJ", r.counted.energy_pJ},
-                {"energy_basis", o.mode == ExecMode::Fast
-                                     ? "declared program costs (an upper bound for programs with searches)"
-                                     : "counted on the bit-level subarrays"},
+                {"energy_basis", o.mode == ExecMode::BitAccurate || o.energy == CostBasis::Exact
+                                     ? "exact"
+                                     : "declared (an upper bound: every row charged for every searched step)"},
                 {"area_um2", r.counted.mapping.area_um2},
                 {"mapping", r.counted.mapping.json()}}},
               {"published",
@@ -326,7 +341,8 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
                  {{"lane_pool_mean", sim_ns > 0 && run.pool.count > 0 ? pool_busy / sim_ns / run.pool.count : 0.0},
                   {"subarrays", sub_util},
                   {"banks", bank_util}}},
-                {"breakdown", pr.json["breakdown"]}}},
+                {"breakdown", pr.json["breakdown"]},
+                {"ledger", ledger}}},
               {"compute_subarrays", run.pool.count},
               {"lane_columns", probe.lane_columns()},
               {"op_counts", ops},

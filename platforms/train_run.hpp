@@ -31,6 +31,7 @@ struct TrainOptions {
   std::size_t train_samples = 8000, test_samples = 2000;
   std::uint64_t seed = 1;
   ExecMode mode = ExecMode::Fast;
+  CostBasis energy = CostBasis::Exact;  // fast mode's charges for searched steps
   // The platform: the tensors take the first subarrays, the lane pool the
   // next. banks 0: as many as the tensors and a pool of compute_subarrays
   // (64 when 0) need; otherwise the pool is compute_subarrays (0: every

@@ -36,7 +36,7 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
       bus_width_bits_(bus_width_bits),
       ledger_(ledger),
       banks_(make_banks(tech, config, ledger, basename())),
-      controller_(banks_, ledger, std::string(basename()) + ".controller", config.mode),
+      controller_(banks_, ledger, std::string(basename()) + ".controller", config.mode, config.energy),
       row_words_((tech.array.cols + 63) / 64),
       row_count_total_(config.banks * config.subarrays * tech.array.rows),
       image_(std::size_t(row_count_total_) * row_words_, 0),

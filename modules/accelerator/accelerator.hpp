@@ -57,6 +57,9 @@ struct AcceleratorConfig {
   // host (the same bits and schedule; lane_engine.hpp). Row commands (add,
   // multiply, MAC, dot, move) run on the bit-level subarrays in both.
   ExecMode mode = ExecMode::BitAccurate;
+  // Fast mode's charges for searched steps: exact (each row by its
+  // trajectory) or declared (an upper bound, faster).
+  CostBasis energy = CostBasis::Exact;
 };
 
 class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {

@@ -25,9 +25,11 @@ PlatformShape shape_of(const std::deque<Bank>& banks) {
 
 }  // namespace
 
-Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name, ExecMode mode)
+Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name, ExecMode mode,
+                       CostBasis basis)
     : banks_(banks),
       mode_(mode),
+      basis_(basis),
       shape_(shape_of(banks)),
       interconnect_(ledger.open_account(name + ".interconnect", StepPrices::from(banks.front().technology()))),
       decoder_(ledger.open_account(name + ".decoder", StepPrices::from(banks.front().technology()))),
@@ -121,7 +123,7 @@ std::pair<std::uint32_t, std::uint32_t> Controller::layer_placement(const Comman
 LaneEngine& Controller::lane_engine(const FpFormat& f, Rounding r) {
   auto& e = engines_[std::make_tuple(f.ne, f.nm, r)];
   if (!e) {
-    e = std::make_unique<LaneEngine>(banks_.front().technology(), f, r, mode_);
+    e = std::make_unique<LaneEngine>(banks_.front().technology(), f, r, mode_, basis_);
     e->allow_batched(batched_layers_);
   }
   return *e;

@@ -64,7 +64,7 @@ class Controller {
   // its command decoding "<name>.decoder".
   // Throws std::invalid_argument for no banks or mixed ones.
   Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name = "controller",
-             ExecMode mode = ExecMode::BitAccurate);
+             ExecMode mode = ExecMode::BitAccurate, CostBasis basis = CostBasis::Exact);
 
   PlatformShape shape() const { return shape_; }
   const CostAccount& interconnect_account() const { return interconnect_; }
@@ -78,6 +78,7 @@ class Controller {
   // tensors' port (both ignored for other commands).
   CommandOutcome execute(const Command& c, double now_ns, const LanePool& pool, TensorPort& port);
   ExecMode mode() const { return mode_; }
+  CostBasis basis() const { return basis_; }
   // Fast mode's batched path for fp32 layer commands (on by default); off,
   // the lane path computes them (the same bits and charges, slower).
   void allow_batched_layers(bool on);
@@ -126,6 +127,7 @@ class Controller {
 
   std::deque<Bank>& banks_;
   ExecMode mode_;
+  CostBasis basis_;
   PlatformShape shape_;
   CostAccount& interconnect_;
   CostAccount& decoder_;

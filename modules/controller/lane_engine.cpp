@@ -1,12 +1,14 @@
 #include "controller/lane_engine.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "compute/fp_engine.hpp"
 #include "compute/fp_host_paper.hpp"
 #include "compute/fp_host_reference.hpp"
 #include "compute/fp_published_cost.hpp"
+#include "compute/fp_trajectory.hpp"
 #include "controller/batch_kernels.hpp"
 
 namespace mrampim {
@@ -17,6 +19,14 @@ ExecMode parse_exec_mode(const std::string& s) {
   if (s == "bit-accurate") return ExecMode::BitAccurate;
   if (s == "fast") return ExecMode::Fast;
   throw std::invalid_argument("unknown mode '" + s + "' (bit-accurate or fast)");
+}
+
+const char* to_string(CostBasis b) { return b == CostBasis::Exact ? "exact" : "declared"; }
+
+CostBasis parse_cost_basis(const std::string& s) {
+  if (s == "exact") return CostBasis::Exact;
+  if (s == "declared") return CostBasis::Declared;
+  throw std::invalid_argument("unknown energy basis '" + s + "' (exact or declared)");
 }
 
 const char* to_string(LaneOp op) {
@@ -75,8 +85,9 @@ void LaneEngine::bind(const std::vector<Subarray*>& pool, std::uint32_t first) {
   first_ = first % std::uint32_t(pool.size());
 }
 
-LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode)
-    : tech_(tech), format_(format), rounding_(rounding), mode_(mode) {
+LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
+                       CostBasis basis)
+    : tech_(tech), format_(format), rounding_(rounding), mode_(mode), basis_(basis) {
   if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
   const std::uint32_t cols = tech.array.cols;
   mac_ = build_fp_program(FpOp::Mac, format, rounding, tech.family, cols);
@@ -106,7 +117,81 @@ LaneEngine::OpCost LaneEngine::op_cost(LaneOp op) const {
   }
 }
 
-void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times) {
+std::size_t LaneEngine::trajectories() const {
+  std::size_t n = 0;
+  for (const auto& t : trajectories_) n += t ? t->trajectories() : 0;
+  return n;
+}
+
+TrajectoryCosts& LaneEngine::trajectories(LaneOp op) {
+  auto& t = trajectories_[std::size_t(op)];
+  if (!t) {
+    switch (op) {
+      case LaneOp::Mac: t = std::make_unique<TrajectoryCosts>(tech_, mac_.program, mac_.layout.a, mac_.layout.b, mac_.layout.c); break;
+      case LaneOp::Add: t = std::make_unique<TrajectoryCosts>(tech_, add_.program, add_.layout.a, add_.layout.b, Field{}); break;
+      case LaneOp::Mul: t = std::make_unique<TrajectoryCosts>(tech_, mul_.program, mul_.layout.a, mul_.layout.b, Field{}); break;
+      default: {
+        const SelectProgram& sp = select_[std::size_t(select_op(op))];
+        const unsigned inputs = select_inputs(select_op(op));
+        t = std::make_unique<TrajectoryCosts>(tech_, sp.program, sp.a, inputs > 1 ? sp.b : Field{},
+                                              inputs > 2 ? sp.c : Field{});
+      }
+    }
+  }
+  return *t;
+}
+
+template <class RowFn>
+void LaneEngine::charge_rows(LaneOp op, std::size_t n, RowFn row) {
+  TrajectoryCosts& tc = trajectories(op);
+  charge_ids(op, n, [&](std::size_t i) {
+    const RowKey k = row(i);
+    return tc.id(k.key, k.a, k.b, k.c);
+  });
+}
+
+template <class IdFn>
+void LaneEngine::charge_ids(LaneOp op, std::size_t n, IdFn id_of) {
+  if (n == 0) return;
+  lanes_[std::size_t(op)] += n;
+  const OpCost cost = op_cost(op);
+  TrajectoryCosts& tc = trajectories(op);
+  const std::uint32_t rows = tech_.array.rows, S = subarrays();
+  std::vector<std::uint32_t> touched;
+  std::size_t batch = 0;
+  // Four interleaved counters per id: neighbouring rows often share a
+  // trajectory, and one counter would make each increment wait for the last.
+  for (std::size_t base = 0; base < n; base += rows, ++batch) {
+    const auto m = std::uint32_t(std::min<std::size_t>(rows, n - base));
+    for (std::uint32_t i = 0; i < m; ++i) {
+      const std::uint32_t id = id_of(base + i);
+      if (id >= seen_.size()) {
+        seen_.resize(std::size_t(id) + 1, 0);
+        counts_.resize(4 * (std::size_t(id) + 1), 0);
+      }
+      if (!seen_[id]) {
+        seen_[id] = 1;
+        touched.push_back(id);
+      }
+      ++counts_[4 * std::size_t(id) + (i & 3)];
+    }
+    RowCells sum{};
+    for (std::uint32_t id : touched) {
+      const RowCells& c = tc.cells(id);
+      std::uint32_t* k4 = &counts_[4 * std::size_t(id)];
+      const std::uint64_t count = std::uint64_t(k4[0]) + k4[1] + k4[2] + k4[3];
+      for (std::size_t p = 0; p < kPhases; ++p)
+        for (std::size_t k = 0; k < kStepKinds; ++k) sum[p][k] += c[p][k] * count;
+      k4[0] = k4[1] = k4[2] = k4[3] = 0;
+      seen_[id] = 0;
+    }
+    touched.clear();
+    charge_batch(std::uint32_t((first_ + batch) % S), cost, m, 1, &sum);
+  }
+}
+
+void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times,
+                              const RowCells* exact) {
   CostAccount& acc = *accounts_[subarray];
   RowCost& pub = published_[subarray];
   // Operands in: each bit a read and a write step, row-parallel (2b cycles).
@@ -131,14 +216,23 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::u
     const ActiveRows active{rows, rows, rows, rows};
     for (const PhaseCharge& pc : cost.program->charges()) {
       const ActivityCounts c = pc.counts(active) * times;
-      if (mode_ == ExecMode::Fast) acc.charge(pc.phase, c);
-      if (!cost.published) tally(pub, c);
+      if (!cost.published) tally(pub, c);  // no formula: the declared cost
+      if (mode_ != ExecMode::Fast) continue;
+      if (exact == nullptr) {
+        acc.charge(pc.phase, c);
+        continue;
+      }
+      ActivityCounts e = pc.counts(ActiveRows{}) * times;  // the steps: the same for every row
+      for (std::size_t k = 0; k < kStepKinds; ++k) e.cells[k] = (*exact)[std::size_t(pc.phase)][k] * times;
+      acc.charge(pc.phase, e);
     }
   }
 }
 
 void LaneEngine::charge(LaneOp op, std::size_t n, std::uint64_t times) {
-  if (mode_ != ExecMode::Fast) throw std::logic_error("LaneEngine::charge: bit-accurate mode charges what runs");
+  if (mode_ != ExecMode::Fast || basis_ != CostBasis::Declared) {
+    throw std::logic_error("LaneEngine::charge: only fast mode's declared basis charges lanes without their rows");
+  }
   if (n == 0 || times == 0) return;
   lanes_[std::size_t(op)] += n * times;
   // Batch j of the n lanes runs on subarray j mod S: full batches, then the rest.
@@ -185,7 +279,36 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
         a_stride, b, acc, n);
     return;
   }
-  charge(LaneOp::Mac, n);
+  if (basis_ == CostBasis::Declared) {
+    charge(LaneOp::Mac, n);
+  } else if (format_ == FpFormat::fp32() && rounding_ == Rounding::Ieee) {
+    // Most rows are common (fp32_mac_common_index): their trajectory ids by a
+    // direct table, the generic key for the first row of each and the rest.
+    if (common_ids_.empty()) common_ids_.assign(kFp32MacCommon, kFp32MacUncommon);
+    TrajectoryCosts& tc = trajectories(LaneOp::Mac);
+    charge_ids(LaneOp::Mac, n, [&](std::size_t i) {
+      const std::uint32_t x = a[i * a_stride], y = b[i];
+      float fx, fy;
+      std::memcpy(&fx, &x, 4);
+      std::memcpy(&fy, &y, 4);
+      const float fp = fx * fy;
+      std::uint32_t p;
+      std::memcpy(&p, &fp, 4);
+      const std::uint32_t index = fp32_mac_common_index(acc[i], x, y, p);
+      if (index != kFp32MacUncommon && common_ids_[index] != kFp32MacUncommon) return common_ids_[index];
+      const auto model_p = std::uint32_t(fp_host_mul(format_, x, y));  // NaN payloads as the model picks them
+      const std::uint32_t id = tc.id(fp_mac_trajectory(format_, rounding_, acc[i], x, y, model_p), x, y, acc[i]);
+      if (index != kFp32MacUncommon) common_ids_[index] = id;
+      return id;
+    });
+  } else {
+    const bool paper = rounding_ == Rounding::Paper;
+    charge_rows(LaneOp::Mac, n, [&](std::size_t i) {
+      const std::uint64_t x = a[i * a_stride], y = b[i];
+      const std::uint64_t p = paper ? fp_host_paper_mul(format_, x, y) : fp_host_mul(format_, x, y);
+      return RowKey{fp_mac_trajectory(format_, rounding_, acc[i], x, y, p), x, y, acc[i]};
+    });
+  }
   if (rounding_ == Rounding::Paper) {
     for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_paper_mac(format_, acc[i], a[i * a_stride], b[i]));
   } else if (format_ == FpFormat::fp32()) {
@@ -201,7 +324,13 @@ void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) 
         nullptr, n);
     return;
   }
-  charge(LaneOp::Add, n);
+  if (basis_ == CostBasis::Declared) {
+    charge(LaneOp::Add, n);
+  } else {
+    charge_rows(LaneOp::Add, n, [&](std::size_t i) {
+      return RowKey{fp_add_trajectory(format_, rounding_, acc[i], b[i]), acc[i], b[i], 0};
+    });
+  }
   if (rounding_ == Rounding::Paper) {
     for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_paper_add(format_, acc[i], b[i]));
   } else if (format_ == FpFormat::fp32()) {
@@ -218,7 +347,13 @@ void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_str
         nullptr, n);
     return;
   }
-  charge(LaneOp::Mul, n);
+  if (basis_ == CostBasis::Declared) {
+    charge(LaneOp::Mul, n);
+  } else {
+    charge_rows(LaneOp::Mul, n, [&](std::size_t i) {
+      return RowKey{fp_mul_trajectory(format_, rounding_, a[i * a_stride], b[i]), a[i * a_stride], b[i], 0};
+    });
+  }
   for (std::size_t i = 0; i < n; ++i) {
     r[i] = std::uint32_t(rounding_ == Rounding::Paper ? fp_host_paper_mul(format_, a[i * a_stride], b[i])
                                                       : fp_host_mul(format_, a[i * a_stride], b[i]));
@@ -238,7 +373,14 @@ void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, c
         a, 1, inputs > 1 ? b : nullptr, inputs > 2 ? c : nullptr, n);
     return;
   }
-  charge(lane_op(op), n);
+  if (basis_ == CostBasis::Declared) {
+    charge(lane_op(op), n);
+  } else {
+    charge_rows(lane_op(op), n, [&](std::size_t i) {
+      const std::uint64_t x = a[i], y = inputs > 1 ? b[i] : 0, z = inputs > 2 ? c[i] : 0;
+      return RowKey{select_trajectory(op, format_, x, y, z), x, y, z};
+    });
+  }
   for (std::size_t i = 0; i < n; ++i) {
     r[i] = std::uint32_t(select_host(op, format_, a[i], inputs > 1 ? b[i] : 0, inputs > 2 ? c[i] : 0));
   }

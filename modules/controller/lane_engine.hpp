@@ -24,9 +24,11 @@
 // the 2b cycles of facts sec. 4, one cell pair per bit per row); an
 // accumulator stays in its row.
 // Energy of programs with searches: bit-accurate counts the rows each masked
-// step really enables; fast charges the declared cost, every batch row for
-// every step (an upper bound). Latency is the same in both: step counts do
-// not depend on the data.
+// step really enables; fast mode charges each row what a bit-level row of
+// its trajectory charged (fp_trajectory.hpp, trajectory_costs.hpp): the same
+// counts. With CostBasis::Declared it charges the declared cost instead,
+// every batch row for every step (an upper bound, and no per-row work).
+// Latency is the same in all: step counts do not depend on the data.
 // Beside the ledger the engine keeps the published-formula tally of the same
 // operations, per pool subarray (the paper's own cost method, facts sec.
 // 3-5): fp MAC, add and multiply at their published formulas (Eq. 2, Eq. 3,
@@ -44,12 +46,19 @@
 
 #include "compute/fp_program.hpp"
 #include "compute/select_program.hpp"
+#include "controller/trajectory_costs.hpp"
 #include "ledger/cost_ledger.hpp"
 #include "subarray/subarray.hpp"
 
 namespace mrampim {
 
 enum class ExecMode : std::uint8_t { BitAccurate, Fast };
+// What fast mode charges for the cells of search-masked steps: exactly what
+// the bit-level run charges (each row by its trajectory, fp_trajectory.hpp),
+// or the declared cost, every row for every step (an upper bound, faster).
+enum class CostBasis : std::uint8_t { Exact, Declared };
+const char* to_string(CostBasis b);
+CostBasis parse_cost_basis(const std::string& s);  // "exact" or "declared"; throws std::invalid_argument
 const char* to_string(ExecMode m);
 ExecMode parse_exec_mode(const std::string& s);  // "bit-accurate" or "fast"; throws std::invalid_argument
 
@@ -62,7 +71,8 @@ class LaneEngine {
  public:
   // Throws std::invalid_argument for a format wider than 32 bits or a row
   // too narrow for a program. bind() gives it the compute subarrays.
-  LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode);
+  LaneEngine(const Technology& tech, const FpFormat& format, Rounding rounding, ExecMode mode,
+             CostBasis basis = CostBasis::Exact);
   LaneEngine(const LaneEngine&) = delete;
   LaneEngine& operator=(const LaneEngine&) = delete;
 
@@ -74,6 +84,9 @@ class LaneEngine {
   const FpFormat& format() const { return format_; }
   Rounding rounding() const { return rounding_; }
   ExecMode mode() const { return mode_; }
+  CostBasis basis() const { return basis_; }
+  // Trajectories fast mode has priced so far, over all operations.
+  std::size_t trajectories() const;
   std::uint32_t subarrays() const { return std::uint32_t(accounts_.size()); }
   // Subarray of batch j: (first + j) mod subarrays().
   std::uint32_t first_subarray() const { return first_; }
@@ -91,10 +104,11 @@ class LaneEngine {
   void select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b, const std::uint32_t* c,
               std::size_t n);
 
-  // Fast mode only: the costs of `times` runs of `op` over `lanes` lanes
-  // each, exactly as that many calls of mac/add/mul/select charge them, for
-  // kernels that compute the same lanes elsewhere (batch_kernels.hpp).
-  // Throws std::logic_error in bit-accurate mode, which charges what ran.
+  // Fast mode with the declared basis only: the costs of `times` runs of
+  // `op` over `lanes` lanes each, exactly as that many calls of
+  // mac/add/mul/select charge them, for kernels that compute the same lanes
+  // elsewhere (batch_kernels.hpp). Throws std::logic_error otherwise: the
+  // bit-accurate mode charges what ran, the exact basis needs each row.
   void charge(LaneOp op, std::size_t lanes, std::uint64_t times = 1);
 
   // Whether layer commands may take the batched path (layer_ops.hpp) on this
@@ -129,9 +143,22 @@ class LaneEngine {
   void run(LaneOp op, const Prog& p, std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride,
            const std::uint32_t* b, const std::uint32_t* c, std::size_t n);
   // `times` batches of `rows` rows on one subarray. Fast mode charges the
-  // program's declared counts; bit-accurate mode the transfers only (the
-  // subarray charges the program as it runs).
-  void charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times);
+  // program's steps and, for cells, `exact` (the rows' trajectories) or the
+  // declared counts; bit-accurate mode the transfers only (the subarray
+  // charges the program as it runs).
+  void charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times,
+                    const RowCells* exact = nullptr);
+  // Fast mode, exact basis: each row's trajectory (`row(i)` gives its key
+  // and its operands in the program's a, b, c order), batch by batch.
+  struct RowKey {
+    std::uint64_t key, a, b, c;
+  };
+  template <class RowFn>
+  void charge_rows(LaneOp op, std::size_t n, RowFn row);
+  // The same with each row's trajectory id (`id_of(i)`).
+  template <class IdFn>
+  void charge_ids(LaneOp op, std::size_t n, IdFn id_of);
+  TrajectoryCosts& trajectories(LaneOp op);
 
   Technology tech_;
   FpFormat format_;
@@ -144,6 +171,11 @@ class LaneEngine {
   std::vector<Subarray*> arrays_;    // bit-accurate mode: the compute subarrays
   std::uint32_t first_ = 0;
   bool batched_allowed_ = true;
+  CostBasis basis_ = CostBasis::Exact;
+  std::array<std::unique_ptr<TrajectoryCosts>, kLaneOps> trajectories_;
+  std::vector<std::uint32_t> counts_;  // per trajectory id, one batch: four interleaved counters
+  std::vector<std::uint8_t> seen_;     // per trajectory id: counted in this batch
+  std::vector<std::uint32_t> common_ids_;  // fp32 ieee MAC: id per fp32_mac_common_index
   FpProgram mac_, add_, mul_;
   std::array<SelectProgram, 4> select_;
   std::uint32_t lane_columns_ = 0;

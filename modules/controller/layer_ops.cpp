@@ -393,8 +393,8 @@ void run_batched(const Command& c, const LayerShape& s, const std::vector<Tensor
 }  // namespace
 
 bool layer_batched(const LaneEngine& e) {
-  return e.batched_allowed() && e.mode() == ExecMode::Fast && e.format() == FpFormat::fp32() &&
-         e.rounding() == Rounding::Ieee;
+  return e.batched_allowed() && e.mode() == ExecMode::Fast && e.basis() == CostBasis::Declared &&
+         e.format() == FpFormat::fp32() && e.rounding() == Rounding::Ieee;
 }
 
 void run_layer(const Command& c, LaneEngine& e, TensorPort& port) {

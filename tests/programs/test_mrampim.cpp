@@ -404,3 +404,38 @@ TEST_CASE("a platform too small for the training's tensors is bad input", "[mram
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Contains("the training's tensors take"));
 }
+
+// The issue's contract for the execution modes: the same commands through the
+// same controller, the same bits, and every ledger count of every account
+// and phase the same (fast mode's charges are exact).
+TEST_CASE("bit-accurate and fast training on the platform agree in every weight bit and every ledger count",
+          "[mrampim][training][platform][slow]") {
+  for (const char* tech : {"sot-mram-1t1r", "reram-floatpim"}) {
+    CAPTURE(tech);
+    nlohmann::json runs[2];
+    const char* modes[] = {"bit-accurate", "fast"};
+    for (int m = 0; m < 2; ++m) {
+      const std::string report = work(std::string("mrampim_train_mode_") + modes[m] + ".json");
+      const ProgramResult r = run_mrampim(std::string("--workload train --epochs 1 --train-samples 4 --batch 2 "
+                                                      "--test-samples 2 --compute-subarrays 2 --tech ") +
+                                          tech + " --mode " + modes[m] + " --report " + report);
+      INFO(r.output);
+      REQUIRE(r.status == 0);
+      runs[m] = read_json(report)["runs"][0];
+    }
+    CHECK(runs[0]["weights_fnv1a64"] == runs[1]["weights_fnv1a64"]);
+    CHECK(runs[0]["epoch_loss"] == runs[1]["epoch_loss"]);
+    CHECK(runs[1]["counted"]["energy_basis"] == "exact");
+    const auto& a = runs[0]["platform"]["ledger"];
+    const auto& b = runs[1]["platform"]["ledger"];
+    CHECK(a.size() >= 4);  // the decoder, the pool subarrays, the tensors' subarrays
+    for (const auto& [account, phases] : a.items()) {
+      CAPTURE(account);
+      REQUIRE(b.contains(account));
+      CHECK(phases == b[account]);
+    }
+    CHECK(a.size() == b.size());
+    CHECK(double(runs[0]["platform"]["simulated_time_ns"]) == double(runs[1]["platform"]["simulated_time_ns"]));
+    CHECK(double(runs[0]["platform"]["energy_pJ"]) == double(runs[1]["platform"]["energy_pJ"]));
+  }
+}

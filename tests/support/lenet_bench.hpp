@@ -35,7 +35,7 @@ class VectorPort : public TensorPort {
 // in the first `pool_subarrays` (1..4) of the bank after them.
 struct LeNetBench {
   LeNetBench(const Technology& tech, ExecMode mode, const FpFormat& f, Rounding r, std::uint32_t batch,
-             const LeNetParams& params, std::uint32_t pool_subarrays = 4)
+             const LeNetParams& params, std::uint32_t pool_subarrays = 4, CostBasis basis = CostBasis::Exact)
       : format(f), rounding(r) {
     const TensorGeometry g = tensor_geometry(f, tech.array.cols);
     tensors = lenet_tensors(spec, batch, g, 0);
@@ -43,7 +43,7 @@ struct LeNetBench {
     const auto tensor_banks = std::uint32_t((tensors.end_row + bank_rows - 1) / bank_rows);
     for (std::uint32_t b = 0; b <= tensor_banks; ++b) banks.emplace_back("bank" + std::to_string(b), tech, 4, ledger);
     pool_bank = tensor_banks;
-    ctl = std::make_unique<Controller>(banks, ledger, "ctl", mode);
+    ctl = std::make_unique<Controller>(banks, ledger, "ctl", mode, basis);
     pool = LanePool{4 * tensor_banks, pool_subarrays};
     port = std::make_unique<VectorPort>(tensor_banks * bank_rows, g.words_per_row);
     for (std::size_t i = 0; i < params.tensors.size(); ++i) {

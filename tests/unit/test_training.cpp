@@ -148,3 +148,77 @@ TEST_CASE("fast and bit-accurate lane arithmetic agree bit for bit on special va
     }
   }
 }
+
+// Fast mode's exact charges: every row priced by its trajectory
+// (fp_trajectory.hpp) must charge what the bit-level subarray counts, per
+// subarray, phase, step kind and cell, for every program of the lanes.
+TEST_CASE("fast mode charges exactly what the bit-level subarrays count", "[training][fast][exact]") {
+  const std::uint32_t fp32_specials[] = {0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u,
+                                         0xffc00001u, 0x7fa00001u, 0x00000001u, 0x807fffffu, 0x7f7fffffu,
+                                         0x3f800000u, 0xbf800000u, 0x00800000u, 0x3f7fffffu, 0x33800000u};
+  struct Case {
+    const char* tech;
+    Rounding rounding;
+    FpFormat format;
+  };
+  const Case cases[] = {{"sot-mram-1t1r", Rounding::Ieee, FpFormat::fp32()},
+                        {"reram-floatpim", Rounding::Ieee, FpFormat::fp32()},
+                        {"sot-mram-1t1r", Rounding::Paper, FpFormat::fp32()},
+                        {"reram-floatpim", Rounding::Paper, FpFormat::fp32()},
+                        {"sot-mram-1t1r", Rounding::Ieee, FpFormat::bf16()},
+                        {"sot-mram-1t1r", Rounding::Ieee, FpFormat::fp16()},
+                        {"reram-floatpim", Rounding::Ieee, FpFormat{4, 3}}};
+  for (const Case& k : cases) {
+    const Technology t = load_technology(k.tech);
+    const FpFormat f = k.format;
+    CAPTURE(k.tech, to_string(k.rounding), f.name());
+    std::mt19937_64 rng(17);
+    const std::size_t n = 2500;  // three batches over two subarrays
+    // Random bit patterns, values of like magnitude (close exponents:
+    // cancellation, every alignment distance), specials, and tiny values.
+    auto pick = [&](std::size_t i, int which) -> std::uint32_t {
+      const std::uint64_t mask = f.bits_mask();
+      switch ((i + std::size_t(which)) % 5) {
+        case 0: return std::uint32_t(rng() & mask);
+        case 1: return std::uint32_t((rng() & (f.sign_bit() | f.fraction_mask())) |
+                                     (std::uint64_t(f.bias() + std::int32_t(rng() % 5) - 2) << f.nm));
+        case 2:
+          if (f == FpFormat::fp32()) return fp32_specials[rng() % std::size(fp32_specials)];
+          return std::uint32_t((rng() % 2 ? f.sign_bit() : 0) | (rng() % 3 == 0 ? f.max_exponent_field() << f.nm : 0) |
+                               (rng() % 2 ? (rng() & f.fraction_mask()) : 0));
+        case 3: return std::uint32_t((rng() & (f.sign_bit() | f.fraction_mask())) | ((rng() % 3) << f.nm));
+        default: return std::uint32_t(rng() & mask & ~(f.max_exponent_field() << f.nm >> 1 << f.nm));
+      }
+    };
+    std::vector<std::uint32_t> a(n), b(n), c(n), relu_out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      a[i] = pick(i, 0);
+      b[i] = i % 7 == 0 ? a[i] : pick(i, 1);
+      c[i] = pick(i, 2);
+      relu_out[i] = (a[i] & f.sign_bit()) ? 0 : a[i];  // non-negative values for max
+    }
+    auto run = [&](ExecMode mode, test::LanePoolFixture& pool) {
+      LaneEngine e(t, f, k.rounding, mode);
+      e.bind(pool.subarrays, 1);
+      std::vector<std::uint32_t> acc = c, r(n);
+      e.mac(acc.data(), a.data(), 1, b.data(), n);
+      e.mac(acc.data(), &a[3], 0, b.data(), n);
+      e.add(acc.data(), b.data(), n);
+      e.mul(r.data(), a.data(), 1, b.data(), n);
+      for (SelectOp op : {SelectOp::Relu, SelectOp::KeepIfEqual, SelectOp::KeepIfNonZero}) {
+        e.select(op, r.data(), a.data(), b.data(), c.data(), n);
+      }
+      std::vector<std::uint32_t> nonneg_b(relu_out.rbegin(), relu_out.rend());
+      e.select(SelectOp::MaxNonNegative, r.data(), relu_out.data(), nonneg_b.data(), nullptr, n);
+      return acc;
+    };
+    test::LanePoolFixture fast_pool(t, 2), exact_pool(t, 2);
+    CHECK(run(ExecMode::Fast, fast_pool) == run(ExecMode::BitAccurate, exact_pool));
+    for (std::uint32_t s = 0; s < 2; ++s) {
+      for (std::size_t p = 0; p < kPhases; ++p) {
+        CAPTURE(s, to_string(Phase(p)));
+        CHECK(fast_pool.arrays[s].account().phase(Phase(p)) == exact_pool.arrays[s].account().phase(Phase(p)));
+      }
+    }
+  }
+}
