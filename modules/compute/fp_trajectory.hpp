@@ -9,7 +9,7 @@
 // boundary operands of every program, format family and technology.
 //
 // The keys follow the procedures of fp_program.cpp and select_program.cpp
-// step by step (their searches are listed in docs/floating-point.md):
+// step by step (docs/floating-point.md describes the procedures):
 //   add   subnormal marks of a and b, which operand leads, the alignment
 //         distance (0, 1 .. the last shift the loop emits, or beyond), the
 //         leading one of the sum, the exponent below the normal range (its

@@ -7,16 +7,8 @@
 
 #include "compute/fp_format.hpp"
 #include "compute/fp_host_reference.hpp"
+#include "controller/kernel_targets.hpp"
 
-// Each kernel is built for x86-64-v4 (AVX-512), v3 (AVX2) and the baseline,
-// and the loader picks the widest the machine has: the same source, the same
-// bits (IEEE operations do not depend on the vector width), a wider machine
-// is just faster.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MRAMPIM_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MRAMPIM_KERNEL
-#endif
 
 namespace mrampim::batch {
 

@@ -10,6 +10,7 @@
 #include "compute/fp_published_cost.hpp"
 #include "compute/fp_trajectory.hpp"
 #include "controller/batch_kernels.hpp"
+#include "controller/mac_trajectory_kernel.hpp"
 
 namespace mrampim {
 
@@ -286,16 +287,12 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
     // direct table, the generic key for the first row of each and the rest.
     if (common_ids_.empty()) common_ids_.assign(kFp32MacCommon, kFp32MacUncommon);
     TrajectoryCosts& tc = trajectories(LaneOp::Mac);
+    indices_.resize(n);
+    batch::fp32_mac_common_indices(acc, a, a_stride, b, n, indices_.data());
     charge_ids(LaneOp::Mac, n, [&](std::size_t i) {
-      const std::uint32_t x = a[i * a_stride], y = b[i];
-      float fx, fy;
-      std::memcpy(&fx, &x, 4);
-      std::memcpy(&fy, &y, 4);
-      const float fp = fx * fy;
-      std::uint32_t p;
-      std::memcpy(&p, &fp, 4);
-      const std::uint32_t index = fp32_mac_common_index(acc[i], x, y, p);
+      const std::uint32_t index = indices_[i];
       if (index != kFp32MacUncommon && common_ids_[index] != kFp32MacUncommon) return common_ids_[index];
+      const std::uint32_t x = a[i * a_stride], y = b[i];
       const auto model_p = std::uint32_t(fp_host_mul(format_, x, y));  // NaN payloads as the model picks them
       const std::uint32_t id = tc.id(fp_mac_trajectory(format_, rounding_, acc[i], x, y, model_p), x, y, acc[i]);
       if (index != kFp32MacUncommon) common_ids_[index] = id;

@@ -176,6 +176,7 @@ class LaneEngine {
   std::vector<std::uint32_t> counts_;  // per trajectory id, one batch: four interleaved counters
   std::vector<std::uint8_t> seen_;     // per trajectory id: counted in this batch
   std::vector<std::uint32_t> common_ids_;  // fp32 ieee MAC: id per fp32_mac_common_index
+  std::vector<std::uint32_t> indices_;     // fp32 ieee MAC: the lanes' common indices
   FpProgram mac_, add_, mul_;
   std::array<SelectProgram, 4> select_;
   std::uint32_t lane_columns_ = 0;

@@ -7,6 +7,10 @@
 #include "compute/select_program.hpp"
 #include "support/array_fixture.hpp"
 #include "support/lane_pool.hpp"
+#include "compute/fp_host_reference.hpp"
+#include "compute/fp_trajectory.hpp"
+#include "controller/mac_trajectory_kernel.hpp"
+#include <map>
 #include "training/dataset.hpp"
 #include "compute/fp_published_cost.hpp"
 #include "controller/lane_engine.hpp"
@@ -221,4 +225,54 @@ TEST_CASE("fast mode charges exactly what the bit-level subarrays count", "[trai
       }
     }
   }
+}
+
+TEST_CASE("the fp32 MAC's common trajectory index: vector kernel as the scalar function, one key per index",
+          "[training][fast][exact]") {
+  std::mt19937_64 rng(5);
+  const FpFormat f = FpFormat::fp32();
+  auto value = [&]() -> std::uint32_t {
+    switch (rng() % 8) {
+      case 0: return (rng() % 2) ? 0x80000000u : 0u;                                          // zeros
+      case 1: return std::uint32_t(rng());                                                    // anything
+      case 2: return std::uint32_t(rng() & 0x807fffffu) | (std::uint32_t(rng() % 3) << 23);   // tiny fields
+      case 3: return std::uint32_t(rng() & 0x807fffffu) | (std::uint32_t(251 + rng() % 5) << 23);  // huge fields
+      default: return std::uint32_t(rng() & 0x807fffffu) | (std::uint32_t(120 + rng() % 16) << 23);  // training's
+    }
+  };
+  const std::size_t n = 20000;
+  std::vector<std::uint32_t> a(n), b(n), c(n), vec(n), strided(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = value();
+    b[i] = i % 11 == 0 ? a[i] : value();
+    c[i] = value();
+  }
+  batch::fp32_mac_common_indices(c.data(), a.data(), 1, b.data(), n, vec.data());
+  batch::fp32_mac_common_indices(c.data(), &a[7], 0, b.data(), n, strided.data());
+  std::map<std::uint32_t, std::uint64_t> key_of;
+  std::size_t common = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    CAPTURE(i, a[i], b[i], c[i]);
+    float fa, fb, fa7;
+    std::memcpy(&fa, &a[i], 4);
+    std::memcpy(&fb, &b[i], 4);
+    std::memcpy(&fa7, &a[7], 4);
+    const float p = fa * fb, p7 = fa7 * fb;
+    std::uint32_t pb, pb7;
+    std::memcpy(&pb, &p, 4);
+    std::memcpy(&pb7, &p7, 4);
+    const std::uint32_t index = fp32_mac_common_index(c[i], a[i], b[i], pb);
+    REQUIRE(vec[i] == index);
+    REQUIRE(strided[i] == fp32_mac_common_index(c[i], a[7], b[i], pb7));
+    if (index == kFp32MacUncommon) continue;
+    ++common;
+    REQUIRE(index < kFp32MacCommon);
+    // Rows with one index have one trajectory key (the model's product).
+    const std::uint64_t key =
+        fp_mac_trajectory(f, Rounding::Ieee, c[i], a[i], b[i], fp_host_mul(f, a[i], b[i]));
+    const auto [it, fresh] = key_of.emplace(index, key);
+    REQUIRE(it->second == key);
+  }
+  CHECK(common > n / 4);
+  CHECK(key_of.size() > 100);
 }
