@@ -201,6 +201,20 @@ TEST_CASE("mrampim trains the LeNet and reports accuracy, loss and costs", "[mra
   CHECK(double(run["counted"]["area_um2"]) > 0);
   CHECK(std::uint64_t(run["published"]["mapping"]["cells_per_lane"]) == 128 + 100);  // fp32 SOT: 4 words + 2 x 48 + 4
   CHECK(std::uint64_t(run["op_counts"]["mac"]) > 256 * 400000ull);  // forward alone is ~406k MACs per image
+  CHECK(run["counted"]["energy_basis"] == "exact");
+}
+
+TEST_CASE("Fashion-MNIST trains through the same platform path", "[mrampim][training][platform]") {
+  const std::string report = work("mrampim_train_fashion.json");
+  const ProgramResult r = run_mrampim("--workload train --dataset fashion-mnist --epochs 1 --train-samples 64 "
+                                      "--test-samples 16 --energy declared --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto run = read_json(report)["runs"][0];
+  CHECK(run["dataset"] == "fashion-mnist");
+  CHECK(std::uint64_t(run["platform"]["commands"]) == 4 * 36 + 1 * 11);
+  CHECK(std::string(run["counted"]["energy_basis"]).rfind("declared", 0) == 0);
+  CHECK(double(run["epoch_loss"][0]) > 0);
 }
 
 TEST_CASE("mrampim trains in the paper's rounding in fast mode", "[mrampim][training]") {
@@ -259,6 +273,14 @@ TEST_CASE("mrampim trains the LeNet to 97 percent test accuracy on MNIST in fp32
   CHECK(run["format"] == "fp32");
   // The loss falls epoch after epoch.
   for (std::size_t e = 1; e < epochs; ++e) CHECK(double(run["epoch_loss"][e]) < double(run["epoch_loss"][e - 1]));
+  // Through the platform, with exact energy.
+  const auto& p = run["platform"];
+  CHECK(std::uint64_t(p["transactions"]) > 0);
+  CHECK(std::uint64_t(p["commands"]) > 500 * epochs * 36);
+  CHECK(std::uint64_t(p["refused"]) == 0);
+  CHECK(double(p["simulated_time_ns"]) > double(run["counted"]["latency_ns"]));
+  CHECK(run["mode"] == "fast");
+  CHECK(run["counted"]["energy_basis"] == "exact");
 }
 
 // The final weights of short runs, fixed from the direct training path (the
