@@ -31,10 +31,14 @@ MRAMPIM_LANES_INLINE Vu bit_length(Vu x) {
   return (e >> 23) - 126u;
 }
 
+// Exponent fields 1..254, as 0/1. (A free always-inline function, not a
+// lambda: a lambda is compiled for the baseline target, where GCC lowers the
+// 16-lane comparison lane by lane before it is inlined.)
+MRAMPIM_LANES_INLINE Vu normal(Vu e) { return Vu((e - 1u) < 254u) & 1u; }
+
 // The scalar function's steps, lane by lane (see fp_trajectory.hpp).
 MRAMPIM_LANES_INLINE Vu indices(Vu c, Vu a, Vu b, Vu product) {
   const Vu kFrac = Vu{} + 0x7fffffu, kHidden = Vu{} + 0x800000u, kMag = Vu{} + 0x7fffffffu;
-  auto normal = [](Vu e) { return Vu((e - 1u) < 254u) & 1u; };
   const Vu ea = (a >> 23) & 0xffu, eb = (b >> 23) & 0xffu, ec = (c >> 23) & 0xffu;
   const Vu za = bit((a & kMag) == 0), zb = bit((b & kMag) == 0), zc = bit((c & kMag) == 0);
   Vu bad = ((1u - za) & (1u - normal(ea))) | ((1u - zb) & (1u - normal(eb))) | ((1u - zc) & (1u - normal(ec)));
@@ -58,12 +62,13 @@ MRAMPIM_LANES_INLINE Vu indices(Vu c, Vu a, Vu b, Vu product) {
   const Vu diff = ge_m ? e1 - e2 : e2 - e1;
   const Vu m1 = (kHidden | (c & kFrac)) & (zc - 1u), m2 = (kHidden | (product & kFrac)) & (zp - 1u);
   const Vu big = ge_m ? m1 : m2, small = ge_m ? m2 : m1;
-  const Vi far_m = Vi(diff > 26u);
-  const Vu shift = far_m ? Vu{} : diff;
-  const Vu sticky_bits = (Vi(diff > 3u) & ~far_m) ? diff - 3u : Vu{};
+  // (Comparisons straight into ?: and never combined as masks: GCC lowers
+  // a combined mask lane by lane.)
+  const Vu shift = (diff > 26u) ? Vu{} : diff;
+  const Vu sticky_bits = (diff > 26u) ? Vu{} : (diff > 3u) ? diff - 3u : Vu{};
   const Vu near = ((small << 3) >> shift) | bit((small & (((Vu{} + 1u) << sticky_bits) - 1u)) != 0);
-  const Vu aligned = far_m ? bit(small != 0) : near;
-  const Vu dclass = far_m ? Vu{} + 27u : diff;
+  const Vu aligned = (diff > 26u) ? bit(small != 0) : near;
+  const Vu dclass = (diff > 26u) ? Vu{} + 27u : diff;
   const Vu mbig = big << 3;
   const Vu diff_sum = Vi(mbig >= aligned) ? mbig - aligned : aligned - mbig;
   const Vu sum = Vi(((c ^ product) >> 31) != 0) ? diff_sum : mbig + aligned;
