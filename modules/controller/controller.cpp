@@ -170,6 +170,7 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
     energy0[i] = e->published(p).energy_pJ(e->prices());
   }
   run_layer(c, *e, port);
+  e->flush();
   double published = 0;
   out.end_ns = out.start_ns;
   for (std::uint32_t i = 0; i < used; ++i) {

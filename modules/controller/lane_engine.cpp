@@ -76,6 +76,7 @@ void tally(RowCost& into, const ActivityCounts& c) {
 
 void LaneEngine::bind(const std::vector<Subarray*>& pool, std::uint32_t first) {
   if (pool.empty()) throw std::invalid_argument("LaneEngine::bind: an empty pool");
+  flush();  // cells still owed to the subarrays bound so far
   if (pool.size() != published_.size()) published_.assign(pool.size(), RowCost{});
   accounts_.clear();
   arrays_.clear();
@@ -156,39 +157,58 @@ void LaneEngine::charge_ids(LaneOp op, std::size_t n, IdFn id_of) {
   if (n == 0) return;
   lanes_[std::size_t(op)] += n;
   const OpCost cost = op_cost(op);
-  TrajectoryCosts& tc = trajectories(op);
   const std::uint32_t rows = tech_.array.rows, S = subarrays();
-  std::vector<std::uint32_t> touched;
+  if (pending_[std::size_t(op)].size() != S) pending_[std::size_t(op)].resize(S);
+  static const RowCells kNoCells{};
   std::size_t batch = 0;
-  // Four interleaved counters per id: neighbouring rows often share a
-  // trajectory, and one counter would make each increment wait for the last.
   for (std::size_t base = 0; base < n; base += rows, ++batch) {
     const auto m = std::uint32_t(std::min<std::size_t>(rows, n - base));
+    const std::uint32_t pos = std::uint32_t((first_ + batch) % S);
+    Pending& pend = pending_[std::size_t(op)][pos];
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::uint32_t id = id_of(base + i);
-      if (id >= seen_.size()) {
-        seen_.resize(std::size_t(id) + 1, 0);
-        counts_.resize(4 * (std::size_t(id) + 1), 0);
+      if (id >= pend.seen.size()) {
+        pend.seen.resize(std::size_t(id) + 1, 0);
+        pend.counts.resize(4 * (std::size_t(id) + 1), 0);
       }
-      if (!seen_[id]) {
-        seen_[id] = 1;
-        touched.push_back(id);
+      if (!pend.seen[id]) {
+        pend.seen[id] = 1;
+        pend.touched.push_back(id);
       }
-      ++counts_[4 * std::size_t(id) + (i & 3)];
+      ++pend.counts[4 * std::size_t(id) + (i & 3)];
     }
-    RowCells sum{};
-    for (std::uint32_t id : touched) {
-      const RowCells& c = tc.cells(id);
-      std::uint32_t* k4 = &counts_[4 * std::size_t(id)];
-      const std::uint64_t count = std::uint64_t(k4[0]) + k4[1] + k4[2] + k4[3];
-      for (std::size_t p = 0; p < kPhases; ++p)
-        for (std::size_t k = 0; k < kStepKinds; ++k) sum[p][k] += c[p][k] * count;
-      k4[0] = k4[1] = k4[2] = k4[3] = 0;
-      seen_[id] = 0;
-    }
-    touched.clear();
-    charge_batch(std::uint32_t((first_ + batch) % S), cost, m, 1, &sum);
+    // The steps now (the schedule reads them); the cells at flush().
+    charge_batch(pos, cost, m, 1, &kNoCells);
   }
+  any_pending_ = true;
+}
+
+void LaneEngine::flush() {
+  if (!any_pending_) return;
+  for (std::size_t op = 0; op < kLaneOps; ++op) {
+    for (std::size_t pos = 0; pos < pending_[op].size(); ++pos) {
+      Pending& pend = pending_[op][pos];
+      if (pend.touched.empty()) continue;
+      TrajectoryCosts& tc = *trajectories_[op];
+      RowCells sum{};
+      for (std::uint32_t id : pend.touched) {
+        const RowCells& c = tc.cells(id);
+        std::uint32_t* k4 = &pend.counts[4 * std::size_t(id)];
+        const std::uint64_t count = std::uint64_t(k4[0]) + k4[1] + k4[2] + k4[3];
+        for (std::size_t p = 0; p < kPhases; ++p)
+          for (std::size_t k = 0; k < kStepKinds; ++k) sum[p][k] += c[p][k] * count;
+        k4[0] = k4[1] = k4[2] = k4[3] = 0;
+        pend.seen[id] = 0;
+      }
+      pend.touched.clear();
+      for (std::size_t p = 0; p < kPhases; ++p) {
+        ActivityCounts cells;
+        for (std::size_t k = 0; k < kStepKinds; ++k) cells.cells[k] = sum[p][k];
+        if (cells != ActivityCounts{}) accounts_[pos]->charge(Phase(p), cells);
+      }
+    }
+  }
+  any_pending_ = false;
 }
 
 void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::uint32_t rows, std::uint64_t times,

@@ -117,6 +117,13 @@ class LaneEngine {
   bool batched_allowed() const { return batched_allowed_; }
   void allow_batched(bool on) { batched_allowed_ = on; }
 
+  // Fast mode, exact basis: the cells of the rows charged so far go to the
+  // subarrays' accounts now (the steps went at once: the schedule reads
+  // them). Summing the rows' trajectories over a whole command, not per
+  // batch, is what keeps exact charges affordable. The controller flushes
+  // after each command; bind() flushes first.
+  void flush();
+
   // Lanes each operation has run (operations, not batches).
   std::uint64_t lanes(LaneOp op) const { return lanes_[std::size_t(op)]; }
   const CostAccount& account(std::uint32_t subarray) const { return *accounts_.at(subarray); }
@@ -173,8 +180,14 @@ class LaneEngine {
   bool batched_allowed_ = true;
   CostBasis basis_ = CostBasis::Exact;
   std::array<std::unique_ptr<TrajectoryCosts>, kLaneOps> trajectories_;
-  std::vector<std::uint32_t> counts_;  // per trajectory id, one batch: four interleaved counters
-  std::vector<std::uint8_t> seen_;     // per trajectory id: counted in this batch
+  // Rows counted per operation, pool subarray and trajectory id, until flush().
+  struct Pending {
+    std::vector<std::uint32_t> counts;  // four interleaved counters per id: neighbouring rows often share one
+    std::vector<std::uint8_t> seen;
+    std::vector<std::uint32_t> touched;
+  };
+  std::array<std::vector<Pending>, kLaneOps> pending_;
+  bool any_pending_ = false;
   std::vector<std::uint32_t> common_ids_;  // fp32 ieee MAC: id per fp32_mac_common_index
   std::vector<std::uint32_t> indices_;     // fp32 ieee MAC: the lanes' common indices
   FpProgram mac_, add_, mul_;

@@ -214,6 +214,7 @@ TEST_CASE("fast mode charges exactly what the bit-level subarrays count", "[trai
       }
       std::vector<std::uint32_t> nonneg_b(relu_out.rbegin(), relu_out.rend());
       e.select(SelectOp::MaxNonNegative, r.data(), relu_out.data(), nonneg_b.data(), nullptr, n);
+      e.flush();
       return acc;
     };
     test::LanePoolFixture fast_pool(t, 2), exact_pool(t, 2);
@@ -249,6 +250,12 @@ TEST_CASE("the fp32 MAC's common trajectory index: vector kernel as the scalar f
   }
   batch::fp32_mac_common_indices(c.data(), a.data(), 1, b.data(), n, vec.data());
   batch::fp32_mac_common_indices(c.data(), &a[7], 0, b.data(), n, strided.data());
+  // The generic 16-lane build (the AVX-512 path's fallback) gives the same.
+  std::vector<std::uint32_t> portable(n), portable_strided(n);
+  batch::fp32_mac_common_indices_portable(c.data(), a.data(), 1, b.data(), n, portable.data());
+  batch::fp32_mac_common_indices_portable(c.data(), &a[7], 0, b.data(), n, portable_strided.data());
+  CHECK(portable == vec);
+  CHECK(portable_strided == strided);
   std::map<std::uint32_t, std::uint64_t> key_of;
   std::size_t common = 0;
   for (std::size_t i = 0; i < n; ++i) {
