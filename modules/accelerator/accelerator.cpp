@@ -322,45 +322,13 @@ void AcceleratorCore::sync_array_to_image(std::uint32_t bank, std::uint32_t suba
 // ---- Tensors of layer commands ------------------------------------------
 
 void AcceleratorCore::Tensors::read(std::uint32_t row, std::size_t n, std::uint32_t* out) {
-  const std::uint32_t w = g_.width, wpr = g_.words_per_row;
-  if (w == 32) {  // whole bytes, little-endian: a row's words are its first bytes
-    const unsigned char* image = reinterpret_cast<const unsigned char*>(a_.image_.data());
-    for (std::size_t i = 0; i < n; i += wpr) {
-      const std::uint64_t r = row + i / wpr;
-      std::memcpy(out + i, image + r * a_.row_bytes(), std::min<std::size_t>(wpr, n - i) * 4);
-    }
-    return;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t r = row + i / wpr, bit = (i % wpr) * w;
-    const std::uint64_t* words = &a_.image_[r * a_.row_words_];
-    std::uint64_t v = words[bit / 64] >> (bit % 64);
-    if (bit % 64 + w > 64) v |= words[bit / 64 + 1] << (64 - bit % 64);
-    out[i] = std::uint32_t(v & ((std::uint64_t{1} << w) - 1));
-  }
+  tensor_unpack(g_, a_.row_words_, &a_.image_[std::size_t(row) * a_.row_words_], n, out);
 }
 
 void AcceleratorCore::Tensors::write(std::uint32_t row, std::size_t n, const std::uint32_t* in) {
-  const std::uint32_t w = g_.width, wpr = g_.words_per_row;
-  const std::uint64_t mask = (std::uint64_t{1} << w) - 1;
-  if (w == 32) {
-    unsigned char* image = reinterpret_cast<unsigned char*>(a_.image_.data());
-    for (std::size_t i = 0; i < n; i += wpr) {
-      const std::uint64_t r = row + i / wpr;
-      std::memcpy(image + r * a_.row_bytes(), in + i, std::min<std::size_t>(wpr, n - i) * 4);
-    }
-  }
-  for (std::size_t i = w == 32 ? n : 0; i < n; ++i) {
-    const std::uint64_t r = row + i / wpr, bit = (i % wpr) * w;
-    std::uint64_t* words = &a_.image_[r * a_.row_words_];
-    const std::uint64_t v = in[i] & mask;
-    words[bit / 64] = (words[bit / 64] & ~(mask << (bit % 64))) | v << (bit % 64);
-    if (bit % 64 + w > 64) {
-      const unsigned hi = unsigned(bit % 64 + w - 64);
-      words[bit / 64 + 1] = (words[bit / 64 + 1] & ~((std::uint64_t{1} << hi) - 1)) | v >> (64 - bit % 64);
-    }
-  }
-  if (n > 0) a_.image_rows_written(row, (n + wpr - 1) / wpr);
+  if (n == 0) return;
+  tensor_pack(g_, a_.row_words_, in, n, &a_.image_[std::size_t(row) * a_.row_words_]);
+  a_.image_rows_written(row, g_.rows(n));
 }
 
 void AcceleratorCore::image_rows_written(std::uint64_t first, std::uint64_t count) {

@@ -1,6 +1,7 @@
 #include "controller/layer_command.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mrampim {
 
@@ -9,6 +10,46 @@ TensorGeometry tensor_geometry(const FpFormat& f, std::uint32_t cols) {
   g.width = f.width();
   g.words_per_row = cols / g.width;
   return g;
+}
+
+void tensor_pack(const TensorGeometry& g, std::size_t row_words, const std::uint32_t* words, std::size_t n,
+                 std::uint64_t* rows) {
+  const std::uint32_t w = g.width, wpr = g.words_per_row;
+  if (w == 32) {  // whole little-endian words: a row's first bytes
+    for (std::size_t i = 0; i < n; i += wpr) {
+      std::memcpy(rows + i / wpr * row_words, words + i, std::min<std::size_t>(wpr, n - i) * 4);
+    }
+    return;
+  }
+  const std::uint64_t mask = (std::uint64_t{1} << w) - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t* r = rows + i / wpr * row_words;
+    const std::uint64_t bit = (i % wpr) * w, v = words[i] & mask;
+    r[bit / 64] = (r[bit / 64] & ~(mask << (bit % 64))) | v << (bit % 64);
+    if (bit % 64 + w > 64) {
+      const auto hi = unsigned(bit % 64 + w - 64);
+      r[bit / 64 + 1] = (r[bit / 64 + 1] & ~((std::uint64_t{1} << hi) - 1)) | v >> (64 - bit % 64);
+    }
+  }
+}
+
+void tensor_unpack(const TensorGeometry& g, std::size_t row_words, const std::uint64_t* rows, std::size_t n,
+                   std::uint32_t* words) {
+  const std::uint32_t w = g.width, wpr = g.words_per_row;
+  if (w == 32) {
+    for (std::size_t i = 0; i < n; i += wpr) {
+      std::memcpy(words + i, rows + i / wpr * row_words, std::min<std::size_t>(wpr, n - i) * 4);
+    }
+    return;
+  }
+  const std::uint64_t mask = (std::uint64_t{1} << w) - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t* r = rows + i / wpr * row_words;
+    const std::uint64_t bit = (i % wpr) * w;
+    std::uint64_t v = r[bit / 64] >> (bit % 64);
+    if (bit % 64 + w > 64) v |= r[bit / 64 + 1] << (64 - bit % 64);
+    words[i] = std::uint32_t(v & mask);
+  }
 }
 
 namespace {

@@ -56,6 +56,16 @@ struct TensorGeometry {
 };
 TensorGeometry tensor_geometry(const FpFormat& f, std::uint32_t cols);
 
+// The layout, both ways, over rows of `row_words` 64-bit words (a row's
+// columns packed 64 to a word, as the data window and Subarray::peek_rows
+// hold them): the n words of a tensor that starts at rows[0]. Packing keeps
+// every bit of the rows it does not write. Used by the accelerator and by
+// hosts, so the layout is written once.
+void tensor_pack(const TensorGeometry& g, std::size_t row_words, const std::uint32_t* words, std::size_t n,
+                 std::uint64_t* rows);
+void tensor_unpack(const TensorGeometry& g, std::size_t row_words, const std::uint64_t* rows, std::size_t n,
+                   std::uint32_t* words);
+
 // The subarrays (global index: bank x subarrays + subarray) the controller
 // computes layer commands in. Set through the LANE_FIRST and LANE_COUNT
 // registers; a layer command takes the pool in force when it was written.

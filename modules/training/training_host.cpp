@@ -29,36 +29,22 @@ void TrainingHostCore::set_phase(const std::string& name) {
   phase.write(int(it - names.begin()));
 }
 
-// Rows of packed words (layer_command.hpp's layout), one burst.
+// Rows of packed words (layer_command.hpp's layout), one burst each way.
 void TrainingHostCore::write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words) {
-  const std::uint64_t rows = g_.rows(words.size()), row_words = row_bytes_ / 8;
-  std::vector<std::uint64_t> image(rows * row_words, 0);
-  const std::uint32_t w = g_.width, wpr = g_.words_per_row;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::uint64_t r = i / wpr, bit = (i % wpr) * w;
-    std::uint64_t* rw = &image[r * row_words];
-    rw[bit / 64] |= std::uint64_t(words[i]) << (bit % 64);
-    if (bit % 64 + w > 64) rw[bit / 64 + 1] |= std::uint64_t(words[i]) >> (64 - bit % 64);
-  }
+  const std::size_t row_words = row_bytes_ / 8;
+  std::vector<std::uint64_t> rows(g_.rows(words.size()) * row_words, 0);
+  tensor_pack(g_, row_words, words.data(), words.size(), rows.data());
   access(tlm::TLM_WRITE_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
-         reinterpret_cast<unsigned char*>(image.data()), unsigned(image.size() * 8));
+         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
 }
 
 std::vector<std::uint32_t> TrainingHostCore::read_tensor(std::uint32_t row, std::size_t n) {
-  const std::uint64_t rows = g_.rows(n), row_words = row_bytes_ / 8;
-  std::vector<std::uint64_t> image(rows * row_words, 0);
+  const std::size_t row_words = row_bytes_ / 8;
+  std::vector<std::uint64_t> rows(g_.rows(n) * row_words, 0);
   access(tlm::TLM_READ_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
-         reinterpret_cast<unsigned char*>(image.data()), unsigned(image.size() * 8));
-  const std::uint32_t w = g_.width, wpr = g_.words_per_row;
-  const std::uint64_t mask = (std::uint64_t{1} << w) - 1;
+         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
   std::vector<std::uint32_t> words(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t r = i / wpr, bit = (i % wpr) * w;
-    const std::uint64_t* rw = &image[r * row_words];
-    std::uint64_t v = rw[bit / 64] >> (bit % 64);
-    if (bit % 64 + w > 64) v |= rw[bit / 64 + 1] << (64 - bit % 64);
-    words[i] = std::uint32_t(v & mask);
-  }
+  tensor_unpack(g_, row_words, rows.data(), n, words.data());
   return words;
 }
 

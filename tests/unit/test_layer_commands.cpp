@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <random>
 
 #include "controller/layer_command.hpp"
 #include "support/lenet_bench.hpp"
@@ -203,4 +204,35 @@ TEST_CASE("a refused layer command charges nothing and writes no tensor", "[laye
   CHECK(before == after);
   CHECK(b.ctl->execute(c, 0, b.pool, *b.port).error == CommandError::None);
   CHECK(b.ledger.energy_pJ() > 0);
+}
+
+TEST_CASE("tensors pack into rows and back, for every word width, keeping the bits around them", "[layer]") {
+  std::mt19937_64 rng(3);
+  for (const FpFormat f : {FpFormat::fp32(), FpFormat::bf16(), FpFormat{5, 6}, FpFormat{4, 3}, FpFormat{8, 20}}) {
+    for (const std::uint32_t cols : {1024u, 1000u, 96u}) {
+      CAPTURE(f.name(), cols);
+      const TensorGeometry g = tensor_geometry(f, cols);
+      REQUIRE(g.words_per_row == cols / f.width());
+      const std::size_t row_words = (cols + 63) / 64, n = g.words_per_row * 3 + 5;  // a partial last row
+      std::vector<std::uint64_t> rows(g.rows(n) * row_words), before(rows.size());
+      for (auto& r : rows) r = rng();
+      before = rows;
+      std::vector<std::uint32_t> words(n), back(n);
+      for (auto& w : words) w = std::uint32_t(rng() & f.bits_mask());
+      tensor_pack(g, row_words, words.data(), n, rows.data());
+      tensor_unpack(g, row_words, rows.data(), n, back.data());
+      CHECK(back == words);
+      // Word i sits at columns (i mod W) w .. of row i / W; nothing else moved.
+      for (std::size_t r = 0; r < g.rows(n); ++r) {
+        for (std::uint32_t c = 0; c < row_words * 64; ++c) {
+          const std::size_t slot = c / f.width(), i = r * g.words_per_row + slot;
+          const bool owned = slot < g.words_per_row && i < n;
+          const bool bit = (rows[r * row_words + c / 64] >> (c % 64)) & 1u;
+          const bool expected = owned ? (words[i] >> (c % f.width())) & 1u
+                                      : (before[r * row_words + c / 64] >> (c % 64)) & 1u;
+          if (bit != expected) FAIL("row " << r << " column " << c);
+        }
+      }
+    }
+  }
 }
