@@ -360,6 +360,14 @@ int sc_main(int argc, char* argv[]) {
     return bad_input(e.what());
   }
   if (o.workload == "train") return run_train(o, vm, techs, format, rounding);
+  for (const Technology& t : techs) {
+    const double bytes = accelerator_bytes(t, o.banks, o.subarrays) * (default_run ? 2 : 1);
+    if (bytes > kMaxPlatformBytes) {
+      return bad_input("--banks " + std::to_string(o.banks) + " x --subarrays " + std::to_string(o.subarrays) +
+                       ": the platform would take " + std::to_string(std::uint64_t(bytes / double(1 << 30))) +
+                       " GiB of memory (at most 16)");
+    }
+  }
   if (default_run) {
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);

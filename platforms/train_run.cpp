@@ -143,6 +143,13 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
     r.tech = techs[i];
     plan(o, spec, format, r);
     if (r.banks > 65535) throw std::invalid_argument("the training needs more than 65535 banks");
+    const double bytes = accelerator_bytes(r.tech, r.banks, o.subarrays_per_bank);
+    if (bytes > kMaxPlatformBytes) {
+      throw std::invalid_argument("the platform (" + std::to_string(r.banks) + " banks x " +
+                                  std::to_string(o.subarrays_per_bank) + " subarrays) would take " +
+                                  std::to_string(std::uint64_t(bytes / double(1 << 30))) +
+                                  " GiB of memory; lower --banks, --subarrays or --compute-subarrays");
+    }
     LaneEngine probe(r.tech, format, rounding, o.mode);  // the programs must fit a row
     r.name = "train_" + r.tech.name;
     for (char& ch : r.name) {

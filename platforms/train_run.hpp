@@ -21,6 +21,10 @@
 
 namespace mrampim {
 
+// The most host memory a platform may take (its cells and data window):
+// beyond, a shape is refused as bad input rather than failing to allocate.
+inline constexpr double kMaxPlatformBytes = 16.0 * (1ull << 30);
+
 struct TrainOptions {
   std::string dataset = "mnist";
   std::string data_dir;  // empty: default_data_dir()

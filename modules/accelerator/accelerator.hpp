@@ -62,6 +62,14 @@ struct AcceleratorConfig {
   CostBasis energy = CostBasis::Exact;
 };
 
+// The host memory an accelerator of this shape takes: every subarray's cells
+// and its rows in the data window's image. What a program checks before it
+// builds one (a shape past the machine's memory is bad input, not a crash).
+inline double accelerator_bytes(const Technology& tech, std::uint64_t banks, std::uint64_t subarrays) {
+  const double row_bytes = double((tech.array.cols + 63) / 64) * 8;
+  return double(banks) * double(subarrays) * double(tech.array.rows) * row_bytes * 2;
+}
+
 class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {
  public:
   sc_core::sc_out<bool> irq{"irq"};

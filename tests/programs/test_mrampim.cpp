@@ -421,10 +421,20 @@ TEST_CASE("more banks never change a bit of training and shorten its simulated t
   }
 }
 
-TEST_CASE("a platform too small for the training's tensors is bad input", "[mrampim][training][errors]") {
-  const ProgramResult r = run_mrampim("--workload train --banks 1 --subarrays 4 --train-samples 16 --test-samples 4");
+TEST_CASE("a platform too small for the training's tensors, or too big for memory, is bad input",
+          "[mrampim][training][errors]") {
+  ProgramResult r = run_mrampim("--workload train --banks 1 --subarrays 4 --train-samples 16 --test-samples 4");
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Contains("the training's tensors take"));
+  r = run_mrampim("--workload train --compute-subarrays 4000000 --train-samples 16 --test-samples 4");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("banks"));
+  r = run_mrampim("--workload train --banks 60000 --subarrays 60000 --train-samples 16 --test-samples 4");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("GiB of memory"));
+  r = run_mrampim("--workload mac --banks 60000 --subarrays 60000");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("GiB of memory"));
 }
 
 // The issue's contract for the execution modes: the same commands through the
