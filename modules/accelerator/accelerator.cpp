@@ -41,6 +41,7 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
       row_count_total_(config.banks * config.subarrays * tech.array.rows),
       image_(std::size_t(row_count_total_) * row_words_, 0),
       cells_stale_(std::size_t(config.banks) * config.subarrays, false),
+      row_changed_(row_count_total_, 0),
       peq_(this, &AcceleratorCore::peq_callback) {
   SC_HAS_PROCESS(AcceleratorCore);
   SC_THREAD(run_commands);
@@ -207,6 +208,7 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
   // subarray's cells too.
   const std::uint64_t rb = row_bytes();
   const std::uint64_t first_row = offset / rb, last_row = (offset + length - 1) / rb;
+  if (trans.is_write()) image_changed(first_row, last_row - first_row + 1);
   const std::uint32_t rows = tech_.array.rows;
   double step_ns = 0;
   for (std::uint64_t g = first_row; g <= last_row; ++g) {
@@ -313,6 +315,7 @@ void AcceleratorCore::sync_image_to_array(std::uint32_t bank, std::uint32_t suba
 void AcceleratorCore::sync_array_to_image(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first,
                                           std::uint32_t count) {
   banks_[bank].subarray(subarray).peek_rows(first, count, image_row(bank, subarray, first));
+  image_changed((std::uint64_t(bank) * config_.subarrays + subarray) * tech_.array.rows + first, count);
   if (dmi_granted_) {
     const std::uint64_t start = row_address(bank, subarray, first);
     invalidate_dmi(start, start + std::uint64_t(count) * row_bytes() - 1);
@@ -331,7 +334,20 @@ void AcceleratorCore::Tensors::write(std::uint32_t row, std::size_t n, const std
   a_.image_rows_written(row, g_.rows(n));
 }
 
+std::uint64_t AcceleratorCore::Tensors::last_change(std::uint32_t row, std::uint64_t rows) const {
+  if (a_.dmi_granted_) return kUnknown;
+  std::uint64_t last = 0;
+  for (std::uint64_t r = row; r < row + rows && r < a_.row_changed_.size(); ++r) last = std::max(last, a_.row_changed_[r]);
+  return last;
+}
+
+void AcceleratorCore::image_changed(std::uint64_t first_row, std::uint64_t count) {
+  ++changes_;
+  for (std::uint64_t r = first_row; r < first_row + count && r < row_changed_.size(); ++r) row_changed_[r] = changes_;
+}
+
 void AcceleratorCore::image_rows_written(std::uint64_t first, std::uint64_t count) {
+  image_changed(first, count);
   const std::uint32_t rows = tech_.array.rows;
   for (std::uint64_t g = first; g < first + count;) {
     const auto sub_global = std::uint32_t(g / rows), row = std::uint32_t(g % rows);

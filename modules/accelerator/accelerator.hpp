@@ -126,6 +126,7 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
     void set_format(const FpFormat& f) { g_ = tensor_geometry(f, a_.tech_.array.cols); }
     void read(std::uint32_t row, std::size_t n, std::uint32_t* out) override;
     void write(std::uint32_t row, std::size_t n, const std::uint32_t* in) override;
+    std::uint64_t last_change(std::uint32_t row, std::uint64_t rows) const override;
 
    private:
     AcceleratorCore& a_;
@@ -184,6 +185,12 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   LanePool lane_pool_;
   Tensors tensors_{*this};
   std::vector<bool> cells_stale_;  // per global subarray (fast mode)
+  // When each global row of the image last changed (a count of changes):
+  // TensorPort::last_change. DMI writes are not seen: with a DMI pointer
+  // out, the answer is "unknown".
+  std::vector<std::uint64_t> row_changed_;
+  std::uint64_t changes_ = 0;
+  void image_changed(std::uint64_t first_row, std::uint64_t count);
   bool dmi_granted_ = false;
   ActivitySink* sink_ = nullptr;
 

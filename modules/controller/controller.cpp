@@ -169,7 +169,7 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
     published0[i] = e->published(p).latency_ns(e->prices());
     energy0[i] = e->published(p).energy_pJ(e->prices());
   }
-  run_layer(c, *e, port);
+  run_layer(c, *e, port, &lane_blocks_);
   e->flush();
   double published = 0;
   out.end_ns = out.start_ns;

@@ -45,6 +45,7 @@
 #include "compute/fp_program.hpp"
 #include "controller/command.hpp"
 #include "controller/layer_command.hpp"
+#include "controller/layer_ops.hpp"
 #include "controller/tensor_port.hpp"
 #include "ledger/cost_ledger.hpp"
 #include "controller/lane_engine.hpp"
@@ -136,6 +137,7 @@ class Controller {
   std::map<std::tuple<FpOp, std::uint8_t, std::uint8_t, Rounding>, FpProgram> programs_;
   std::map<std::tuple<std::uint8_t, std::uint8_t, Rounding>, std::unique_ptr<LaneEngine>> engines_;
   std::vector<RowAccess> recent_;  // accesses of commands that may still be running
+  LaneBlockCache lane_blocks_;     // fast mode's batched path: lane blocks between commands
   std::vector<std::uint32_t> last_layer_subarrays_;
   double published_latency_ns_ = 0, published_energy_pJ_ = 0;
   bool batched_layers_ = true;

@@ -91,6 +91,7 @@ class LaneEngine {
   // Subarray of batch j: (first + j) mod subarrays().
   std::uint32_t first_subarray() const { return first_; }
   std::uint32_t lanes_per_subarray() const { return tech_.array.rows; }
+  std::uint32_t columns() const { return tech_.array.cols; }
   // Columns per row the widest program needs: what a lane occupies.
   std::uint32_t lane_columns() const { return lane_columns_; }
 

@@ -288,19 +288,25 @@ Words to_lanes(const Words& packed, std::size_t B, std::size_t S) {
   return v;
 }
 
-void write_lanes(TensorPort& port, const TensorUse& t, const Words& lanes, std::size_t B, std::size_t S) {
-  const std::size_t n = t.words / B;
-  Words packed(t.words);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t b = 0; b < B; ++b) packed[b * n + i] = lanes[i * S + b];
-  port.write(t.row, packed.size(), packed.data());
-}
-
 void run_batched(const Command& c, const LayerShape& s, const std::vector<TensorUse>& t, LaneEngine& e,
-                 TensorPort& port) {
+                 TensorPort& port, LaneBlockCache* cache) {
   const std::size_t B = s.batch, S = batch::stride_for(B);
   const batch::ConvShape cs{s.cin, s.h, s.w, s.cout, s.k};
-  auto lanes_of = [&](const TensorUse& u) { return to_lanes(read(port, u), B, S); };
+  const TensorGeometry g = tensor_geometry(e.format(), e.columns());
+  auto lanes_of = [&](const TensorUse& u) {
+    if (cache) {
+      if (const Words* kept = cache->find(port, u.row, g.rows(u.words), u.words, B, S)) return *kept;
+    }
+    return to_lanes(read(port, u), B, S);
+  };
+  auto write_lanes = [&](TensorPort& p, const TensorUse& u, Words& lanes, std::size_t, std::size_t) {
+    const std::size_t n = u.words / B;
+    Words packed(u.words);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t b = 0; b < B; ++b) packed[b * n + i] = lanes[i * S + b];
+    p.write(u.row, packed.size(), packed.data());
+    if (cache) cache->keep(p, u.row, g.rows(u.words), u.words, B, S, std::move(lanes));
+  };
   switch (c.opcode) {
     case Opcode::ConvForward: {
       const std::size_t out = cs.cout * cs.ho() * cs.wo();
@@ -392,15 +398,39 @@ void run_batched(const Command& c, const LayerShape& s, const std::vector<Tensor
 
 }  // namespace
 
+const std::vector<std::uint32_t>* LaneBlockCache::find(const TensorPort& port, std::uint32_t row, std::uint64_t rows,
+                                                       std::size_t words, std::size_t batch, std::size_t stride) const {
+  for (const Entry& e : entries_) {
+    if (e.row == row && e.rows == rows && e.words == words && e.batch == batch && e.stride == stride) {
+      const std::uint64_t now = port.last_change(row, rows);
+      return now != TensorPort::kUnknown && now == e.stamp ? &e.lanes : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+void LaneBlockCache::keep(const TensorPort& port, std::uint32_t row, std::uint64_t rows, std::size_t words,
+                          std::size_t batch, std::size_t stride, std::vector<std::uint32_t> lanes) {
+  const std::uint64_t stamp = port.last_change(row, rows);
+  if (stamp == TensorPort::kUnknown) return;
+  for (Entry& e : entries_) {
+    if (e.row == row) {
+      e = Entry{row, rows, words, batch, stride, stamp, std::move(lanes)};
+      return;
+    }
+  }
+  entries_.push_back(Entry{row, rows, words, batch, stride, stamp, std::move(lanes)});
+}
+
 bool layer_batched(const LaneEngine& e) {
   return e.batched_allowed() && e.mode() == ExecMode::Fast && e.basis() == CostBasis::Declared &&
          e.format() == FpFormat::fp32() && e.rounding() == Rounding::Ieee;
 }
 
-void run_layer(const Command& c, LaneEngine& e, TensorPort& port) {
+void run_layer(const Command& c, LaneEngine& e, TensorPort& port, LaneBlockCache* cache) {
   const LayerShape s = layer_shape(c);
   const std::vector<TensorUse> t = layer_tensors(c);
-  if (layer_batched(e)) run_batched(c, s, t, e, port);
+  if (layer_batched(e)) run_batched(c, s, t, e, port, cache);
   else run_lanes(c, s, t, e, port);
 }
 

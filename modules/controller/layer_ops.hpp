@@ -23,6 +23,8 @@
 //                 (LaneEngine::charge).
 #pragma once
 
+#include <vector>
+
 #include "controller/command.hpp"
 #include "controller/tensor_port.hpp"
 #include "controller/lane_engine.hpp"
@@ -32,9 +34,33 @@ namespace mrampim {
 // Whether run_layer takes the batched path for this engine.
 bool layer_batched(const LaneEngine& e);
 
+// The batched path's lane blocks of the tensors commands wrote, kept for the
+// commands that read them next (the same bits as reading the rows again:
+// an entry is used only while its rows have not changed since,
+// TensorPort::last_change).
+class LaneBlockCache {
+ public:
+  // The lane blocks of the tensor at `row` (`words` words, batch `batch`,
+  // stride `stride`), or null.
+  const std::vector<std::uint32_t>* find(const TensorPort& port, std::uint32_t row, std::uint64_t rows,
+                                         std::size_t words, std::size_t batch, std::size_t stride) const;
+  void keep(const TensorPort& port, std::uint32_t row, std::uint64_t rows, std::size_t words, std::size_t batch,
+            std::size_t stride, std::vector<std::uint32_t> lanes);
+
+ private:
+  struct Entry {
+    std::uint32_t row = 0;
+    std::uint64_t rows = 0;
+    std::size_t words = 0, batch = 0, stride = 0;
+    std::uint64_t stamp = 0;
+    std::vector<std::uint32_t> lanes;
+  };
+  std::vector<Entry> entries_;
+};
+
 // Runs a validated layer command: reads its tensors through `port`, computes
 // its lanes on `e` (bound to the compute subarrays), writes its results
-// through `port`.
-void run_layer(const Command& c, LaneEngine& e, TensorPort& port);
+// through `port`. `cache` (may be null) serves the batched path.
+void run_layer(const Command& c, LaneEngine& e, TensorPort& port, LaneBlockCache* cache = nullptr);
 
 }  // namespace mrampim

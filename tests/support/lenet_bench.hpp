@@ -3,6 +3,7 @@
 // platform's subarrays. What the training host does, minus the transport.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -18,17 +19,27 @@ namespace mrampim::test {
 // The data window's words.
 class VectorPort : public TensorPort {
  public:
-  VectorPort(std::uint64_t rows, std::uint32_t words_per_row) : wpr_(words_per_row), words_(rows * words_per_row, 0) {}
+  VectorPort(std::uint64_t rows, std::uint32_t words_per_row)
+      : wpr_(words_per_row), words_(rows * words_per_row, 0), changed_(rows, 0) {}
   void read(std::uint32_t row, std::size_t n, std::uint32_t* out) override {
     for (std::size_t i = 0; i < n; ++i) out[i] = words_.at(std::size_t(row) * wpr_ + i);
   }
   void write(std::uint32_t row, std::size_t n, const std::uint32_t* in) override {
     for (std::size_t i = 0; i < n; ++i) words_.at(std::size_t(row) * wpr_ + i) = in[i];
+    ++changes_;
+    for (std::size_t r = row; r < row + (n + wpr_ - 1) / wpr_; ++r) changed_.at(r) = changes_;
+  }
+  std::uint64_t last_change(std::uint32_t row, std::uint64_t rows) const override {
+    std::uint64_t last = 0;
+    for (std::uint64_t r = row; r < row + rows; ++r) last = std::max(last, changed_.at(r));
+    return last;
   }
 
  private:
   std::uint32_t wpr_;
   std::vector<std::uint32_t> words_;
+  std::vector<std::uint64_t> changed_;
+  std::uint64_t changes_ = 0;
 };
 
 // Tensors in the first banks (4 subarrays each, as many as they need), lanes
