@@ -291,14 +291,14 @@ int sc_main(int argc, char* argv[]) {
       ("queue-depth", po::value<std::uint32_t>(&o.queue_depth)->default_value(o.queue_depth), "command queue entries, 1..255")
       ("bus-width", po::value<std::uint32_t>(&o.bus_width)->default_value(o.bus_width), "target socket width: 32 or 64 bits")
       ("bus-cycle-ns", po::value<double>(&o.bus_cycle_ns)->default_value(o.bus_cycle_ns), "one bus beat, ns")
-      ("power-window-ns", po::value<double>(&o.power_window_ns)->default_value(o.power_window_ns), "power averaging window, ns")
+      ("power-window-ns", po::value<double>(&o.power_window_ns)->default_value(o.power_window_ns), "power averaging window, ns (--workload train: 100000 unless given, so an epoch's VCD stays small)")
       ("poll", po::bool_switch(&o.poll), "the host polls STATUS instead of waiting on the interrupt")
       ("config", po::value<std::string>(&o.config), "read options from this file too ('name = value' lines)");
   o.tech.add_to(platform, "sot-mram-1t1r");
   po::options_description output("Output");
   output.add_options()
       ("help,h", "show this help")
-      ("vcd", po::value<std::string>(&o.vcd), "VCD of the controller state, busy flag, interrupt and power signals (.vcd)")
+      ("vcd", po::value<std::string>(&o.vcd), "VCD of the controller state, busy flag, interrupt and power signals (.vcd); training adds the host's phase and the last command")
       ("power-csv", po::value<std::string>(&o.power_csv), "power time series (with --compare: one file per run, suffixed)")
       ("report", po::value<std::string>(&o.report), "JSON report of every run")
       ("out", po::value<std::string>(&o.out)->default_value(o.out), "directory of the default run's files");
