@@ -77,6 +77,7 @@ struct Run {
   double energy0 = 0, pub_lat0 = 0, pub_en0 = 0;
   double energy = 0, pub_lat = 0, pub_en = 0;
   std::string name;
+  std::uint32_t lane_columns = 0;  // the widest lane program's columns
 };
 
 // Where the tensors and the lanes go on a platform of this technology.
@@ -150,7 +151,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
                                   std::to_string(std::uint64_t(bytes / double(1 << 30))) +
                                   " GiB of memory; lower --banks, --subarrays or --compute-subarrays");
     }
-    LaneEngine probe(r.tech, format, rounding, o.mode);  // the programs must fit a row
+    r.lane_columns = LaneEngine(r.tech, format, rounding, o.mode).lane_columns();  // the programs must fit a row
     r.name = "train_" + r.tech.name;
     for (char& ch : r.name) {
       if (ch == '-') ch = '_';
@@ -249,8 +250,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
     // the counted programs' width, and of the published cell counts.
     const ResidentWords resident = resident_words(spec, o.batch);
     const std::uint64_t at_once = std::uint64_t(run.pool.count) * run.tech.array.rows;
-    LaneEngine probe(run.tech, format, rounding, o.mode);
-    r.counted.mapping = map_lanes(probe.lane_columns(), at_once, resident, run.tech, o.subarrays_per_bank);
+    r.counted.mapping = map_lanes(run.lane_columns, at_once, resident, run.tech, o.subarrays_per_bank);
     r.counted.has_mapping = true;
     const double scratch = published_mac_scratch_cells(format, run.tech.family);
     if (scratch > 0) {
@@ -351,7 +351,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
                 {"breakdown", pr.json["breakdown"]},
                 {"ledger", ledger}}},
               {"compute_subarrays", run.pool.count},
-              {"lane_columns", probe.lane_columns()},
+              {"lane_columns", run.lane_columns},
               {"op_counts", ops},
               {"host_words",
                {{"read", r.host.bytes_read * 8 / format.width()}, {"written", r.host.bytes_written * 8 / format.width()}}},

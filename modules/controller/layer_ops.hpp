@@ -17,7 +17,8 @@
 //   lane path     each operation's operand vectors gathered and handed to
 //                 the engine: what the hardware does, operation by
 //                 operation; every mode and format.
-//   batched path  fast mode, fp32 ieee: each command's lanes as whole
+//   batched path  fast mode with declared energy, fp32 ieee (the exact basis
+//                 prices each row, so it takes the lane path): each command's lanes as whole
 //                 chains, 16 samples at a time (batch_kernels.hpp), the
 //                 engine charged with the lane path's operations
 //                 (LaneEngine::charge).
