@@ -277,6 +277,8 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
       }
       bank_util.push_back(sim_ns > 0 ? bank_busy / sim_ns : 0.0);
     }
+    nlohmann::json path_util = nlohmann::json::array();
+    for (const double busy : ctl.path_busy_time_ns()) path_util.push_back(sim_ns > 0 ? busy / sim_ns : 0.0);
     const PlatformResult pr = run.platform->result();
     // The whole ledger, every account's non-zero counts by phase: what two
     // runs are compared by (modes, platform shapes, versions).
@@ -347,7 +349,9 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
                 {"utilisation",
                  {{"lane_pool_mean", sim_ns > 0 && run.pool.count > 0 ? pool_busy / sim_ns / run.pool.count : 0.0},
                   {"subarrays", sub_util},
-                  {"banks", bank_util}}},
+                  {"banks", bank_util},
+                  {"bank_paths", path_util},
+                  {"interconnect", sim_ns > 0 ? ctl.interconnect_busy_time_ns() / sim_ns : 0.0}}},
                 {"breakdown", pr.json["breakdown"]},
                 {"ledger", ledger}}},
               {"compute_subarrays", run.pool.count},

@@ -23,6 +23,29 @@ PlatformShape shape_of(const std::deque<Bank>& banks) {
                        t.family};
 }
 
+// The path between banks moving a tensor's rows (broadcast or gather, see
+// controller.hpp): row-parallel within each subarray the rows lie in, per
+// column of the rows a read step in the source and a write step in each of
+// `receivers` destinations.
+ActivityCounts staging(const TensorUse& u, const TensorGeometry& g, std::uint32_t rows_per_subarray,
+                       std::uint32_t receivers) {
+  ActivityCounts total;
+  const std::uint64_t cols = std::min<std::uint64_t>(u.words, g.words_per_row) * g.width;
+  const std::uint64_t end = u.row + g.rows(u.words);
+  for (std::uint64_t r = u.row; r < end;) {
+    const std::uint64_t chunk_end = std::min<std::uint64_t>(end, (r / rows_per_subarray + 1) * rows_per_subarray);
+    ActivityCounts t;
+    t.compute_steps = 2 * cols;
+    t.steps[std::size_t(StepKind::Read)] = cols;
+    t.steps[std::size_t(StepKind::Write)] = cols;
+    t.cells[std::size_t(StepKind::Read)] = (chunk_end - r) * cols;
+    t.cells[std::size_t(StepKind::Write)] = (chunk_end - r) * cols * receivers;
+    total += t;
+    r = chunk_end;
+  }
+  return total;
+}
+
 }  // namespace
 
 Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::string& name, ExecMode mode,
@@ -34,7 +57,14 @@ Controller::Controller(std::deque<Bank>& banks, CostLedger& ledger, const std::s
       interconnect_(ledger.open_account(name + ".interconnect", StepPrices::from(banks.front().technology()))),
       decoder_(ledger.open_account(name + ".decoder", StepPrices::from(banks.front().technology()))),
       busy_until_(std::size_t(shape_.banks) * shape_.subarrays_per_bank, 0.0),
-      busy_time_(busy_until_.size(), 0.0) {}
+      busy_time_(busy_until_.size(), 0.0),
+      path_calendar_(shape_.banks) {}
+
+std::vector<double> Controller::path_busy_time_ns() const {
+  std::vector<double> t;
+  for (const ResourceCalendar& c : path_calendar_) t.push_back(c.busy_ns());
+  return t;
+}
 
 double& Controller::busy(std::uint32_t bank, std::uint32_t subarray) {
   return busy_until_.at(std::size_t(bank) * shape_.subarrays_per_bank + subarray);
@@ -147,40 +177,92 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
     return out;
   }
   decoder_.charge_command();
+  const std::uint32_t S = shape_.subarrays_per_bank;
   const auto [first, used] = layer_placement(c, pool);
   std::vector<Subarray*> subarrays;
+  std::vector<CostAccount*> paths;
   for (std::uint32_t i = 0; i < pool.count; ++i) {
     const std::uint32_t g = pool.first + i;
-    subarrays.push_back(&banks_[g / shape_.subarrays_per_bank].subarray(g % shape_.subarrays_per_bank));
+    subarrays.push_back(&banks_[g / S].subarray(g % S));
+    paths.push_back(&banks_[g / S].transfer_account());
   }
   const std::vector<RowAccess> accesses = row_accesses(c);
   out.start_ns = std::max(now_ns, hazard_free_ns(accesses));
-  std::vector<double> latency0(used), published0(used), energy0(used);
+  std::vector<std::uint32_t> banks_used;  // the banks it computes in
   last_layer_subarrays_.clear();
   for (std::uint32_t i = 0; i < used; ++i) {
-    const std::uint32_t p = (first + i) % pool.count;
-    out.start_ns = std::max(out.start_ns, busy_until_[pool.first + p]);
-    last_layer_subarrays_.push_back(pool.first + p);
+    const std::uint32_t g = pool.first + (first + i) % pool.count;
+    out.start_ns = std::max(out.start_ns, busy_until_[g]);
+    last_layer_subarrays_.push_back(g);
+    if (std::find(banks_used.begin(), banks_used.end(), g / S) == banks_used.end()) banks_used.push_back(g / S);
   }
-  e->bind(subarrays, first);
+  // What each stage charges (the times follow from the ledger below).
+  // Broadcast: the tensors it reads, to every bank it computes in.
+  const TensorGeometry geometry = tensor_geometry(c.format, shape_.cols);
+  const std::vector<TensorUse> tensors = layer_tensors(c);
+  const double link0 = interconnect_.latency_ns();
+  for (const TensorUse& u : tensors) {
+    if (u.reads()) interconnect_.charge(Phase::Transfer, staging(u, geometry, shape_.rows, std::uint32_t(banks_used.size())));
+  }
+  const double broadcast = interconnect_.latency_ns() - link0;
+
+  // The lanes: each used subarray for its programs and the moves into it,
+  // each used bank's path for the moves into its subarrays.
+  e->bind(subarrays, paths, first);
+  std::vector<double> busy(used), published0(used), energy0(used), path_load(banks_used.size());
   for (std::uint32_t i = 0; i < used; ++i) {
     const std::uint32_t p = (first + i) % pool.count;
-    latency0[i] = subarrays[p]->account().latency_ns();
+    busy[i] = subarrays[p]->account().latency_ns() + e->moves_ns(p);
     published0[i] = e->published(p).latency_ns(e->prices());
     energy0[i] = e->published(p).energy_pJ(e->prices());
   }
+  for (std::size_t b = 0; b < banks_used.size(); ++b) path_load[b] = banks_[banks_used[b]].transfer_account().latency_ns();
   run_layer(c, *e, port, &lane_blocks_);
   e->flush();
-  double published = 0;
-  out.end_ns = out.start_ns;
+  double lanes = 0, published = 0;
   for (std::uint32_t i = 0; i < used; ++i) {
     const std::uint32_t p = (first + i) % pool.count;
-    const double end = out.start_ns + (subarrays[p]->account().latency_ns() - latency0[i]);
-    occupy(pool.first + p, out.start_ns, end);
-    out.end_ns = std::max(out.end_ns, end);
+    busy[i] = subarrays[p]->account().latency_ns() + e->moves_ns(p) - busy[i];
+    lanes = std::max(lanes, busy[i]);
     published = std::max(published, e->published(p).latency_ns(e->prices()) - published0[i]);
     published_energy_pJ_ += e->published(p).energy_pJ(e->prices()) - energy0[i];
   }
+  for (std::size_t b = 0; b < banks_used.size(); ++b) {
+    path_load[b] = banks_[banks_used[b]].transfer_account().latency_ns() - path_load[b];
+    lanes = std::max(lanes, path_load[b]);
+  }
+
+  // Gather: the tensors it writes, back to the data window.
+  const double link1 = interconnect_.latency_ns();
+  for (const TensorUse& u : tensors) {
+    if (u.writes()) interconnect_.charge(Phase::Transfer, staging(u, geometry, shape_.rows, 1));
+  }
+  const double gather = interconnect_.latency_ns() - link1;
+
+  // When: the broadcast in the path between banks' first gap; the lanes when
+  // every bank's path has a gap for its moves; then the gather.
+  interconnect_calendar_.prune(now_ns);
+  for (std::uint32_t b : banks_used) path_calendar_[b].prune(now_ns);
+  const double broadcast_at = interconnect_calendar_.earliest_fit(out.start_ns, broadcast);
+  interconnect_calendar_.book(broadcast_at, broadcast_at + broadcast);
+  double lanes_at = broadcast_at + broadcast;
+  for (bool moved = true; moved;) {  // the latest of the paths' first fits, until all agree
+    moved = false;
+    for (std::size_t b = 0; b < banks_used.size(); ++b) {
+      const double at = path_calendar_[banks_used[b]].earliest_fit(lanes_at, path_load[b]);
+      if (at > lanes_at) {
+        lanes_at = at;
+        moved = true;
+      }
+    }
+  }
+  for (std::size_t b = 0; b < banks_used.size(); ++b) path_calendar_[banks_used[b]].book(lanes_at, lanes_at + path_load[b]);
+  for (std::uint32_t i = 0; i < used; ++i) busy_time_[last_layer_subarrays_[i]] += busy[i];
+  const double gather_at = interconnect_calendar_.earliest_fit(lanes_at + lanes, gather);
+  interconnect_calendar_.book(gather_at, gather_at + gather);
+  out.end_ns = gather_at + gather;
+  // The lane rows hold the results until the gather has read them.
+  for (std::uint32_t g : last_layer_subarrays_) busy_until_[g] = out.end_ns;
   published_latency_ns_ += published;
   record(accesses, out.end_ns, now_ns);
   return out;

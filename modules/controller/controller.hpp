@@ -25,12 +25,30 @@
 // command's operations spread their 1024-lane batches over the pool's
 // subarrays starting at the one free first (batch j on the (first + j)-th,
 // round the pool), and it occupies as many pool subarrays as its largest
-// operation has batches; each is busy for the latency the ledger counted on
-// it. Data hazards order commands: a command starts after every earlier
-// command that wrote rows it reads or writes, or read rows it writes, has
-// ended (rows of the data window; for row commands, their rows). The
-// execution mode decides who computes the lanes (the bit-level subarrays or
-// the host, lane_engine.hpp); the schedule is the same in both.
+// operation has batches. Its data moves in three stages:
+//   broadcast  each tensor it reads goes from the data window's rows over
+//              the path between banks to every bank it computes in (one
+//              transfer reaches them all); row-parallel within a source
+//              subarray, two steps per column of the tensor's rows (the 2b
+//              cycles of facts sec. 4, b the row's used columns);
+//   lanes      each operand entering a lane row comes over its bank's path
+//              (lane_engine.hpp), while the subarrays compute; a subarray is
+//              busy for its programs and the moves into it, a bank's path
+//              for every move into its subarrays: the stage takes as long as
+//              the busiest of them. Across commands a bank's path carries one
+//              command's moves at a time: each command's moves are booked on
+//              it as one block at the stage's start, in the first gap long
+//              enough (a command waits for it);
+//   gather     each tensor it writes goes back to the data window over the
+//              path between banks.
+// The path between banks is booked in its first free gap long enough (so
+// independent commands interleave their transfers). Every stage's time is
+// what the ledger counted on the accounts it charged. Data hazards order
+// commands: a command starts after every earlier command that wrote rows it
+// reads or writes, or read rows it writes, has ended (rows of the data
+// window; for row commands, their rows). The execution mode decides who
+// computes the lanes (the bit-level subarrays or the host, lane_engine.hpp);
+// the schedule is the same in both.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +67,7 @@
 #include "controller/tensor_port.hpp"
 #include "ledger/cost_ledger.hpp"
 #include "controller/lane_engine.hpp"
+#include "controller/resource_calendar.hpp"
 
 namespace mrampim {
 
@@ -88,6 +107,10 @@ class Controller {
   const std::vector<std::uint32_t>& last_layer_subarrays() const { return last_layer_subarrays_; }
   // Time each subarray has been busy with commands (bank-major), ns.
   const std::vector<double>& busy_time_ns() const { return busy_time_; }
+  // Time each bank's path has moved operands of layer commands, ns.
+  std::vector<double> path_busy_time_ns() const;
+  // Time the path between banks has been booked by layer commands, ns.
+  double interconnect_busy_time_ns() const { return interconnect_calendar_.busy_ns(); }
   // The published-formula cost of the layer commands run so far (facts
   // sec. 3-5, lane_engine.hpp): per command, the busiest pool subarray's
   // latency; energy over all.
@@ -134,6 +157,8 @@ class Controller {
   CostAccount& decoder_;
   std::vector<double> busy_until_;  // bank-major
   std::vector<double> busy_time_;
+  std::vector<ResourceCalendar> path_calendar_;  // per bank: its path
+  ResourceCalendar interconnect_calendar_;        // the path between banks
   std::map<std::tuple<FpOp, std::uint8_t, std::uint8_t, Rounding>, FpProgram> programs_;
   std::map<std::tuple<std::uint8_t, std::uint8_t, Rounding>, std::unique_ptr<LaneEngine>> engines_;
   std::vector<RowAccess> recent_;  // accesses of commands that may still be running

@@ -74,10 +74,16 @@ void tally(RowCost& into, const ActivityCounts& c) {
 
 }  // namespace
 
-void LaneEngine::bind(const std::vector<Subarray*>& pool, std::uint32_t first) {
+void LaneEngine::bind(const std::vector<Subarray*>& pool, const std::vector<CostAccount*>& paths,
+                      std::uint32_t first) {
   if (pool.empty()) throw std::invalid_argument("LaneEngine::bind: an empty pool");
+  if (paths.size() != pool.size()) throw std::invalid_argument("LaneEngine::bind: one path per pool subarray");
   flush();  // cells still owed to the subarrays bound so far
-  if (pool.size() != published_.size()) published_.assign(pool.size(), RowCost{});
+  if (pool.size() != published_.size()) {
+    published_.assign(pool.size(), RowCost{});
+    moved_.assign(pool.size(), ActivityCounts{});
+  }
+  paths_ = paths;
   accounts_.clear();
   arrays_.clear();
   for (Subarray* s : pool) {
@@ -215,7 +221,8 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::u
                               const RowCells* exact) {
   CostAccount& acc = *accounts_[subarray];
   RowCost& pub = published_[subarray];
-  // Operands in: each bit a read and a write step, row-parallel (2b cycles).
+  // Operands in over the subarray's path: each bit a read and a write step,
+  // row-parallel (2b cycles), the subarray busy while it is written.
   if (cost.moved_fields != 0) {
     const std::uint64_t bits = std::uint64_t(cost.moved_fields) * format_.width();
     ActivityCounts t;
@@ -224,7 +231,9 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::u
     t.steps[std::size_t(StepKind::Write)] = bits;
     t.cells[std::size_t(StepKind::Read)] = bits * rows;
     t.cells[std::size_t(StepKind::Write)] = bits * rows;
-    acc.charge(Phase::Transfer, t * times);
+    CostAccount& path = *paths_[subarray];
+    path.charge(Phase::Transfer, t * times);
+    moved_[subarray] += t * times;
     tally(pub, t * times);
   }
   if (cost.published) {

@@ -20,9 +20,11 @@
 // Costs: batch j of an operation runs on pool subarray (first + j) mod S
 // (bind()), so the subarrays work in parallel and the first has the most
 // batches; each charges its own ledger account. Every operand that enters a
-// lane row is moved there (Phase::Transfer: a read and a write step per bit,
-// the 2b cycles of facts sec. 4, one cell pair per bit per row); an
-// accumulator stays in its row.
+// lane row is moved there over the transfer path that feeds the subarray
+// (its bank's path, bind()): Phase::Transfer on the path's account, a read
+// and a write step per bit, the 2b cycles of facts sec. 4, one cell pair per
+// bit per row. The destination subarray is busy while it is written
+// (moves_ns()); an accumulator stays in its row.
 // Energy of programs with searches: bit-accurate counts the rows each masked
 // step really enables; fast mode charges each row what a bit-level row of
 // its trajectory charged (fp_trajectory.hpp, trajectory_costs.hpp): the same
@@ -77,9 +79,12 @@ class LaneEngine {
   LaneEngine& operator=(const LaneEngine&) = delete;
 
   // The compute subarrays of the operations that follow: batch j of an
-  // operation runs on pool[(first + j) mod size]. The subarrays must share
-  // the engine's technology and stay alive while bound.
-  void bind(const std::vector<Subarray*>& pool, std::uint32_t first);
+  // operation runs on pool[(first + j) mod size], its operands moved in over
+  // paths[(first + j) mod size] (subarrays of one bank share their bank's
+  // path). The subarrays and paths must share the engine's technology and
+  // stay alive while bound. Throws std::invalid_argument for an empty pool or
+  // a path list of another size.
+  void bind(const std::vector<Subarray*>& pool, const std::vector<CostAccount*>& paths, std::uint32_t first);
 
   const FpFormat& format() const { return format_; }
   Rounding rounding() const { return rounding_; }
@@ -128,6 +133,11 @@ class LaneEngine {
   // Lanes each operation has run (operations, not batches).
   std::uint64_t lanes(LaneOp op) const { return lanes_[std::size_t(op)]; }
   const CostAccount& account(std::uint32_t subarray) const { return *accounts_.at(subarray); }
+  // Time pool subarray `subarray` has spent receiving operands over its path
+  // since the engine was built (the path's latency, while the subarray is
+  // written): the controller adds it to the subarray's busy time.
+  // (Counted in steps, priced when asked: the same however they were summed.)
+  double moves_ns(std::uint32_t subarray) const { return moved_.at(subarray).latency_ns(prices_); }
   // The published-formula tally of each compute subarray (by position in the
   // pool while bound).
   const RowCost& published(std::uint32_t subarray) const { return published_.at(subarray); }
@@ -174,6 +184,8 @@ class LaneEngine {
   ExecMode mode_;
   StepPrices prices_;
   std::vector<CostAccount*> accounts_;
+  std::vector<CostAccount*> paths_;  // per pool subarray: the path its operands come over
+  std::vector<ActivityCounts> moved_;  // per pool subarray: the moves into it
   std::vector<RowCost> published_;  // per subarray: steps per batch, cells over all rows
   RowCost published_mac_, published_add_, published_mul_;
   std::vector<Subarray*> arrays_;    // bit-accurate mode: the compute subarrays

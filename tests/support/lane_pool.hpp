@@ -17,10 +17,13 @@ struct LanePoolFixture {
       CostAccount& a = ledger.open_account("pool.subarray" + std::to_string(i), StepPrices::from(tech));
       subarrays.push_back(&arrays.emplace_back(tech, a));
     }
+    // One transfer path feeds them all, as a bank's path feeds its subarrays.
+    paths.assign(n, &ledger.open_account("pool.path", StepPrices::from(tech)));
   }
   CostLedger ledger;
   std::deque<Subarray> arrays;
   std::vector<Subarray*> subarrays;
+  std::vector<CostAccount*> paths;
 };
 
 }  // namespace mrampim::test

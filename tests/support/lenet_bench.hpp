@@ -108,6 +108,15 @@ struct LeNetBench {
     return banks[pool_bank].subarray(subarray).account().phase(p);
   }
 
+  // Every account's counts, per phase: subarrays, bank paths, the path
+  // between banks, the decoder.
+  std::vector<ActivityCounts> ledger_counts() const {
+    std::vector<ActivityCounts> all;
+    for (const CostAccount& a : ledger.accounts())
+      for (std::size_t ph = 0; ph < kPhases; ++ph) all.push_back(a.phase(Phase(ph)));
+    return all;
+  }
+
   LeNetSpec spec;
   FpFormat format;
   Rounding rounding;

@@ -122,6 +122,7 @@ TEST_CASE("the batched path computes layer commands as the lane path, bit for bi
         CHECK(lanes.pool_counts(s, Phase(ph)) == batched.pool_counts(s, Phase(ph)));
       }
     }
+    CHECK(lanes.ledger_counts() == batched.ledger_counts());
     CHECK(lanes.busy_ns == batched.busy_ns);
     CHECK(lanes.ctl->published_latency_ns() == Approx(batched.ctl->published_latency_ns()).epsilon(1e-12));
     CHECK(lanes.ctl->published_energy_pJ() == Approx(batched.ctl->published_energy_pJ()).epsilon(1e-12));

@@ -99,7 +99,7 @@ TEST_CASE("the lane engine's published tally is the published formulas times the
     const FpFormat f = FpFormat::fp32();
     test::LanePoolFixture pool(t, 2);
     LaneEngine e(t, f, Rounding::Ieee, ExecMode::Fast);
-    e.bind(pool.subarrays, 0);
+    e.bind(pool.subarrays, pool.paths, 0);
     const std::size_t n = 3000;  // batches of 1024, 1024, 952 on subarrays 0, 1, 0
     std::vector<std::uint32_t> acc(n, 0), a(n, 0x3f800000u), b(n, 0x40000000u);
     e.mac(acc.data(), a.data(), 1, b.data(), n);
@@ -134,7 +134,7 @@ TEST_CASE("fast and bit-accurate lane arithmetic agree bit for bit on special va
   auto run = [&](ExecMode mode, Rounding rounding, int which) {
     test::LanePoolFixture pool(t, 1);
     LaneEngine e(t, f, rounding, mode);
-    e.bind(pool.subarrays, 0);
+    e.bind(pool.subarrays, pool.paths, 0);
     std::vector<std::uint32_t> acc = c;
     if (which == 0) e.mac(acc.data(), a.data(), 1, b.data(), n);
     if (which == 1) e.mac(acc.data(), &a[5], 0, b.data(), n);
@@ -203,7 +203,7 @@ TEST_CASE("fast mode charges exactly what the bit-level subarrays count", "[trai
     }
     auto run = [&](ExecMode mode, test::LanePoolFixture& pool) {
       LaneEngine e(t, f, k.rounding, mode);
-      e.bind(pool.subarrays, 1);
+      e.bind(pool.subarrays, pool.paths, 1);
       std::vector<std::uint32_t> acc = c, r(n);
       e.mac(acc.data(), a.data(), 1, b.data(), n);
       e.mac(acc.data(), &a[3], 0, b.data(), n);
