@@ -158,6 +158,18 @@ void LaneEngine::charge_rows(LaneOp op, std::size_t n, RowFn row) {
   });
 }
 
+void LaneEngine::Pending::count(std::uint32_t id, std::uint32_t row) {
+  if (id >= seen.size()) {
+    seen.resize(std::size_t(id) + 1, 0);
+    counts.resize(4 * (std::size_t(id) + 1), 0);
+  }
+  if (!seen[id]) {
+    seen[id] = 1;
+    touched.push_back(id);
+  }
+  ++counts[4 * std::size_t(id) + (row & 3)];
+}
+
 template <class IdFn>
 void LaneEngine::charge_ids(LaneOp op, std::size_t n, IdFn id_of) {
   if (n == 0) return;
@@ -171,17 +183,47 @@ void LaneEngine::charge_ids(LaneOp op, std::size_t n, IdFn id_of) {
     const auto m = std::uint32_t(std::min<std::size_t>(rows, n - base));
     const std::uint32_t pos = std::uint32_t((first_ + batch) % S);
     Pending& pend = pending_[std::size_t(op)][pos];
+    for (std::uint32_t i = 0; i < m; ++i) pend.count(id_of(base + i), i);
+    // The steps now (the schedule reads them); the cells at flush().
+    charge_batch(pos, cost, m, 1, &kNoCells);
+  }
+  any_pending_ = true;
+}
+
+void LaneEngine::charge_fp32_macs(const std::uint32_t* acc, const std::uint32_t* a, std::size_t a_stride,
+                                  const std::uint32_t* b, std::size_t n) {
+  if (n == 0) return;
+  lanes_[std::size_t(LaneOp::Mac)] += n;
+  const OpCost cost = op_cost(LaneOp::Mac);
+  TrajectoryCosts& tc = trajectories(LaneOp::Mac);
+  const std::uint32_t rows = tech_.array.rows, S = subarrays();
+  if (pending_[std::size_t(LaneOp::Mac)].size() != S) pending_[std::size_t(LaneOp::Mac)].resize(S);
+  if (common_.size() != S) common_.resize(S);
+  if (common_ids_.empty()) common_ids_.assign(kFp32MacCommon, kFp32MacUncommon);
+  indices_.resize(n);
+  batch::fp32_mac_common_indices(acc, a, a_stride, b, n, indices_.data());
+  // The trajectory id of row k, priced on a scratch row on first sight.
+  auto id_of = [&](std::size_t k) {
+    const std::uint32_t x = a[k * a_stride], y = b[k];
+    const auto model_p = std::uint32_t(fp_host_mul(format_, x, y));  // NaN payloads as the model picks them
+    return tc.id(fp_mac_trajectory(format_, rounding_, acc[k], x, y, model_p), x, y, acc[k]);
+  };
+  static const RowCells kNoCells{};
+  std::size_t batch = 0;
+  for (std::size_t base = 0; base < n; base += rows, ++batch) {
+    const auto m = std::uint32_t(std::min<std::size_t>(rows, n - base));
+    const std::uint32_t pos = std::uint32_t((first_ + batch) % S);
+    CommonCounts& h = common_[pos];
+    if (h.counts.empty()) h.counts.assign(kFp32MacCommon, 0);
     for (std::uint32_t i = 0; i < m; ++i) {
-      const std::uint32_t id = id_of(base + i);
-      if (id >= pend.seen.size()) {
-        pend.seen.resize(std::size_t(id) + 1, 0);
-        pend.counts.resize(4 * (std::size_t(id) + 1), 0);
+      const std::size_t k = base + i;
+      const std::uint32_t index = indices_[k];
+      if (index == kFp32MacUncommon) {
+        pending_[std::size_t(LaneOp::Mac)][pos].count(id_of(k), i);
+      } else if (h.counts[index]++ == 0) {
+        h.touched.push_back(index);
+        if (common_ids_[index] == kFp32MacUncommon) common_ids_[index] = id_of(k);
       }
-      if (!pend.seen[id]) {
-        pend.seen[id] = 1;
-        pend.touched.push_back(id);
-      }
-      ++pend.counts[4 * std::size_t(id) + (i & 3)];
     }
     // The steps now (the schedule reads them); the cells at flush().
     charge_batch(pos, cost, m, 1, &kNoCells);
@@ -194,19 +236,29 @@ void LaneEngine::flush() {
   for (std::size_t op = 0; op < kLaneOps; ++op) {
     for (std::size_t pos = 0; pos < pending_[op].size(); ++pos) {
       Pending& pend = pending_[op][pos];
-      if (pend.touched.empty()) continue;
+      CommonCounts* common = op == std::size_t(LaneOp::Mac) && pos < common_.size() ? &common_[pos] : nullptr;
+      if (pend.touched.empty() && (common == nullptr || common->touched.empty())) continue;
       TrajectoryCosts& tc = *trajectories_[op];
       RowCells sum{};
-      for (std::uint32_t id : pend.touched) {
+      auto add = [&](std::uint32_t id, std::uint64_t count) {
         const RowCells& c = tc.cells(id);
-        std::uint32_t* k4 = &pend.counts[4 * std::size_t(id)];
-        const std::uint64_t count = std::uint64_t(k4[0]) + k4[1] + k4[2] + k4[3];
         for (std::size_t p = 0; p < kPhases; ++p)
           for (std::size_t k = 0; k < kStepKinds; ++k) sum[p][k] += c[p][k] * count;
+      };
+      for (std::uint32_t id : pend.touched) {
+        std::uint32_t* k4 = &pend.counts[4 * std::size_t(id)];
+        add(id, std::uint64_t(k4[0]) + k4[1] + k4[2] + k4[3]);
         k4[0] = k4[1] = k4[2] = k4[3] = 0;
         pend.seen[id] = 0;
       }
       pend.touched.clear();
+      if (common != nullptr) {
+        for (std::uint32_t index : common->touched) {
+          add(common_ids_[index], common->counts[index]);
+          common->counts[index] = 0;
+        }
+        common->touched.clear();
+      }
       for (std::size_t p = 0; p < kPhases; ++p) {
         ActivityCounts cells;
         for (std::size_t k = 0; k < kStepKinds; ++k) cells.cells[k] = sum[p][k];
@@ -312,21 +364,7 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
   if (basis_ == CostBasis::Declared) {
     charge(LaneOp::Mac, n);
   } else if (format_ == FpFormat::fp32() && rounding_ == Rounding::Ieee) {
-    // Most rows are common (fp32_mac_common_index): their trajectory ids by a
-    // direct table, the generic key for the first row of each and the rest.
-    if (common_ids_.empty()) common_ids_.assign(kFp32MacCommon, kFp32MacUncommon);
-    TrajectoryCosts& tc = trajectories(LaneOp::Mac);
-    indices_.resize(n);
-    batch::fp32_mac_common_indices(acc, a, a_stride, b, n, indices_.data());
-    charge_ids(LaneOp::Mac, n, [&](std::size_t i) {
-      const std::uint32_t index = indices_[i];
-      if (index != kFp32MacUncommon && common_ids_[index] != kFp32MacUncommon) return common_ids_[index];
-      const std::uint32_t x = a[i * a_stride], y = b[i];
-      const auto model_p = std::uint32_t(fp_host_mul(format_, x, y));  // NaN payloads as the model picks them
-      const std::uint32_t id = tc.id(fp_mac_trajectory(format_, rounding_, acc[i], x, y, model_p), x, y, acc[i]);
-      if (index != kFp32MacUncommon) common_ids_[index] = id;
-      return id;
-    });
+    charge_fp32_macs(acc, a, a_stride, b, n);
   } else {
     const bool paper = rounding_ == Rounding::Paper;
     charge_rows(LaneOp::Mac, n, [&](std::size_t i) {

@@ -176,6 +176,11 @@ class LaneEngine {
   // The same with each row's trajectory id (`id_of(i)`).
   template <class IdFn>
   void charge_ids(LaneOp op, std::size_t n, IdFn id_of);
+  // The same for fp32 ieee MACs, most rows by their common index
+  // (fp32_mac_common_index): one counter per index and pool subarray, the
+  // index priced on its first row; the rest by their keys.
+  void charge_fp32_macs(const std::uint32_t* acc, const std::uint32_t* a, std::size_t a_stride,
+                        const std::uint32_t* b, std::size_t n);
   TrajectoryCosts& trajectories(LaneOp op);
 
   Technology tech_;
@@ -198,8 +203,15 @@ class LaneEngine {
     std::vector<std::uint32_t> counts;  // four interleaved counters per id: neighbouring rows often share one
     std::vector<std::uint8_t> seen;
     std::vector<std::uint32_t> touched;
+    void count(std::uint32_t id, std::uint32_t row);
   };
   std::array<std::vector<Pending>, kLaneOps> pending_;
+  // fp32 ieee MACs' rows per common index, per pool subarray, until flush().
+  struct CommonCounts {
+    std::vector<std::uint32_t> counts;  // kFp32MacCommon, allocated on first use
+    std::vector<std::uint32_t> touched;
+  };
+  std::vector<CommonCounts> common_;
   bool any_pending_ = false;
   std::vector<std::uint32_t> common_ids_;  // fp32 ieee MAC: id per fp32_mac_common_index
   std::vector<std::uint32_t> indices_;     // fp32 ieee MAC: the lanes' common indices
