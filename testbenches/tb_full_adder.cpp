@@ -203,7 +203,7 @@ int sc_main(int argc, char* argv[]) {
   if (parsed >= 0) return parsed;
   const Technology& tech = cli.technology();
   if (bits < 1 || bits > 64) return bench::BenchCommandLine::bad_input("--bits " + std::to_string(bits) + " is outside 1..64");
-  const std::uint32_t needed = 16 + 3 * bits + 1 + adder_scratch_columns(tech.family, AddOp::Add);
+  const std::uint32_t needed = 16 + 3 * bits + 1 + adder_scratch_columns(tech.family, AddOp::Add, std::uint16_t(bits));
   if (needed > tech.array.cols) {
     return bench::BenchCommandLine::bad_input("a " + std::to_string(bits) + "-bit add needs " + std::to_string(needed) +
                                               " columns; array.cols is " + std::to_string(tech.array.cols));

@@ -48,8 +48,10 @@ void append_set(std::vector<GateOp>& ops, Field dst, std::uint64_t value) {
 
 class FpProcedure {
  public:
+  // `adder_bits`: the widest add the adder cache cells must hold (a trial
+  // build finds it: widest_add()).
   FpProcedure(FpOp op, const FpFormat& f, Rounding r, LogicFamily family, std::uint32_t cols, Field temps,
-              std::uint32_t limit)
+              std::uint32_t limit, std::uint16_t adder_bits)
       : op_(op),
         f_(f),
         ieee_(r == Rounding::Ieee),
@@ -59,6 +61,7 @@ class FpProcedure {
     layout_.format = f;
     layout_.op = op;
     layout_.rounding = r;
+    adder_bits_ = adder_bits;
   }
 
   FpProgram build() {
@@ -72,8 +75,8 @@ class FpProcedure {
     if (layout_.result.first != fixed.result.first || layout_.scratch_first != fixed.scratch_first) {
       throw std::logic_error("fp program: operands placed other than fp_operand_layout says");
     }
-    adder_scratch_ = alloc_.take(std::max(adder_scratch_columns(e_.family(), AddOp::Add),
-                                          adder_scratch_columns(e_.family(), AddOp::Subtract)),
+    adder_scratch_ = alloc_.take(std::max(adder_scratch_columns(e_.family(), AddOp::Add, adder_bits_),
+                                          adder_scratch_columns(e_.family(), AddOp::Subtract, adder_bits_)),
                                  "adder cache cells");
     carries_ = alloc_.take(3, "increment carries");
     switch (op_) {
@@ -94,6 +97,7 @@ class FpProcedure {
 
   std::uint32_t fields_end() const { return fields_end_; }
   std::uint32_t temps_used() const { return e_.temps_used(); }
+  std::uint16_t widest_add() const { return widest_add_; }
 
  private:
   Field frac(Field x) const { return x.slice(0, f_.nm); }
@@ -129,6 +133,17 @@ class FpProcedure {
   ColumnAllocator alloc_;
   FpLayout layout_;
   Field adder_scratch_, carries_;
+  std::uint16_t adder_bits_ = 0, widest_add_ = 0;
+
+  // An add in the adder cache cells, which must hold what it needs.
+  void add(const AdderColumns& c, AddOp op) {
+    widest_add_ = std::max(widest_add_, c.bits);
+    if (adder_scratch_columns(e_.family(), op, c.bits, c.sot) > adder_scratch_.width) {
+      throw std::logic_error(b_.name() + ": a " + std::to_string(c.bits) + "-bit add needs more adder cache cells than " +
+                             std::to_string(adder_scratch_.width));
+    }
+    e_.add(c, op);
+  }
   std::uint32_t fields_end_ = 0;
 };
 
@@ -169,7 +184,7 @@ void FpProcedure::emit_add(Field a, Field b, Field r) {
   if (ieee_) mark_subnormals(a, b, ha, hb, ea, eb);
   const Field diff = take(ne, "exponent difference");
   const Column ge = one("ea >= eb"), nge = one("ea < eb");
-  e_.add(AdderColumns{ea.first, eb.first, diff.first, std::uint16_t(ne), adder_scratch_.first, ge, {}},
+  add(AdderColumns{ea.first, eb.first, diff.first, std::uint16_t(ne), adder_scratch_.first, ge, {}},
          AddOp::Subtract);
   e_.copy_not(col(nge), col(ge));
   // Where eb is the larger, eA - eB wrapped negative: negate it, ~x + 1.
@@ -248,7 +263,7 @@ void FpProcedure::emit_add(Field a, Field b, Field r) {
   // shift (mantissa overflow) moves out, for the sticky bit.
   const std::uint32_t ext = ieee_ ? 1 : 0;
   const Field sum = take(ext + m + 1, "mantissa sum");
-  e_.add(AdderColumns{mb.first, ms.first, sum.at(ext), std::uint16_t(m), adder_scratch_.first, sum.at(ext + m), sub},
+  add(AdderColumns{mb.first, ms.first, sum.at(ext), std::uint16_t(m), adder_scratch_.first, sum.at(ext + m), sub},
          AddOp::Add);
   // Subtracting: carry out 1 means big >= small (drop it); 0 means the result
   // is negative (possible only with equal exponents, so exact): negate it and
@@ -289,7 +304,7 @@ void FpProcedure::emit_mul(Field a, Field b, Field r) {
   e_.parallel({{StatefulGate::Xor, sign_col, sign(b)}});
   if (ieee_) mark_subnormals(a, b, ma.top(), mb.top(), ea, eb);
   const Field esum = take(ne + 1, "exponent sum");
-  e_.add(AdderColumns{ea.first, eb.first, esum.first, std::uint16_t(ne), adder_scratch_.first, esum.top(), {}},
+  add(AdderColumns{ea.first, eb.first, esum.first, std::uint16_t(ne), adder_scratch_.first, esum.top(), {}},
          AddOp::Add);
 
   // ---- Mantissa: shift and add. Two windows of the running sum swap roles:
@@ -315,7 +330,7 @@ void FpProcedure::emit_mul(Field a, Field b, Field r) {
     for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back(copy_op(t.at(i), mb.at(j)));
     e_.parallel(ops);
     e_.gate_field(StatefulGate::And, t, ma);
-    e_.add(AdderColumns{u.at(1), t.first, v.first, std::uint16_t(nm + 1), adder_scratch_.first, v.top(), {}},
+    add(AdderColumns{u.at(1), t.first, v.first, std::uint16_t(nm + 1), adder_scratch_.first, v.top(), {}},
            AddOp::Add);
     std::swap(u, v);
   }
@@ -386,7 +401,7 @@ void FpProcedure::normalise_round(Field xe, std::uint32_t ext, std::uint32_t h, 
     append_set(ops, ek.slice(e_big.width, k - e_big.width), 0);
     e_.parallel(ops);
   }
-  e_.add(AdderColumns{ek.first, l.first, y.first, std::uint16_t(k), adder_scratch_.first, {}, {}}, AddOp::Subtract);
+  add(AdderColumns{ek.first, l.first, y.first, std::uint16_t(k), adder_scratch_.first, {}, {}}, AddOp::Subtract);
 
   // Below the normal range (y < 0): the result is subnormal. IEEE shifts the
   // significand right by -y = ~y + 1 so its exponent is the smallest normal's
@@ -547,17 +562,20 @@ FpLayout fp_operand_layout(FpOp op, const FpFormat& format, Rounding rounding) {
 
 FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, LogicFamily family,
                            std::uint32_t cols) {
+  // A first build on a row as wide as column addresses reach finds the
+  // widest add (the adder's cache cells grow with it on SOT-MRAM) and, on
+  // ReRAM, how many NOR cache cells the sequences need (parked in the row's
+  // upper half); the second puts exactly that many in the real row.
+  constexpr std::uint32_t kWidest = 65535, kHalf = 32768;
+  constexpr std::uint16_t kAnyAdd = 64;
   if (family == LogicFamily::SotStateful) {
-    FpProcedure p(op, format, rounding, family, cols, Field{0, 0}, cols);
+    FpProcedure trial(op, format, rounding, family, kWidest, Field{0, 0}, kWidest, kAnyAdd);
+    trial.build();
+    FpProcedure p(op, format, rounding, family, cols, Field{0, 0}, cols, trial.widest_add());
     return p.build();
   }
-  // ReRAM sequences need NOR cache cells. A first build on a row as wide as
-  // column addresses reach, with the cache cells parked in its upper half,
-  // finds how many; the second puts exactly that many right after the other
-  // fields of the real row.
-  constexpr std::uint32_t kWidest = 65535, kHalf = 32768;
   FpProcedure trial(op, format, rounding, family, kWidest, Field{Column(kHalf), std::uint16_t(kWidest - kHalf)},
-                    kHalf);
+                    kHalf, kAnyAdd);
   trial.build();
   if (trial.fields_end() + trial.temps_used() > cols) {
     throw std::invalid_argument(std::string("fp ") + to_string(op) + " " + format.name() + " on " +
@@ -566,7 +584,7 @@ FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, L
   }
   FpProcedure p(op, format, rounding, family, cols,
                 Field{Column(trial.fields_end()), std::uint16_t(trial.temps_used())},
-                trial.fields_end());
+                trial.fields_end(), trial.widest_add());
   return p.build();
 }
 

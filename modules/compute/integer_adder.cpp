@@ -31,6 +31,50 @@ void emit_sot_full_adder(ProgramBuilder& b, Phase phase, Column x, Column y, boo
   b.step(phase).xor_(sum, c0).or_(carry, c1);
 }
 
+// The SOT propagate adder (integer_adder.hpp). Scratch: K (the carry-in
+// cell), then P (N cells), then G (N cells).
+void emit_sot_propagate_adder(ProgramBuilder& b, Phase phase, const AdderColumns& c, bool y_inverted,
+                              bool cin_constant) {
+  const std::uint32_t n = c.bits;
+  const Column k = c.scratch;
+  auto p = [&](std::uint32_t i) { return (i + 1 == n && c.carry_out) ? *c.carry_out : Column(c.scratch + 1 + i); };
+  auto g = [&](std::uint32_t i) {
+    const bool only_cell = n == 1 && c.carry_out && !c.carry_in && !cin_constant;
+    return only_cell ? *c.carry_out : Column(c.scratch + 1 + n + i);
+  };
+  const bool zero_in = !c.carry_in && !cin_constant;  // constant carry-in 0: c_1 = g_0
+  // Which bits produce a carry: all but the last, and the last for a carry-out.
+  auto carries = [&](std::uint32_t i) { return i + 1 < n || c.carry_out.has_value(); };
+  auto copy_y = [&](Column dst, std::uint32_t i) {
+    if (y_inverted) b.copy_not(dst, Column(c.y + i)); else b.copy(dst, Column(c.y + i));
+  };
+  b.step(phase);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    copy_y(Column(c.sum + i), i);
+    if (!carries(i)) continue;
+    if (!(zero_in && i == 0)) copy_y(p(i), i);
+    copy_y(g(i), i);
+  }
+  if (c.carry_in) b.copy(k, *c.carry_in);
+  else if (cin_constant) b.set(k, true);
+  b.step(phase);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const Column x = Column(c.x + i);
+    b.xor_(Column(c.sum + i), x);
+    if (!carries(i)) continue;
+    if (!(zero_in && i == 0)) b.xor_(p(i), x);
+    b.and_(g(i), x);
+  }
+  Column carry = zero_in ? g(0) : k;
+  for (std::uint32_t i = zero_in ? 1 : 0; i < n; ++i) {
+    b.step(phase).xor_(Column(c.sum + i), carry);
+    if (!carries(i)) break;
+    b.and_(p(i), carry);
+    b.step(phase).or_(p(i), g(i));
+    carry = p(i);
+  }
+}
+
 // One MAGIC NOR full adder (13 steps; 14 with the NOT of Y for subtraction).
 // `z` must be a column here; a constant carry-in is first written into it by
 // the caller within this adder's initialisation step (`z_init`).
@@ -91,7 +135,7 @@ void check_fields(const std::vector<Field>& fields, std::uint32_t cols) {
 
 void check_layout(LogicFamily family, const AdderColumns& c, AddOp op, std::uint32_t cols) {
   if (c.bits == 0 || c.bits > 64) throw std::invalid_argument("adder width must be 1..64 bits");
-  const std::uint32_t n = c.bits, s = adder_scratch_columns(family, op);
+  const std::uint32_t n = c.bits, s = adder_scratch_columns(family, op, c.bits, c.sot);
   // What the adder writes must not share a cell with anything else; what it
   // only reads (the operands, a carry-in column) may share cells with each
   // other, e.g. x + x.
@@ -109,15 +153,25 @@ void check_layout(LogicFamily family, const AdderColumns& c, AddOp op, std::uint
 
 }  // namespace
 
-std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op) {
-  if (family == LogicFamily::SotStateful) return 3;         // c0, c1, carry
-  return op == AddOp::Subtract ? 13 : 12;                   // t1..t10 (+ not-Y), two carry cells
+std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op, std::uint16_t bits, SotAdder sot) {
+  if (family == LogicFamily::SotStateful) {
+    return sot == SotAdder::FullAdders ? 3 : std::uint16_t(2 * bits + 1);  // c0, c1, carry; or K, P, G
+  }
+  return op == AddOp::Subtract ? 13 : 12;  // t1..t10 (+ not-Y), two carry cells
+}
+
+std::uint16_t full_adder_scratch_columns(LogicFamily family) {
+  return family == LogicFamily::SotStateful ? 2 : 10;
 }
 
 void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns& c, AddOp op, Phase phase) {
   check_layout(family, c, op, b.cols());
   const bool sub = op == AddOp::Subtract;
   const bool cin = sub;  // x - y = x + ~y + 1, unless a carry-in column is given
+  if (family == LogicFamily::SotStateful && c.sot == SotAdder::Propagate) {
+    emit_sot_propagate_adder(b, phase, c, sub, !c.carry_in && cin);
+    return;
+  }
   for (std::uint16_t i = 0; i < c.bits; ++i) {
     const bool last = i + 1 == c.bits;
     const Column x = Column(c.x + i), y = Column(c.y + i), s = Column(c.sum + i);
@@ -151,8 +205,7 @@ MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, 
                               Column carry, Column scratch) {
   // A lone full adder uses the ripple adder's cache cells minus the carry
   // cell, which is `carry` here.
-  const std::uint32_t carry_cells = family == LogicFamily::SotStateful ? 1 : 2;
-  const std::uint32_t scratch_cells = adder_scratch_columns(family, AddOp::Add) - carry_cells;
+  const std::uint32_t scratch_cells = full_adder_scratch_columns(family);
   check_fields({{"x", x, 1}, {"y", y, 1}, {"z", z, 1}, {"the sum", sum, 1}, {"the carry", carry, 1},
                 {"the scratch cells", scratch, scratch_cells}},
                cols);

@@ -36,7 +36,7 @@ void emit(LogicEmitter& e, SelectOp op, const FpFormat& f, const SelectProgram& 
     case SelectOp::MaxNonNegative: {
       const Field diff = alloc.take(w, "a - b");
       const Column no_borrow = alloc.take_one("carry out");
-      const Column scratch = alloc.take(adder_scratch_columns(e.family(), AddOp::Subtract), "adder cache").first;
+      const Column scratch = alloc.take(adder_scratch_columns(e.family(), AddOp::Subtract, w), "adder cache").first;
       AdderColumns c{p.a.first, p.b.first, diff.first, w, scratch, no_borrow, std::nullopt};
       e.add(c, AddOp::Subtract);  // carry out 1: no borrow, a >= b
       e.copy(p.result, p.a);

@@ -35,7 +35,7 @@ TEST_CASE("full adder, exhaustive over its 8 inputs on all 1024 rows, operands k
     // Every column the adder does not own is untouched.
     const std::size_t wpc = f.array.words_per_column();
     const auto after = f.snapshot();
-    const std::uint16_t n_scratch = adder_scratch_columns(f.tech.family, AddOp::Add);
+    const std::uint16_t n_scratch = full_adder_scratch_columns(f.tech.family);
     for (std::size_t w = 0; w < after.size(); ++w) {
       const std::size_t col = w / wpc;
       const bool owned = col == s || col == c || (col >= scratch && col < std::size_t(scratch + n_scratch));
@@ -58,21 +58,36 @@ TEST_CASE("the ledger counts 4 steps and 4 cells per SOT full adder, 13 and 12 p
   }
 }
 
-TEST_CASE("an N-bit add counts 4N steps and N + 3 cells on SOT, 13N steps and N + 12 cells on FloatPIM",
+TEST_CASE("an N-bit add counts 2N - 1 steps and 3N - 3 cells on SOT (4N and N + 3 with full adders), 13N steps and "
+          "N + 12 cells on FloatPIM",
           "[adder][ledger]") {
-  struct Expect { const char* tech; std::uint64_t steps_per_bit; std::uint32_t extra_cells; };
-  for (const Expect e : {Expect{"sot-mram-1t1r", 4, 3}, Expect{"reram-floatpim", 13, 12}}) {
-    for (std::uint16_t n : {std::uint16_t(1), std::uint16_t(8), std::uint16_t(32)}) {
-      CAPTURE(e.tech, n);
+  // No carry-in column, no carry-out. The propagate adder (integer_adder.hpp):
+  // two bulk steps, then bits 1..N-2 two steps each (bit 0's carry is g_0),
+  // the last bit one (no carry-out); cells: the sum, P of bits 1..N-2, G of
+  // bits 0..N-2 (N = 1: the sum alone, in the two bulk steps).
+  struct Expect {
+    const char* tech;
+    SotAdder sot;
+    std::uint64_t steps[3];  // for N = 1, 8, 32
+    std::uint32_t cells[3];
+  };
+  for (const Expect e : {Expect{"sot-mram-1t1r", SotAdder::Propagate, {2, 15, 63}, {1, 21, 93}},
+                         Expect{"sot-mram-1t1r", SotAdder::FullAdders, {4, 32, 128}, {4, 11, 35}},
+                         Expect{"reram-floatpim", SotAdder::Propagate, {13, 104, 416}, {13, 20, 44}}}) {
+    const std::uint16_t widths[] = {1, 8, 32};
+    for (int w = 0; w < 3; ++w) {
+      const std::uint16_t n = widths[w];
+      CAPTURE(e.tech, int(e.sot), n);
       ArrayFixture f(e.tech);
-      const MicroProgram p =
-          build_ripple_adder(f.tech.family, f.array.cols(), AdderColumns{0, 64, 128, n, 200, {}, {}}, AddOp::Add);
+      AdderColumns cols{0, 64, 128, n, 200, {}, {}};
+      cols.sot = e.sot;
+      const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, AddOp::Add);
       f.array.execute(p);
-      CHECK(f.account.total().compute_steps == e.steps_per_bit * n);
-      CHECK(f.account.cells_occupied_per_row() == std::uint32_t(n) + e.extra_cells);
+      CHECK(f.account.total().compute_steps == e.steps[w]);
+      CHECK(f.account.cells_occupied_per_row() == e.cells[w]);
       // The host writing operands occupies nothing; clearing starts afresh.
       f.array.write_field(0, 64, n, 1);
-      CHECK(f.account.cells_occupied_per_row() == std::uint32_t(n) + e.extra_cells);
+      CHECK(f.account.cells_occupied_per_row() == e.cells[w]);
       f.account.clear_occupancy();
       CHECK(f.account.cells_occupied_per_row() == 0);
     }
@@ -80,15 +95,18 @@ TEST_CASE("an N-bit add counts 4N steps and N + 3 cells on SOT, 13N steps and N 
 }
 
 TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs per width", "[adder]") {
-  for (const char* tech : kTechs) {
-    for (unsigned bits : {8u, 24u, 32u}) {
+  const std::pair<const char*, SotAdder> variants[] = {
+      {"sot-mram-1t1r", SotAdder::Propagate}, {"sot-mram-1t1r", SotAdder::FullAdders}, {"reram-floatpim", SotAdder::Propagate}};
+  for (const auto& [tech, sot] : variants) {
+    for (unsigned bits : {1u, 2u, 8u, 24u, 32u}) {
       for (AddOp op : {AddOp::Add, AddOp::Subtract}) {
-        CAPTURE(tech, bits, op == AddOp::Add ? "add" : "sub");
+        CAPTURE(tech, int(sot), bits, op == AddOp::Add ? "add" : "sub");
         std::mt19937_64 rng(1000 + bits);
         ArrayFixture f(tech);
         f.randomise(rng);
         const std::uint16_t n = std::uint16_t(bits);
         AdderColumns cols{0, Column(n), Column(2 * n), n, Column(3 * n + 1), Column(3 * n), {}};
+        cols.sot = sot;
         const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, op);
         const std::uint64_t lim = (1ull << bits) - 1;
         const std::uint32_t rows = f.array.rows();
@@ -124,11 +142,15 @@ TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs pe
           }
         }
         CHECK(checked >= 100000);
-        // Steps per bit: SOT 4 (subtraction's not-Y rides on the copies),
-        // FloatPIM 13 (14 with the NOT of Y for subtraction).
-        const std::uint64_t per_bit =
-            f.tech.family == LogicFamily::SotStateful ? 4 : (op == AddOp::Add ? 13 : 14);
-        CHECK(f.account.total().compute_steps == per_bit * bits * batches);
+        // Steps, with the carry-out: SOT propagate 2N (add: bit 0 free) or
+        // 2N + 2 (subtract: a carry-in of 1 in K); SOT full adders 4 per bit
+        // (subtraction's not-Y rides on the copies); FloatPIM 13 per bit (14
+        // with the NOT of Y for subtraction).
+        std::uint64_t steps = 0;
+        if (f.tech.family == LogicFamily::ReramNor) steps = (op == AddOp::Add ? 13 : 14) * bits;
+        else if (sot == SotAdder::FullAdders) steps = 4 * bits;
+        else steps = op == AddOp::Add ? 2 * bits : 2 * bits + 2;
+        CHECK(f.account.total().compute_steps == steps * batches);
         CHECK(f.account.total() == [&] {
           ActivityCounts c;
           for (unsigned i = 0; i < batches; ++i) c += p.cost(rows);
@@ -168,8 +190,10 @@ TEST_CASE("adder layouts that would clobber an operand or leave the array are re
 }
 
 TEST_CASE("a carry-in column makes each row add or subtract by itself", "[adder]") {
-  for (const char* tech : kTechs) {
-    CAPTURE(tech);
+  const std::pair<const char*, SotAdder> variants[] = {
+      {"sot-mram-1t1r", SotAdder::Propagate}, {"sot-mram-1t1r", SotAdder::FullAdders}, {"reram-floatpim", SotAdder::Propagate}};
+  for (const auto& [tech, sot] : variants) {
+    CAPTURE(tech, int(sot));
     std::mt19937_64 rng(77);
     ArrayFixture f(tech);
     f.randomise(rng);
@@ -177,6 +201,7 @@ TEST_CASE("a carry-in column makes each row add or subtract by itself", "[adder]
     // y is stored already inverted in rows that subtract: x + (y ^ sub) + sub.
     const Column sub_col = 60;
     AdderColumns cols{0, 16, 32, n, 100, Column(48), sub_col};
+    cols.sot = sot;
     const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, AddOp::Add);
     std::vector<std::uint64_t> a(f.array.rows()), b(f.array.rows());
     for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
