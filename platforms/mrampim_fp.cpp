@@ -11,7 +11,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
+#include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <random>
@@ -25,6 +29,7 @@
 #include "compute/fp_engine.hpp"
 #include "compute/fp_value.hpp"
 #include "host/fp_operand_file.hpp"
+#include "sense_amp/search_margin.hpp"
 #include "subarray/subarray.hpp"
 #include "tech/tech_options.hpp"
 
@@ -58,6 +63,14 @@ constexpr const char* kUsage =
     "instead prints the cost report of add, mul and mac in fp32, fp16 and bf16, each\n"
     "run on a full subarray of random operands: counted against published, by phase\n"
     "and step kind, and the technology ratios.\n"
+    "\n"
+    "mrampim-fp --search-margins [--rounding R] [--tech T] [--compare T2] [--spread S ...]\n"
+    "           [--report F]\n"
+    "instead prints the sensing margin of the fp32 add, mul and mac programs'\n"
+    "searches: the widths they search and, per width, the match line's nominal and\n"
+    "worst-case margin and the error probability of one row's decision at each\n"
+    "resistance spread (default 0, 0.05, 0.10; docs/fp-step-counts.md). Searches\n"
+    "whose worst case falls below the sense amplifier's offset are marked.\n"
     "Exit status: 0 done, 1 --compare gave different results, 2 bad input.\n";
 
 struct Options {
@@ -74,6 +87,8 @@ struct Options {
   std::string report;
   bool quiet = false;
   bool cost_table = false;
+  bool search_margins = false;
+  std::vector<double> spreads;
 };
 
 // Every operation and result is held in memory (and, with --report, in
@@ -111,6 +126,86 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 constexpr FpOp kCostTableOps[] = {FpOp::Add, FpOp::Mul, FpOp::Mac};
+
+// The fp32 programs' searches by width, and each width's margins at each
+// spread, for every technology given.
+int run_search_margins(const std::vector<const Technology*>& techs, Rounding rounding,
+                       const std::vector<double>& spreads, std::ostream* json_out) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Technology* t : techs) {
+    const SenseAmp sa = SenseAmp::for_technology(*t);
+    std::printf("search margins on %s, fp32 %s programs (sense amplifier offset %.3f uA)\n", t->name.c_str(),
+                to_string(rounding), sa.offset_uA());
+    std::map<std::uint32_t, std::uint64_t> all_widths;
+    std::set<std::uint32_t> widest_widths;
+    nlohmann::json programs = nlohmann::json::object();
+    for (FpOp op : kCostTableOps) {
+      const FpProgram p = build_fp_program(op, FpFormat::fp32(), rounding, t->family, t->array.cols);
+      std::map<std::uint32_t, std::uint64_t> widths;
+      for (const MicroOp& m : p.program.ops()) {
+        if (m.kind == OpKind::Search) ++widths[m.width];
+      }
+      std::uint64_t total = 0;
+      nlohmann::json w = nlohmann::json::object();
+      for (const auto& [width, count] : widths) {
+        w[std::to_string(width)] = count;
+        all_widths[width] += count;
+        total += count;
+      }
+      const std::uint32_t widest = widths.empty() ? 0u : widths.rbegin()->first;
+      widest_widths.insert(widest);
+      std::printf("  %-4s %llu searches over %zu widths, %u to %u bits\n", to_string(op),
+                  static_cast<unsigned long long>(total), widths.size(), widths.empty() ? 0u : widths.begin()->first,
+                  widest);
+      programs[to_string(op)] = {{"searches", total}, {"searches_by_width", w}, {"widest", widest}};
+    }
+    // The table: the programs' widest searches; the JSON: every width.
+    std::printf("  width  spread  match uA  1-mismatch uA  margin uA  worst-case uA  sigma uA  P(row error)\n");
+    nlohmann::json margins = nlohmann::json::array();
+    for (const auto& [width, count] : all_widths) {
+      for (double s : spreads) {
+        const SearchMargin m = search_margin(sa, width, s);
+        if (widest_widths.count(width)) {
+          std::printf("  %5u  %5.1f%%  %8.3f  %13.3f  %9.3f  %13.3f  %8.3f  %12.3g%s\n", width, 100 * s, m.all_match_uA,
+                      m.one_mismatch_uA, m.nominal_margin_uA, m.worst_margin_uA, m.sigma_uA, m.error_probability,
+                      m.worst_case_reliable() ? "" : "  below the offset at the worst corner");
+        }
+        margins.push_back({{"width", width},
+                           {"searches", count},
+                           {"spread", s},
+                           {"all_match_uA", m.all_match_uA},
+                           {"one_mismatch_uA", m.one_mismatch_uA},
+                           {"reference_uA", m.reference_uA},
+                           {"nominal_margin_uA", m.nominal_margin_uA},
+                           {"worst_margin_uA", m.worst_margin_uA},
+                           {"sigma_uA", m.sigma_uA},
+                           {"error_probability", m.error_probability},
+                           {"worst_case_reliable", m.worst_case_reliable()}});
+      }
+    }
+    std::uint32_t narrowest_unreliable = 0;
+    const double widest_spread = *std::max_element(spreads.begin(), spreads.end());
+    for (const auto& [width, count] : all_widths) {
+      if (!search_margin(sa, width, widest_spread).worst_case_reliable()) {
+        narrowest_unreliable = width;
+        break;
+      }
+    }
+    if (narrowest_unreliable != 0) {
+      std::printf("  at %.1f%% spread, searches of %u bits and more fall below the offset at the worst corner\n",
+                  100 * widest_spread, narrowest_unreliable);
+    }
+    std::printf("\n");
+    out.push_back({{"tech", t->name}, {"offset_uA", sa.offset_uA()}, {"programs", programs}, {"margins", margins}});
+  }
+  if (json_out) {
+    *json_out << nlohmann::json{{"program", "mrampim-fp"}, {"mode", "search-margins"}, {"format", "fp32"},
+                                {"rounding", to_string(rounding)}, {"technologies", out}}
+                     .dump(2)
+              << '\n';
+  }
+  return 0;
+}
 const FpFormat kCostTableFormats[] = {FpFormat::fp32(), FpFormat::fp16(), FpFormat::bf16()};
 
 // Every operation in the three standard formats, on a full subarray of
@@ -193,7 +288,11 @@ int main(int argc, char** argv) {
       ("report", po::value<std::string>(&o.report), "write the JSON cost report (and the results) here")
       ("quiet,q", po::bool_switch(&o.quiet), "no cost summary on standard error")
       ("cost-table", po::bool_switch(&o.cost_table),
-       "print the cost report of every operation in fp32, fp16 and bf16 (no operand file)");
+       "print the cost report of every operation in fp32, fp16 and bf16 (no operand file)")
+      ("search-margins", po::bool_switch(&o.search_margins),
+       "print the sensing margins of the fp32 programs' searches (no operand file)")
+      ("spread", po::value<std::vector<double>>(&o.spreads)->multitoken(),
+       "relative resistance spreads for --search-margins (each in [0, 1); default 0 0.05 0.10)");
   o.tech.add_to(desc, "sot-mram-1t1r");
   po::options_description hidden;
   hidden.add_options()("operands", po::value<std::string>(&o.operands));
@@ -239,6 +338,35 @@ int main(int argc, char** argv) {
     return bad_input(e.what());
   }
   if (o.compare.empty() && !o.compare_overrides.empty()) return bad_input("--compare-set needs --compare");
+  if (o.search_margins) {
+    if (o.cost_table || !o.operands.empty() || vm.count("random") || !o.output.empty() || !vm["op"].defaulted() ||
+        !vm["format"].defaulted() || o.quiet) {
+      return bad_input("--search-margins covers the fp32 add, mul and mac programs and prints on standard output: "
+                       "it takes no operands, --cost-table, --random, --op, --format, --output or --quiet");
+    }
+    if (o.spreads.empty()) o.spreads = {0.0, 0.05, 0.10};
+    for (double s : o.spreads) {
+      if (!(s >= 0.0 && s < 1.0)) return bad_input("--spread " + std::to_string(s) + " is outside [0, 1)");
+    }
+    std::vector<const Technology*> techs{&tech};
+    if (!o.compare.empty()) techs.push_back(&compare_tech);
+    for (const Technology* t : techs) {
+      for (FpOp each_op : kCostTableOps) {
+        try {
+          build_fp_program(each_op, FpFormat::fp32(), rounding, t->family, t->array.cols);
+        } catch (const std::invalid_argument& e) {
+          return bad_input(t->name + ": " + e.what());
+        }
+      }
+    }
+    std::ofstream report_file;
+    if (!o.report.empty()) {
+      if (!writable(o.report)) return bad_input("cannot write '" + o.report + "'");
+      report_file.open(o.report);
+    }
+    return run_search_margins(techs, rounding, o.spreads, report_file.is_open() ? &report_file : nullptr);
+  }
+  if (!o.spreads.empty()) return bad_input("--spread needs --search-margins");
   if (o.cost_table) {
     if (!o.operands.empty() || vm.count("random") || !o.output.empty() || !vm["op"].defaulted() ||
         !vm["format"].defaulted() || o.quiet) {

@@ -516,3 +516,40 @@ TEST_CASE("mrampim-fp --cost-table: every operation and format, counted against 
   CHECK_THAT(narrow.output, !Contains("by phase"));
   CHECK_FALSE(exists(report));
 }
+
+TEST_CASE("mrampim-fp --search-margins reports the fp32 programs' widest searches at each spread",
+          "[mrampim_fp][search]") {
+  const std::string report = work("fp_margins.json");
+  std::remove(report.c_str());
+  const ProgramResult r = fp("--search-margins --compare reram-floatpim --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("search margins on sot-mram-1t1r, fp32 ieee programs"));
+  CHECK_THAT(r.output, Contains("search margins on reram-floatpim"));
+  CHECK_THAT(r.output, Contains("below the offset at the worst corner"));
+  const nlohmann::json j = nlohmann::json::parse(read_file(report));
+  REQUIRE(j.at("technologies").size() == 2);
+  for (const auto& t : j.at("technologies")) {
+    CAPTURE(t.at("tech").get<std::string>());
+    // Each program's widest search, and a margin row for it at 0, 5 and 10%.
+    const auto widest = t.at("programs").at("mac").at("widest").get<std::uint32_t>();
+    CHECK(widest >= t.at("programs").at("add").at("widest").get<std::uint32_t>());
+    std::vector<double> p;
+    for (const auto& m : t.at("margins")) {
+      if (m.at("width").get<std::uint32_t>() != widest) continue;
+      p.push_back(m.at("error_probability").get<double>());
+      // The nominal margin is one cell's step, half the two states' current difference.
+      CHECK(m.at("nominal_margin_uA").get<double>() ==
+            Approx((m.at("one_mismatch_uA").get<double>() - m.at("all_match_uA").get<double>()) / 2));
+    }
+    REQUIRE(p.size() == 3);
+    CHECK(p[0] == 0.0);
+    CHECK(p[1] > 0.0);
+    CHECK(p[2] > p[1]);
+  }
+  // Bad input: a spread outside [0, 1), a spread without the report, operands beside it.
+  CHECK(fp("--search-margins --spread 1.5").status == 2);
+  CHECK(fp("--spread 0.1 --random 4").status == 2);
+  CHECK(fp("--search-margins --random 4").status == 2);
+  CHECK(fp("--search-margins --spread 0.02").status == 0);
+}

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "sense_amp/search_margin.hpp"
 #include "sense_amp/sense_amp.hpp"
 #include "tech/technology.hpp"
 
@@ -70,4 +71,42 @@ TEST_CASE("sensing margin against resistance variation", "[sense_amp]") {
   // A tighter window (Roff barely above Ron) tolerates less.
   const Technology tight = load_technology("sot-mram-1t1r", {"device.r_off_ohm=60e3"});
   CHECK(SenseAmp::for_technology(tight).max_variation() < v);
+}
+
+TEST_CASE("a w-bit search's margin: one cell's current step, eaten by the spread of w cells", "[sense_amp][search]") {
+  // sot-mram-1t1r: 0.1 V over 100 kOhm (a match, 1 uA) and 50 kOhm (a
+  // mismatch, 2 uA); offset 0.05 uA.
+  const SenseAmp sa = SenseAmp::for_technology(load_technology("sot-mram-1t1r"));
+  for (std::uint32_t w : {1u, 8u, 48u}) {
+    const SearchMargin m = search_margin(sa, w, 0.0);
+    CHECK(m.all_match_uA == Approx(w * 1.0));
+    CHECK(m.one_mismatch_uA == Approx(w * 1.0 + 1.0));
+    CHECK(m.nominal_margin_uA == Approx(0.5));  // whatever the width
+    CHECK(m.worst_margin_uA == Approx(0.5));
+    CHECK(m.error_probability == 0.0);
+    CHECK(m.worst_case_reliable());
+  }
+  // 8 bits at 5%, by hand. Worst corners: a match conducts at most
+  // max(1 / 0.95, 1 + 2 - 2 / 1.05) = 1.09524 uA (the mirror path of the
+  // complementary key), at least min(1 / 1.05, 3 - 2 / 0.95) = 0.89474; a
+  // mismatch at least min(2 / 1.05, 3 - 1 / 0.95) = 1.90476. Reference 8.5:
+  // 8.5 - 8 x 1.09524 = -0.2619, 7 x 0.89474 + 1.90476 - 8.5 = -0.3321.
+  const SearchMargin m = search_margin(sa, 8, 0.05);
+  CHECK(m.reference_uA == Approx(8.5));
+  CHECK(m.worst_margin_uA == Approx(-0.3321).margin(1e-4));
+  CHECK_FALSE(m.worst_case_reliable());
+  // Statistical: sigma = sqrt(8) x 2 uA x 0.05 = 0.28284; Q((0.5 - 0.05) / 0.28284) = Q(1.5910) = 0.05581.
+  CHECK(m.sigma_uA == Approx(0.28284).epsilon(1e-4));
+  CHECK(m.error_probability == Approx(0.05581).epsilon(1e-3));
+  // Wider or more spread is never better.
+  double last = 0;
+  for (std::uint32_t w = 1; w <= 48; ++w) {
+    const double p = search_margin(sa, w, 0.05).error_probability;
+    CHECK(p >= last);
+    last = p;
+  }
+  CHECK(search_margin(sa, 8, 0.10).error_probability > m.error_probability);
+  CHECK_THROWS_AS(search_margin(sa, 0, 0.05), std::invalid_argument);
+  CHECK_THROWS_AS(search_margin(sa, 8, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(search_margin(sa, 8, -0.1), std::invalid_argument);
 }
