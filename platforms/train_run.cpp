@@ -291,7 +291,9 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
         phases[to_string(Phase(ph))] = {{"compute_steps", c.compute_steps},
                                         {"commands", c.commands},
                                         {"steps", c.steps},
-                                        {"cells", c.cells}};
+                                        {"cells", c.cells},
+                                        {"column_lines", c.column_lines},
+                                        {"row_lines", c.row_lines}};
       }
       if (!phases.empty()) ledger[a.name()] = phases;
     }

@@ -44,6 +44,7 @@ void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column ds
     path.charge(Phase::Transfer, read, one_read, n);
     path.charge(Phase::Transfer, write, one_write, n);
   }
+  path.charge_row_lines(Phase::Transfer, 2 * n);  // the rows raised in both subarrays for the whole transfer
 }
 
 void move_rows(Subarray& s, Column src_col, std::uint32_t src_first, Column dst_col, std::uint32_t dst_first,
@@ -63,6 +64,7 @@ void move_rows(Subarray& s, Column src_col, std::uint32_t src_first, Column dst_
     s.poke_field(dst_first + i, dst_col, width, s.peek_field(src_first + i, src_col, width));
     path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Read)), read, 1);
     path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Write)), write, 1);
+    path.charge_row_lines(Phase::Transfer, 2);  // row-serial: the source row, then the destination row
   }
 }
 

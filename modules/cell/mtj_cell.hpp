@@ -17,10 +17,10 @@
 // cell is gated (A = 1) when RBL is at least half of device.v_write_V.
 //
 // Each read and each write pulse charges one step and one cell to the cell's
-// ledger account, priced by step.e_read_fJ and step.e_write_fJ; the latter
-// already contains the switching energy device.e_switch_fJ (see
-// platforms/tech/sot-mram-1t1r.cfg). switch_events() counts the pulses that
-// flipped the cell, for inspection.
+// ledger account, priced by the counted step prices (a written cell's price
+// contains its switching energy I^2 R_channel t; circuit/array_circuit.hpp).
+// A lone cell drives no array lines, so none are counted. switch_events()
+// counts the pulses that flipped the cell, for inspection.
 #pragma once
 
 #include <systemc>

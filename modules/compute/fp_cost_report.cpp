@@ -76,6 +76,7 @@ FpCostReport fp_cost_report(const FpEngine& engine) {
   r.technology = s.technology().name;
   r.family = s.technology().family;
   r.prices = s.account().prices();
+  r.published_prices = StepPrices::calibrated(s.technology());
   r.rows = s.rows();
   r.operations = engine.operations();
   r.runs = engine.runs();
@@ -105,7 +106,7 @@ nlohmann::json to_json(const FpCostReport& r) {
     j["phase"] = to_string(Phase(p));
     phases.push_back(j);
   }
-  nlohmann::json published = cost_json(r.published, r.prices);
+  nlohmann::json published = cost_json(r.published, r.published_prices);
   published["source"] = published_source(r.op, r.family);
   return {{"operation", to_string(r.op)},
           {"format", r.format.name()},
@@ -133,15 +134,15 @@ void print_cost_table(std::ostream& os, const FpCostReport& r) {
      << r.technology << ": " << r.operations << " operation(s) in " << r.runs << " run(s) of up to " << r.rows
      << " rows\n";
   os << "  per row          reads     writes   searches       NORs  cells touched  latency ns  energy pJ\n";
-  auto line = [&](const std::string& label, const RowCost& c) {
+  auto line = [&](const std::string& label, const RowCost& c, const StepPrices& prices) {
     os << "  " << label;
     for (std::size_t pad = label.size(); pad < 13; ++pad) os << ' ';
     for (double s : c.steps) os << fmt("%11.1f", s);
-    os << fmt("%15.1f", c.total_cells()) << fmt("%12.1f", c.latency_ns(r.prices))
-       << fmt("%11.2f", c.energy_pJ(r.prices)) << '\n';
+    os << fmt("%15.1f", c.total_cells()) << fmt("%12.1f", c.latency_ns(prices))
+       << fmt("%11.2f", c.energy_pJ(prices)) << '\n';
   };
-  line("counted", r.counted);
-  line("published", r.published);
+  line("counted", r.counted, r.prices);
+  line("published", r.published, r.published_prices);
   os << "  counted/publ.";
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     os << fmt("%11s", ratio(r.counted.steps[k], r.published.steps[k]));

@@ -40,6 +40,11 @@ ActivityCounts staging(const TensorUse& u, const TensorGeometry& g, std::uint32_
     t.steps[std::size_t(StepKind::Write)] = cols;
     t.cells[std::size_t(StepKind::Read)] = (chunk_end - r) * cols;
     t.cells[std::size_t(StepKind::Write)] = (chunk_end - r) * cols * receivers;
+    // Per column a read step in the source and a write step in each receiver,
+    // each over the chunk's rows.
+    t.column_lines[std::size_t(StepKind::Read)] = cols;
+    t.column_lines[std::size_t(StepKind::Write)] = cols * receivers;
+    t.row_lines = (chunk_end - r) * (1 + receivers);  // raised once at the source and in each receiver
     total += t;
     r = chunk_end;
   }
@@ -213,8 +218,8 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
   for (std::uint32_t i = 0; i < used; ++i) {
     const std::uint32_t p = (first + i) % pool.count;
     busy[i] = subarrays[p]->account().latency_ns() + e->moves_ns(p);
-    published0[i] = e->published(p).latency_ns(e->prices());
-    energy0[i] = e->published(p).energy_pJ(e->prices());
+    published0[i] = e->published(p).latency_ns(e->published_prices());
+    energy0[i] = e->published(p).energy_pJ(e->published_prices());
   }
   for (std::size_t b = 0; b < banks_used.size(); ++b) path_load[b] = banks_[banks_used[b]].transfer_account().latency_ns();
   run_layer(c, *e, port, &lane_blocks_);
@@ -224,8 +229,8 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
     const std::uint32_t p = (first + i) % pool.count;
     busy[i] = subarrays[p]->account().latency_ns() + e->moves_ns(p) - busy[i];
     lanes = std::max(lanes, busy[i]);
-    published = std::max(published, e->published(p).latency_ns(e->prices()) - published0[i]);
-    published_energy_pJ_ += e->published(p).energy_pJ(e->prices()) - energy0[i];
+    published = std::max(published, e->published(p).latency_ns(e->published_prices()) - published0[i]);
+    published_energy_pJ_ += e->published(p).energy_pJ(e->published_prices()) - energy0[i];
   }
   for (std::size_t b = 0; b < banks_used.size(); ++b) {
     path_load[b] = banks_[banks_used[b]].transfer_account().latency_ns() - path_load[b];

@@ -108,6 +108,7 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
                             mul_.program.columns_needed()});
   for (const auto& s : select_) lane_columns_ = std::max(lane_columns_, s.program.columns_needed());
   prices_ = StepPrices::from(tech);
+  published_prices_ = StepPrices::calibrated(tech);
   published_mac_ = published_cost(FpOp::Mac, format, tech.family);
   published_add_ = published_cost(FpOp::Add, format, tech.family);
   published_mul_ = published_cost(FpOp::Mul, format, tech.family);
@@ -242,8 +243,10 @@ void LaneEngine::flush() {
       RowCells sum{};
       auto add = [&](std::uint32_t id, std::uint64_t count) {
         const RowCells& c = tc.cells(id);
-        for (std::size_t p = 0; p < kPhases; ++p)
-          for (std::size_t k = 0; k < kStepKinds; ++k) sum[p][k] += c[p][k] * count;
+        for (std::size_t p = 0; p < kPhases; ++p) {
+          for (std::size_t k = 0; k < kStepKinds; ++k) sum.cells[p][k] += c.cells[p][k] * count;
+          sum.row_lines[p] += c.row_lines[p] * count;
+        }
       };
       for (std::uint32_t id : pend.touched) {
         std::uint32_t* k4 = &pend.counts[4 * std::size_t(id)];
@@ -261,7 +264,8 @@ void LaneEngine::flush() {
       }
       for (std::size_t p = 0; p < kPhases; ++p) {
         ActivityCounts cells;
-        for (std::size_t k = 0; k < kStepKinds; ++k) cells.cells[k] = sum[p][k];
+        for (std::size_t k = 0; k < kStepKinds; ++k) cells.cells[k] = sum.cells[p][k];
+        cells.row_lines = sum.row_lines[p];
         if (cells != ActivityCounts{}) accounts_[pos]->charge(Phase(p), cells);
       }
     }
@@ -283,6 +287,9 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::u
     t.steps[std::size_t(StepKind::Write)] = bits;
     t.cells[std::size_t(StepKind::Read)] = bits * rows;
     t.cells[std::size_t(StepKind::Write)] = bits * rows;
+    t.column_lines[std::size_t(StepKind::Read)] = bits;  // a column per bit, read in the source
+    t.column_lines[std::size_t(StepKind::Write)] = bits;  // and written in the lane
+    t.row_lines = 2 * rows * cost.moved_fields;           // per field the rows raised at both ends
     CostAccount& path = *paths_[subarray];
     path.charge(Phase::Transfer, t * times);
     moved_[subarray] += t * times;
@@ -304,8 +311,10 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::u
         acc.charge(pc.phase, c);
         continue;
       }
-      ActivityCounts e = pc.counts(ActiveRows{}) * times;  // the steps: the same for every row
-      for (std::size_t k = 0; k < kStepKinds; ++k) e.cells[k] = (*exact)[std::size_t(pc.phase)][k] * times;
+      // The steps and column lines: the same for every row; cells and word lines: the rows'.
+      ActivityCounts e = pc.counts(ActiveRows{}) * times;
+      for (std::size_t k = 0; k < kStepKinds; ++k) e.cells[k] = exact->cells[std::size_t(pc.phase)][k] * times;
+      e.row_lines = exact->row_lines[std::size_t(pc.phase)] * times;
       acc.charge(pc.phase, e);
     }
   }

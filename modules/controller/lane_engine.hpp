@@ -141,7 +141,9 @@ class LaneEngine {
   // The published-formula tally of each compute subarray (by position in the
   // pool while bound).
   const RowCost& published(std::uint32_t subarray) const { return published_.at(subarray); }
-  const StepPrices& prices() const { return prices_; }
+  const StepPrices& prices() const { return prices_; }  // counted
+  // What the published-formula tally is priced by: calibrated to the paper.
+  const StepPrices& published_prices() const { return published_prices_; }
 
  private:
   struct Prog {
@@ -187,7 +189,7 @@ class LaneEngine {
   FpFormat format_;
   Rounding rounding_;
   ExecMode mode_;
-  StepPrices prices_;
+  StepPrices prices_, published_prices_;
   std::vector<CostAccount*> accounts_;
   std::vector<CostAccount*> paths_;  // per pool subarray: the path its operands come over
   std::vector<ActivityCounts> moved_;  // per pool subarray: the moves into it

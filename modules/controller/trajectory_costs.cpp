@@ -24,7 +24,8 @@ std::uint32_t TrajectoryCosts::measure(std::uint64_t key, std::uint64_t a, std::
   RowCells cells{};
   for (std::size_t p = 0; p < kPhases; ++p) {
     const ActivityCounts d = account_->phase(Phase(p)) - before[p];
-    for (std::size_t k = 0; k < kStepKinds; ++k) cells[p][k] = d.cells[k];
+    for (std::size_t k = 0; k < kStepKinds; ++k) cells.cells[p][k] = d.cells[k];
+    cells.row_lines[p] = d.row_lines;
   }
   const auto id = std::uint32_t(cells_.size());
   cells_.push_back(cells);

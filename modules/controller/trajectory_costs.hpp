@@ -22,8 +22,13 @@
 
 namespace mrampim {
 
-// Cells per phase and step kind.
-using RowCells = std::array<std::array<std::uint64_t, kStepKinds>, kPhases>;
+// What one row charges, per phase: cells by step kind, and the word lines
+// raised for it (the steps it was enabled in). Column lines do not depend on
+// the rows: the program's declared counts hold them.
+struct RowCells {
+  std::array<std::array<std::uint64_t, kStepKinds>, kPhases> cells{};
+  std::array<std::uint64_t, kPhases> row_lines{};
+};
 
 class TrajectoryCosts {
  public:

@@ -19,10 +19,7 @@ const char* to_string(StatefulGate g) {
 
 SheMtj::SheMtj(const DeviceParams& p) : p_(p) {}
 
-double SheMtj::she_channel_ohm() const {
-  const double i = p_.i_write_uA * 1e-6;
-  return (p_.e_switch_fJ * 1e-15) / (i * i * p_.t_switch_ns * 1e-9);
-}
+double SheMtj::she_channel_ohm() const { return p_.r_channel_ohm; }
 
 bool SheMtj::switches(bool gated, double i_channel_uA) const {
   // Tolerance: a driver set to exactly i_write must switch despite rounding.

@@ -91,8 +91,8 @@ class SheMtj {
   static constexpr bool kHighResistanceBit = true;  // 1 = antiparallel
   double resistance_ohm(bool bit) const { return bit ? p_.r_off_ohm : p_.r_on_ohm; }
 
-  // Table 1's 12 fJ is I^2 R t in the spin-Hall channel (facts sec. 1, derived):
-  // the channel resistance follows from energy, current and time.
+  // The spin-Hall channel (device.r_channel_ohm): Table 1's 12 fJ is I^2 R t
+  // in it (facts sec. 1, derived), which gives the file's 1.42 kOhm.
   double she_channel_ohm() const;
   // Voltage across the channel that drives the write current.
   double she_drive_V() const { return p_.i_write_uA * 1e-6 * she_channel_ohm(); }

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "circuit/array_circuit.hpp"
 #include "support/bit_words.hpp"
 
 namespace mrampim {
@@ -30,7 +31,7 @@ const char* to_string(Phase p) {
   return "?";
 }
 
-StepPrices StepPrices::from(const Technology& t) {
+StepPrices StepPrices::calibrated(const Technology& t) {
   const StepParams& s = t.step;
   StepPrices p;
   p.latency_ns = {s.t_read_ns, s.t_write_ns, s.t_search_ns, s.t_nor_ns};
@@ -40,6 +41,8 @@ StepPrices StepPrices::from(const Technology& t) {
   return p;
 }
 
+StepPrices StepPrices::from(const Technology& t) { return ArrayCircuit(t).prices(); }
+
 ActivityCounts ActivityCounts::operator*(std::uint64_t times) const {
   ActivityCounts r;
   r.compute_steps = compute_steps * times;
@@ -47,7 +50,9 @@ ActivityCounts ActivityCounts::operator*(std::uint64_t times) const {
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     r.steps[k] = steps[k] * times;
     r.cells[k] = cells[k] * times;
+    r.column_lines[k] = column_lines[k] * times;
   }
+  r.row_lines = row_lines * times;
   return r;
 }
 
@@ -57,7 +62,9 @@ ActivityCounts& ActivityCounts::operator+=(const ActivityCounts& o) {
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     steps[k] += o.steps[k];
     cells[k] += o.cells[k];
+    column_lines[k] += o.column_lines[k];
   }
+  row_lines += o.row_lines;
   return *this;
 }
 
@@ -68,12 +75,15 @@ ActivityCounts ActivityCounts::operator-(const ActivityCounts& o) const {
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     d.steps[k] = steps[k] - o.steps[k];
     d.cells[k] = cells[k] - o.cells[k];
+    d.column_lines[k] = column_lines[k] - o.column_lines[k];
   }
+  d.row_lines = row_lines - o.row_lines;
   return d;
 }
 
 bool ActivityCounts::operator==(const ActivityCounts& o) const {
-  return compute_steps == o.compute_steps && commands == o.commands && steps == o.steps && cells == o.cells;
+  return compute_steps == o.compute_steps && commands == o.commands && steps == o.steps && cells == o.cells &&
+         column_lines == o.column_lines && row_lines == o.row_lines;
 }
 
 double ActivityCounts::latency_ns(const StepPrices& p) const {
@@ -88,8 +98,14 @@ double ActivityCounts::cell_energy_pJ(const StepPrices& p) const {
   return e * 1e-3;
 }
 
+double ActivityCounts::line_energy_pJ(const StepPrices& p) const {
+  double e = double(row_lines) * p.row_line_fJ;
+  for (std::size_t k = 0; k < kStepKinds; ++k) e += double(column_lines[k]) * p.column_line_fJ[k];
+  return e * 1e-3;
+}
+
 double ActivityCounts::energy_pJ(const StepPrices& p) const {
-  return cell_energy_pJ(p) + periphery_energy_pJ(p) + command_energy_pJ(p);
+  return cell_energy_pJ(p) + line_energy_pJ(p) + periphery_energy_pJ(p) + command_energy_pJ(p);
 }
 
 RowCost RowCost::per_operation(const ActivityCounts& counts, std::uint64_t runs, std::uint64_t operations) {
@@ -97,7 +113,10 @@ RowCost RowCost::per_operation(const ActivityCounts& counts, std::uint64_t runs,
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     r.steps[k] = runs ? double(counts.steps[k]) / double(runs) : 0.0;
     r.cells[k] = operations ? double(counts.cells[k]) / double(operations) : 0.0;
+    r.column_lines[k] = operations ? double(counts.column_lines[k]) / double(operations) : 0.0;
   }
+  r.row_lines = operations ? double(counts.row_lines) / double(operations) : 0.0;
+  r.periphery_steps = operations ? double(counts.compute_steps) / double(operations) : 0.0;
   return r;
 }
 
@@ -120,8 +139,8 @@ double RowCost::latency_ns(const StepPrices& p) const {
 }
 
 double RowCost::energy_pJ(const StepPrices& p) const {
-  double e = 0;
-  for (std::size_t k = 0; k < kStepKinds; ++k) e += cells[k] * p.energy_fJ[k];
+  double e = row_lines * p.row_line_fJ + periphery_steps * p.periphery_pJ * 1e3;
+  for (std::size_t k = 0; k < kStepKinds; ++k) e += cells[k] * p.energy_fJ[k] + column_lines[k] * p.column_line_fJ[k];
   return e * 1e-3;
 }
 
@@ -129,7 +148,10 @@ RowCost& RowCost::operator+=(const RowCost& o) {
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     steps[k] += o.steps[k];
     cells[k] += o.cells[k];
+    column_lines[k] += o.column_lines[k];
   }
+  row_lines += o.row_lines;
+  periphery_steps += o.periphery_steps;
   return *this;
 }
 

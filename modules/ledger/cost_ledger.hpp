@@ -48,10 +48,20 @@ const char* to_string(Phase p);
 struct StepPrices {
   std::array<double, kStepKinds> latency_ns{};
   std::array<double, kStepKinds> energy_fJ{};
-  double periphery_pJ = 0;  // per compute step (step.e_periphery_pJ)
+  // The lines a step drives (counted prices only; 0 in the calibrated ones):
+  // a column line per column a step touches, by kind, and the word line of
+  // each row a row-enable register enables (ActivityCounts).
+  std::array<double, kStepKinds> column_line_fJ{};
+  double row_line_fJ = 0;
+  double periphery_pJ = 0;  // per compute step: decoders and row-enable registers
   double command_pJ = 0;    // per command (controller.e_command_pJ)
 
+  // The counted prices: derived from the device and the array's circuits
+  // (circuit/array_circuit.hpp).
   static StepPrices from(const Technology& t);
+  // The published-formula mode's prices: the technology's [step] section,
+  // calibrated to the paper (docs/technology.md).
+  static StepPrices calibrated(const Technology& t);
 };
 
 // Counts of hardware activity. Plain data: copy it to take a snapshot,
@@ -61,6 +71,11 @@ struct ActivityCounts {
   std::uint64_t commands = 0;                      // commands the controller accepted
   std::array<std::uint64_t, kStepKinds> steps{};   // step phases of each kind
   std::array<std::uint64_t, kStepKinds> cells{};   // bit-cells touched by each kind
+  // Lines driven: per step, one column line per column it touches (by kind);
+  // word lines each time a row is raised (they stay up while the same rows
+  // stay enabled: MicroStep::masks_raised).
+  std::array<std::uint64_t, kStepKinds> column_lines{};
+  std::uint64_t row_lines = 0;
 
   ActivityCounts& operator+=(const ActivityCounts& o);
   ActivityCounts operator-(const ActivityCounts& o) const;
@@ -72,8 +87,9 @@ struct ActivityCounts {
   std::uint64_t steps_of(StepKind k) const { return steps[std::size_t(k)]; }
   std::uint64_t cells_of(StepKind k) const { return cells[std::size_t(k)]; }
   double latency_ns(const StepPrices& p) const;
-  double energy_pJ(const StepPrices& p) const;  // cells, periphery and commands
+  double energy_pJ(const StepPrices& p) const;  // cells, lines, periphery and commands
   double cell_energy_pJ(const StepPrices& p) const;
+  double line_energy_pJ(const StepPrices& p) const;
   double periphery_energy_pJ(const StepPrices& p) const { return double(compute_steps) * p.periphery_pJ; }
   double command_energy_pJ(const StepPrices& p) const { return double(commands) * p.command_pJ; }
 };
@@ -87,6 +103,12 @@ struct ActivityCounts {
 struct RowCost {
   std::array<double, kStepKinds> steps{};
   std::array<double, kStepKinds> cells{};
+  // The lines' share of one row's operation (counted costs; published
+  // formulas have none): column lines per operation (a run's lines over its
+  // rows), word lines per operation.
+  std::array<double, kStepKinds> column_lines{};
+  double row_lines = 0;
+  double periphery_steps = 0;  // compute steps per operation: the decoders' share
 
   // Counts of `runs` executions of a program over `operations` rows in all:
   // steps per run, cells per operation.
@@ -111,12 +133,17 @@ class CostAccount {
   // Hot path: called once per step kind of every micro-operation.
   void begin_step(Phase phase) { ++by_phase_[std::size_t(phase)].compute_steps; }
   void charge_step(Phase phase, StepKind kind) { ++by_phase_[std::size_t(phase)].steps[std::size_t(kind)]; }
+  void charge_column_lines(Phase phase, StepKind kind, std::uint64_t columns) {
+    by_phase_[std::size_t(phase)].column_lines[std::size_t(kind)] += columns;
+  }
   void charge_cells(Phase phase, StepKind kind, std::uint64_t cells) {
     by_phase_[std::size_t(phase)].cells[std::size_t(kind)] += cells;
   }
 
   // One whole step at once, branch-free: the step's kinds (bit k = StepKind k)
-  // each take one step, and `cells_per_row[k] * active_rows` cells.
+  // each take one step, and `cells_per_row[k] * active_rows` cells, over
+  // `cells_per_row[k]` column lines (a cell per row per column). Word lines
+  // are charged apart (charge_row_lines): they stay raised from step to step.
   void charge(Phase phase, std::uint8_t kinds, const std::array<std::uint32_t, kStepKinds>& cells_per_row,
               std::uint64_t active_rows) {
     ActivityCounts& c = by_phase_[std::size_t(phase)];
@@ -124,8 +151,11 @@ class CostAccount {
     for (std::size_t k = 0; k < kStepKinds; ++k) {
       c.steps[k] += (kinds >> k) & 1u;
       c.cells[k] += cells_per_row[k] * active_rows;
+      c.column_lines[k] += cells_per_row[k];
     }
   }
+  // Word lines raised: rows that become enabled (MicroStep::masks_raised).
+  void charge_row_lines(Phase phase, std::uint64_t rows) { by_phase_[std::size_t(phase)].row_lines += rows; }
 
   void charge_command() { ++by_phase_[std::size_t(Phase::Control)].commands; }
 

@@ -36,9 +36,14 @@ ComponentEnergy energy_by_component(const CostLedger& ledger) {
     for (std::size_t p = 0; p < kPhases; ++p) {
       const ActivityCounts& c = a.phase(Phase(p));
       for (std::size_t k = 0; k < kStepKinds; ++k) {
-        e[std::size_t(component_of(Phase(p), StepKind(k)))] += double(c.cells[k]) * a.prices().energy_fJ[k] * 1e-3;
+        // A step's cells and its column lines belong to the same component.
+        e[std::size_t(component_of(Phase(p), StepKind(k)))] +=
+            (double(c.cells[k]) * a.prices().energy_fJ[k] + double(c.column_lines[k]) * a.prices().column_line_fJ[k]) *
+            1e-3;
       }
-      e[std::size_t(PowerComponent::Peripherals)] += c.periphery_energy_pJ(a.prices());
+      // Word lines are driven by the row drivers: periphery.
+      e[std::size_t(PowerComponent::Peripherals)] +=
+          c.periphery_energy_pJ(a.prices()) + double(c.row_lines) * a.prices().row_line_fJ * 1e-3;
       e[std::size_t(PowerComponent::Controller)] += c.command_energy_pJ(a.prices());
     }
   }

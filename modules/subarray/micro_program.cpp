@@ -36,7 +36,11 @@ ActivityCounts PhaseCharge::counts(const ActiveRows& active_rows) const {
   c.compute_steps = compute_steps;
   c.steps = steps;
   for (std::size_t m = 0; m < active_rows.size(); ++m) {
-    for (std::size_t k = 0; k < kStepKinds; ++k) c.cells[k] += cells_per_row_by_mask[m][k] * active_rows[m];
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      c.cells[k] += cells_per_row_by_mask[m][k] * active_rows[m];
+      c.column_lines[k] += cells_per_row_by_mask[m][k];  // a cell per row per column: the columns
+    }
+    c.row_lines += raises_by_mask[m] * active_rows[m];
   }
   return c;
 }
@@ -205,6 +209,7 @@ MicroOp& ProgramBuilder::add(MicroOp op) {
   if (s.op_count == 0) s.mask = op.mask;
   else if (s.mask != op.mask) s.uniform_mask = false;
   ++s.op_count;
+  s.masks_used = std::uint8_t(s.masks_used | (1u << op.mask));
   s.kinds = std::uint8_t(s.kinds | kind_bits(op));
   for (std::size_t k = 0; k < kStepKinds; ++k) s.cells_per_row[k] += op.cells_per_row[k];
   return prog_.ops_.back();
@@ -310,6 +315,17 @@ ProgramBuilder& ProgramBuilder::search(Column first, std::uint16_t width, std::u
 }
 
 MicroProgram ProgramBuilder::finish() {
+  // Word lines: which registers each step raises (MicroStep::masks_raised).
+  std::uint8_t previous = 0, rewritten = 0;
+  for (MicroStep& s : prog_.steps_) {
+    s.masks_raised = std::uint8_t(s.masks_used & (~previous | rewritten));
+    rewritten = std::uint8_t(rewritten & ~s.masks_used);
+    for (std::uint32_t i = 0; i < s.op_count; ++i) {
+      const MicroOp& op = prog_.ops_[s.first_op + i];
+      if (op.kind == OpKind::Search) rewritten = std::uint8_t(rewritten | (1u << op.out_mask));
+    }
+    previous = s.masks_used;
+  }
   for (const MicroStep& s : prog_.steps_) {
     if (s.op_count == 0) throw std::logic_error(prog_.name_ + ": a step has no ops");
     auto it = std::find_if(prog_.charges_.begin(), prog_.charges_.end(),
@@ -325,6 +341,7 @@ MicroProgram ProgramBuilder::finish() {
       const MicroOp& op = prog_.ops_[s.first_op + i];
       for (std::size_t k = 0; k < kStepKinds; ++k) it->cells_per_row_by_mask[op.mask][k] += op.cells_per_row[k];
     }
+    for (std::size_t m = 0; m < kRowEnableRegisters; ++m) it->raises_by_mask[m] += (s.masks_raised >> m) & 1u;
   }
   prog_.written_.assign((prog_.columns_needed_ + 63) / 64, 0);
   for (const MicroOp& op : prog_.ops_) {

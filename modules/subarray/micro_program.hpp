@@ -32,6 +32,12 @@ struct MicroStep {
   bool uniform_mask = true;
   std::uint8_t mask = 0;
   std::array<std::uint32_t, kStepKinds> cells_per_row{};  // summed over the step's ops
+  std::uint8_t masks_used = 0;  // bit m: an op of the step uses row-enable register m
+  // Registers whose rows' word lines this step raises: used now but not in
+  // the previous step, or rewritten by a search since their last use (a
+  // program starts with every word line low). Rows that stay enabled keep
+  // their word lines up: no charge.
+  std::uint8_t masks_raised = 0;
 
   bool has(StepKind k) const { return (kinds >> unsigned(k)) & 1u; }
 };
@@ -47,6 +53,8 @@ struct PhaseCharge {
   std::uint64_t compute_steps = 0;
   std::array<std::uint64_t, kStepKinds> steps{};
   std::array<std::array<std::uint64_t, kStepKinds>, kRowEnableRegisters> cells_per_row_by_mask{};
+  // Steps that raise each row-enable register's word lines (MicroStep::masks_raised).
+  std::array<std::uint64_t, kRowEnableRegisters> raises_by_mask{};
 
   ActivityCounts counts(const ActiveRows& active_rows) const;
 };

@@ -110,9 +110,11 @@ void Subarray::poke_field(std::uint32_t row, Column col, std::uint16_t width, st
 }
 
 void Subarray::charge_host_access(StepKind kind, std::uint32_t cells) {
-  account_.begin_step(Phase::HostAccess);
-  account_.charge_step(Phase::HostAccess, kind);
-  account_.charge_cells(Phase::HostAccess, kind, cells);
+  // One step of one row: its word line and a column line per cell.
+  std::array<std::uint32_t, kStepKinds> per_row{};
+  per_row[std::size_t(kind)] = cells;
+  account_.charge(Phase::HostAccess, std::uint8_t(1u << unsigned(kind)), per_row, 1);
+  account_.charge_row_lines(Phase::HostAccess, 1);
 }
 
 std::uint64_t Subarray::read_field(std::uint32_t row, Column col, std::uint16_t width) {
@@ -234,6 +236,11 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step, bool reco
   // Energy follows the rows enabled when the step starts: the builder forbids
   // an op from using a register a search of the same step rewrites.
   const MicroOp* ops = program.ops().data() + st.first_op;
+  std::uint64_t raised = 0;
+  for (std::size_t m = 0; m < kRowEnableRegisters; ++m) {
+    if ((st.masks_raised >> m) & 1u) raised += mask_rows_[m];
+  }
+  if (raised != 0) account_.charge_row_lines(st.phase, raised);
   if (st.uniform_mask) {
     account_.charge(st.phase, st.kinds, st.cells_per_row, mask_rows_[st.mask]);
   } else {
@@ -243,6 +250,7 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step, bool reco
       for (std::size_t k = 0; k < kStepKinds; ++k) {
         if (ops[i].cells_per_row[k] != 0) {
           account_.charge_cells(st.phase, StepKind(k), ops[i].cells_per_row[k] * active);
+          account_.charge_column_lines(st.phase, StepKind(k), ops[i].cells_per_row[k]);
         }
       }
     }

@@ -58,12 +58,34 @@ const Param kParams[] = {
      "spin-Hall channel current that switches a gated cell"},
     {"device.t_switch_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(device.t_switch_ns),
      "switching time of one write pulse"},
-    {"device.e_switch_fJ", "fJ", Applies::Sot, Value::Positive, MRAMPIM_REAL(device.e_switch_fJ),
-     "energy of one switching event inside the device (part of step.e_write_fJ)"},
+    {"device.r_channel_ohm", "ohm", Applies::Sot, Value::Positive, MRAMPIM_REAL(device.r_channel_ohm),
+     "spin-Hall channel the write current flows through (switching energy I^2 R t)"},
+    {"device.v_set_V", "V", Applies::Reram, Value::Positive, MRAMPIM_REAL(device.v_set_V),
+     "voltage that sets a cell to the low-resistance state (MAGIC's output initialisation)"},
+    {"device.v_nor_V", "V", Applies::Reram, Value::Positive, MRAMPIM_REAL(device.v_nor_V),
+     "MAGIC NOR's V0, across the inputs in parallel and the output in series"},
     {"cell.v_wordline_V", "V", Applies::Sot, Value::Positive, MRAMPIM_REAL(cell.v_wordline_V),
      "word-line (access transistor gate) voltage"},
     {"cell.v_read_V", "V", Applies::All, Value::Positive, MRAMPIM_REAL(cell.v_read_V),
      "read bias magnitude (applied negative on RBL for SOT)"},
+    {"cell.r_access_ohm", "ohm", Applies::Sot, Value::Positive, MRAMPIM_REAL(cell.r_access_ohm),
+     "access transistor on-resistance in the write current's path"},
+    {"circuit.v_dd_V", "V", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.v_dd_V),
+     "periphery supply: line drivers, decoders, sense amplifiers"},
+    {"circuit.c_wire_fF", "fF", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.c_wire_fF),
+     "line capacitance per cell a line crosses (wire and the cell's junction)"},
+    {"circuit.r_wire_ohm", "ohm", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.r_wire_ohm),
+     "line resistance per cell pitch"},
+    {"circuit.r_driver_ohm", "ohm", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.r_driver_ohm),
+     "output resistance of a line driver"},
+    {"circuit.t_decode_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.t_decode_ns),
+     "decoders and row-enable registers: delay before a step's lines move"},
+    {"circuit.e_decode_pJ", "pJ", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.e_decode_pJ),
+     "decoders and row-enable registers: energy per step"},
+    {"circuit.t_sense_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.t_sense_ns),
+     "sense amplifier resolution time"},
+    {"circuit.i_sense_uA", "uA", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.i_sense_uA),
+     "sense amplifier bias current while it senses"},
     {"step.t_read_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_read_ns),
      "latency of one column-parallel read step"},
     {"step.t_write_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_write_ns),
@@ -275,9 +297,10 @@ void check_consistency(const Technology& t, Where where) {
     throw ConfigError(where({"step.t_write_ns", "device.t_switch_ns"}) +
                       ": a write step cannot be shorter than the cell's switching time");
   }
-  if (t.family == LogicFamily::SotStateful && t.step.e_write_fJ < t.device.e_switch_fJ) {
-    throw ConfigError(where({"step.e_write_fJ", "device.e_switch_fJ"}) +
-                      ": a written bit's energy includes its cell's switching energy, so it cannot be smaller");
+  if (t.family == LogicFamily::SotStateful && t.step.e_write_fJ < t.device.switch_energy_fJ()) {
+    throw ConfigError(where({"step.e_write_fJ", "device.i_write_uA", "device.r_channel_ohm", "device.t_switch_ns"}) +
+                      ": a written bit's energy includes its cell's switching energy I^2 R t (" +
+                      std::to_string(t.device.switch_energy_fJ()) + " fJ), so it cannot be smaller");
   }
   const SenseAmp sense = SenseAmp::for_technology(t);
   if (!sense.senses_reliably(0.0)) {

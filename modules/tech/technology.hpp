@@ -28,12 +28,31 @@ struct DeviceParams {
   double v_write_V = 0;     // SOT only: gating voltage Vb on RBL
   double i_write_uA = 0;    // SOT only: channel current that switches a gated cell
   double t_switch_ns = 0;   // switching time of one write pulse
-  double e_switch_fJ = 0;   // SOT only: energy of one switching event, part of a written bit's step energy
+  double r_channel_ohm = 0; // SOT only: spin-Hall channel the write current flows through (I^2 R t: the switching energy)
+  double v_set_V = 0;       // ReRAM only: voltage that sets a cell to the low-resistance state (MAGIC's initialisation)
+  double v_nor_V = 0;       // ReRAM only: MAGIC NOR's V0, across the inputs in parallel and the output in series
+  // The energy of one switching event in the device (SOT: I^2 R_channel t).
+  double switch_energy_fJ() const { return i_write_uA * i_write_uA * 1e-12 * r_channel_ohm * t_switch_ns * 1e-9 * 1e15; }
 };
 
 struct CellParams {
   double v_wordline_V = 0;  // SOT only: access transistor gate voltage
   double v_read_V = 0;      // magnitude of the read bias (applied negative on RBL for SOT)
+  double r_access_ohm = 0;  // SOT only: access transistor on-resistance in the write current's path
+};
+
+// The subarray's circuits around the cells: what the counted step prices are
+// derived from (circuit/array_circuit.hpp). Lines run along rows (word lines,
+// over every column) and columns (over every row).
+struct CircuitParams {
+  double v_dd_V = 0;        // periphery supply: line drivers, decoders, sense amplifiers
+  double c_wire_fF = 0;     // line capacitance per cell a line crosses (wire and the cell's junction)
+  double r_wire_ohm = 0;    // line resistance per cell pitch
+  double r_driver_ohm = 0;  // output resistance of a line driver
+  double t_decode_ns = 0;   // decoders and row-enable registers: delay before a step's lines move
+  double e_decode_pJ = 0;   // decoders and row-enable registers: energy per step
+  double t_sense_ns = 0;    // sense amplifier resolution time
+  double i_sense_uA = 0;    // sense amplifier bias current while it senses
 };
 
 // Latency of one array step (however many rows take part) and energy per
@@ -79,6 +98,7 @@ struct Technology {
   LogicFamily family = LogicFamily::SotStateful;
   DeviceParams device;
   CellParams cell;
+  CircuitParams circuit;
   StepParams step;
   SenseParams sense;
   AreaParams area;

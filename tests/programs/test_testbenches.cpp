@@ -116,7 +116,7 @@ TEST_CASE("bad input exits with status 2, names the key and file, and runs nothi
       {"--set device.nonsense=1", "unknown key 'device.nonsense'"},
       {"--set device.r_on_ohm=abc", "'abc' is not a number"},
       {"--set step.t_read_ns=-1", "must be positive"},
-      {"--set device.e_switch_fJ=0", "must be positive"},
+      {"--set device.r_channel_ohm=0", "must be positive"},
       {"--set array.rows=100", "multiple of 64"},
       {"--tech " + bad_cfg, "unknown key 'device.r_on' in " + bad_cfg},
       {"--tech /no/such.cfg", "cannot open technology file '/no/such.cfg'"},

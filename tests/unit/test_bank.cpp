@@ -57,9 +57,17 @@ TEST_CASE("A transfer copies a field of the selected rows, and costs 2b cycles",
     CHECK(t.compute_steps == 64);
     CHECK(t.cells_of(StepKind::Read) == 32u * rows.count());
     CHECK(t.cells_of(StepKind::Write) == 32u * rows.count());
-    CHECK(bank.transfer_account().latency_ns() == Approx(32 * (tech.step.t_read_ns + tech.step.t_write_ns)));
+    // Lines: a read and a write column line per bit; the rows raised once
+    // in each subarray; a step's decoders per step.
+    const StepPrices& pr = bank.transfer_account().prices();
+    const std::size_t R = std::size_t(StepKind::Read), W = std::size_t(StepKind::Write);
+    CHECK(t.column_lines[R] == 32);
+    CHECK(t.column_lines[W] == 32);
+    CHECK(t.row_lines == 2 * rows.count());
+    CHECK(bank.transfer_account().latency_ns() == Approx(32 * (pr.latency_ns[R] + pr.latency_ns[W])));
     CHECK(bank.transfer_account().energy_pJ() ==
-          Approx(32.0 * rows.count() * (tech.step.e_read_fJ + tech.step.e_write_fJ) * 1e-3));
+          Approx((32.0 * rows.count() * (pr.energy_fJ[R] + pr.energy_fJ[W]) + 32 * (pr.column_line_fJ[R] + pr.column_line_fJ[W]) +
+                  2.0 * rows.count() * pr.row_line_fJ) * 1e-3 + 64 * pr.periphery_pJ));
     // The subarrays' own accounts are not charged: the path is.
     CHECK(ledger.find("b.subarray0")->total() == ActivityCounts{});
     CHECK(ledger.find("b.subarray2")->total() == ActivityCounts{});

@@ -13,12 +13,12 @@ constexpr std::size_t R = 0, W = 1, S = 2, N = 3;
 
 double latency(FpOp op, const FpFormat& f, const char* tech) {
   const Technology t = load_technology(tech);
-  return published_cost(op, f, t.family).latency_ns(StepPrices::from(t));
+  return published_cost(op, f, t.family).latency_ns(StepPrices::calibrated(t));
 }
 
 double energy(FpOp op, const FpFormat& f, const char* tech) {
   const Technology t = load_technology(tech);
-  return published_cost(op, f, t.family).energy_pJ(StepPrices::from(t));
+  return published_cost(op, f, t.family).energy_pJ(StepPrices::calibrated(t));
 }
 
 }  // namespace

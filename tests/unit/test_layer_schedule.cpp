@@ -67,6 +67,9 @@ ActivityCounts moved(std::uint64_t cols, std::uint64_t rows, std::uint64_t recei
   t.steps[std::size_t(StepKind::Read)] = t.steps[std::size_t(StepKind::Write)] = cols;
   t.cells[std::size_t(StepKind::Read)] = cols * rows;
   t.cells[std::size_t(StepKind::Write)] = cols * rows * receivers;
+  t.column_lines[std::size_t(StepKind::Read)] = cols;  // per column a read step, a write step per receiver
+  t.column_lines[std::size_t(StepKind::Write)] = cols * receivers;
+  t.row_lines = rows * (1 + receivers);  // raised once at the source and in each receiver
   return t;
 }
 
@@ -86,7 +89,10 @@ TEST_CASE("a layer command's operands come over its banks' paths, its tensors ov
 
   // Lanes: kIn MACs per lane, each moving its two fp32 operands in: 64 bit
   // columns of the batch's 1,024 rows, on the path of the lane's bank.
-  const ActivityCounts per_batch = moved(2 * 32, 1024, 1) * kIn;
+  // (The two fields each raise the batch's rows at both ends: 2 x 2 x 1,024 word lines.)
+  ActivityCounts one_mac = moved(2 * 32, 1024, 1);
+  one_mac.row_lines = 2 * 2 * 1024;
+  const ActivityCounts per_batch = one_mac * kIn;
   CHECK(shared.account("bank1.transfer").phase(Phase::Transfer) == per_batch * 2);
   CHECK(shared.account("bank0.transfer").phase(Phase::Transfer) == ActivityCounts{});
   CHECK(split.account("bank0.transfer").phase(Phase::Transfer) == per_batch);

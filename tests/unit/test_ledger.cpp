@@ -14,7 +14,7 @@ TEST_CASE("latency counts steps, energy counts cells, each at its technology's p
   s.e_write_fJ = 100;
   s.e_search_fJ = 5;
   CostLedger ledger;
-  CostAccount& a = ledger.open_account("a", StepPrices::from(t));
+  CostAccount& a = ledger.open_account("a", StepPrices::calibrated(t));
   a.begin_step(Phase::Logic);
   a.charge_step(Phase::Logic, StepKind::Read);
   a.charge_step(Phase::Logic, StepKind::Write);
@@ -31,11 +31,11 @@ TEST_CASE("latency counts steps, energy counts cells, each at its technology's p
 
   Technology t2 = t;
   t2.step.e_write_fJ = 1;
-  CostAccount& b = ledger.open_account("b", StepPrices::from(t2));
+  CostAccount& b = ledger.open_account("b", StepPrices::calibrated(t2));
   b.charge_cells(Phase::Logic, StepKind::Write, 1000);
   CHECK(ledger.energy_pJ() == Approx(a.energy_pJ() + 1.0));
   CHECK(ledger.find("b") == &b);
-  CHECK_THROWS(ledger.open_account("a", StepPrices::from(t)));
+  CHECK_THROWS(ledger.open_account("a", StepPrices::calibrated(t)));
 }
 
 TEST_CASE("snapshots subtract to what happened in between", "[ledger]") {
@@ -57,7 +57,7 @@ TEST_CASE("the periphery costs once per step, the controller once per command, w
   t.step.e_periphery_pJ = 3;
   t.controller.e_command_pJ = 50;
   CostLedger ledger;
-  CostAccount& a = ledger.open_account("a", StepPrices::from(t));
+  CostAccount& a = ledger.open_account("a", StepPrices::calibrated(t));
   // Two steps: one writing 1024 cells, one writing a single cell.
   a.charge(Phase::Logic, std::uint8_t(1u << unsigned(StepKind::Write)), {0, 1024, 0, 0}, 1);
   a.charge(Phase::Logic, std::uint8_t(1u << unsigned(StepKind::Write)), {0, 1, 0, 0}, 1);

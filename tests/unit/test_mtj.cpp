@@ -57,7 +57,7 @@ TEST_CASE("Table 1's 12 fJ is I^2 R t in a ~1.4 kOhm spin-Hall channel", "[mtj]"
   const Technology t = load_technology("sot-mram-1t1r");
   const SheMtj mtj(t.device);
   const double r = 12e-15 / (65e-6 * 65e-6 * 2e-9);
-  CHECK(mtj.she_channel_ohm() == Approx(r));
+  CHECK(mtj.she_channel_ohm() == Approx(r).epsilon(1e-3));  // the file's 1420 ohm
   CHECK(mtj.she_channel_ohm() == Approx(1400).epsilon(0.02));
   // Not Vb * I * t (78 fJ): the channel, not the gating voltage, carries the energy (facts sec. 1).
   CHECK(mtj.she_drive_V() < 0.5 * t.device.v_write_V);

@@ -217,9 +217,18 @@ TEST_CASE("a step latency is paid once, its energy grows with the active rows", 
     CHECK(c.steps_of(StepKind::Write) == 1);
     CHECK(c.cells_of(StepKind::Write) == 2ull * rows);
     CHECK(c.cells_of(StepKind::Read) == 3ull * rows);  // xor reads x and y, and reads x
-    CHECK(f.account.latency_ns() == Approx(f.tech.step.t_read_ns + f.tech.step.t_write_ns));
+    // Priced by the counted prices: the cells, the step's 3 read and 2
+    // write column lines, the enabled rows' word lines raised once, and the
+    // step's decoders.
+    const StepPrices& pr = f.account.prices();
+    const std::size_t R = std::size_t(StepKind::Read), W = std::size_t(StepKind::Write);
+    CHECK(c.column_lines[R] == 3);
+    CHECK(c.column_lines[W] == 2);
+    CHECK(c.row_lines == rows);
+    CHECK(f.account.latency_ns() == Approx(pr.latency_ns[R] + pr.latency_ns[W]));
     CHECK(f.account.energy_pJ() ==
-          Approx((3.0 * rows * f.tech.step.e_read_fJ + 2.0 * rows * f.tech.step.e_write_fJ) * 1e-3));
+          Approx((3.0 * rows * pr.energy_fJ[R] + 2.0 * rows * pr.energy_fJ[W] + 3 * pr.column_line_fJ[R] +
+                  2 * pr.column_line_fJ[W] + rows * pr.row_line_fJ) * 1e-3 + pr.periphery_pJ));
     CHECK(c == p.cost(rows));
   }
 }

@@ -1,0 +1,70 @@
+// The subarray's circuits around its cells -- lines, their drivers, the
+// sense amplifiers, the decoders and the row-enable registers -- and the
+// step prices they imply: the counted mode's prices (StepPrices::from). The
+// published-formula mode keeps the technology's calibrated [step] prices.
+//
+// Owns: nothing (a view of a Technology).
+// Exposes: each line's resistance, capacitance and charging time, each step
+// kind's latency, and the energy of a touched cell, a driven line and a step.
+// Costs: defines the counted prices; docs/technology.md, "Counted step
+// prices", derives each term.
+//
+// Organisation: rows are lanes; a step applies one operation to every row a
+// row-enable register enables. A column line runs over the R rows of each
+// column the step touches; a word line over the C columns of each enabled
+// row, raised when its row becomes enabled and kept up while it stays so.
+//
+// Latency of a step of kind k: t_decode + t_line + t_cell(k):
+//   t_line  the slower line: 0.69 R_driver C_line + 0.38 R_wire C_line (a
+//           driver charging a distributed RC line to half swing, Elmore);
+//   t_cell  t_sense for reads and searches, the switching time for writes
+//           and NORs.
+// Energy:
+//   a cell read or searched  V_read I_cell t_sense + V_dd I_sense t_sense
+//                            (I_cell the mean of the two states' currents)
+//   a cell written, SOT      I_write^2 (R_channel + R_access) t_switch
+//   a cell written, ReRAM    V_set^2 / R_on t_switch (a SET: initialisation or data)
+//   a NOR output, ReRAM      V_nor^2 / (2 R_on) t_switch (V0 over one
+//                            low-resistance input and the output it switches)
+//   a column line driven     C_col V^2: read and search V_read; SOT write the
+//                            current pair at I_write (R_channel + R_access)
+//                            and the gate line at Vb; ReRAM write V_set, NOR V_nor
+//   a word line raised       C_row V_wl^2 (SOT: the access gate; ReRAM: V_dd)
+//   a step                   e_decode (decoders, row-enable registers)
+#pragma once
+
+#include "ledger/cost_ledger.hpp"
+#include "tech/technology.hpp"
+
+namespace mrampim {
+
+class ArrayCircuit {
+ public:
+  explicit ArrayCircuit(const Technology& t) : t_(t) {}
+
+  // Lines: a column line crosses every row, a word line every column.
+  double column_line_fF() const { return double(t_.array.rows) * t_.circuit.c_wire_fF; }
+  double row_line_fF() const { return double(t_.array.cols) * t_.circuit.c_wire_fF; }
+  double column_line_ohm() const { return double(t_.array.rows) * t_.circuit.r_wire_ohm; }
+  double row_line_ohm() const { return double(t_.array.cols) * t_.circuit.r_wire_ohm; }
+  // Time to charge a line through its driver to half swing, ns.
+  double line_delay_ns(double r_line_ohm, double c_line_fF) const;
+  // The slower of a step's lines.
+  double step_line_delay_ns() const;
+
+  double latency_ns(StepKind k) const;
+  double cell_energy_fJ(StepKind k) const;
+  double column_line_energy_fJ(StepKind k) const;
+  double row_line_energy_fJ() const;
+  double step_energy_pJ() const { return t_.circuit.e_decode_pJ; }
+
+  // The SOT write current's drive voltage over channel and access transistor.
+  double write_drive_V() const;
+
+  StepPrices prices() const;
+
+ private:
+  const Technology& t_;
+};
+
+}  // namespace mrampim

@@ -1,0 +1,125 @@
+// The counted step prices derived from the device and the array's circuits
+// (circuit/array_circuit.hpp; docs/technology.md, "Counted step prices"):
+// each term against its equation by hand, and how they move when a device
+// or circuit parameter, or the array's size, changes.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "circuit/array_circuit.hpp"
+#include "compute/fp_engine.hpp"
+#include "support/array_fixture.hpp"
+
+using namespace mrampim;
+
+namespace {
+
+constexpr std::size_t R = std::size_t(StepKind::Read), W = std::size_t(StepKind::Write),
+                      S = std::size_t(StepKind::Search), N = std::size_t(StepKind::Nor);
+
+}  // namespace
+
+TEST_CASE("sot-mram-1t1r's counted prices, term by term by hand", "[circuit]") {
+  const Technology t = load_technology("sot-mram-1t1r");
+  const StepPrices p = StepPrices::from(t);
+  // Lines over 1024 cells of 0.2 fF and 1.5 ohm; a 1 kOhm driver:
+  // 0.69 x 1000 x 204.8 fF + 0.38 x 1536 x 204.8 fF = 0.14131 + 0.11954 ns.
+  CHECK(ArrayCircuit(t).step_line_delay_ns() == Approx(0.26085).epsilon(1e-4));
+  CHECK(p.latency_ns[R] == Approx(0.2 + 0.26085 + 0.5).epsilon(1e-4));
+  CHECK(p.latency_ns[S] == p.latency_ns[R]);
+  CHECK(p.latency_ns[W] == Approx(0.2 + 0.26085 + 2.0).epsilon(1e-4));
+  // Write: (65 uA)^2 x (1420 + 2000) ohm x 2 ns = 28.899 fJ.
+  CHECK(p.energy_fJ[W] == Approx(28.899).epsilon(1e-4));
+  // Read: 0.1 V x 1.5 uA x 0.5 ns + 0.9 V x 10 uA x 0.5 ns = 0.075 + 4.5 fJ.
+  CHECK(p.energy_fJ[R] == Approx(4.575).epsilon(1e-4));
+  // Lines: 204.8 fF x (0.1 V)^2; x ((65 uA x 3420 ohm)^2 + (0.6 V)^2); x (0.7 V)^2.
+  CHECK(p.column_line_fJ[R] == Approx(2.048).epsilon(1e-4));
+  CHECK(p.column_line_fJ[W] == Approx(204.8 * (0.2223 * 0.2223 + 0.36)).epsilon(1e-3));
+  CHECK(p.row_line_fJ == Approx(204.8 * 0.49).epsilon(1e-4));
+  CHECK(p.periphery_pJ == 1.0);
+  CHECK(p.latency_ns[N] == 0);  // SOT has no NOR step
+  // The published-formula prices stay the calibrated [step] section.
+  const StepPrices c = StepPrices::calibrated(t);
+  CHECK(c.latency_ns[R] == t.step.t_read_ns);
+  CHECK(c.energy_fJ[W] == t.step.e_write_fJ);
+  CHECK(c.row_line_fJ == 0);
+}
+
+TEST_CASE("reram-floatpim's MAGIC steps: a SET per initialisation, a NOR by its own evaluation", "[circuit]") {
+  const Technology t = load_technology("reram-floatpim");
+  const StepPrices p = StepPrices::from(t);
+  // (1 V)^2 / 10 kOhm x 1 ns = 100 fJ; (1.2 V)^2 / 20 kOhm x 1 ns = 72 fJ.
+  CHECK(p.energy_fJ[W] == Approx(100.0));
+  CHECK(p.energy_fJ[N] == Approx(72.0));
+  CHECK(p.latency_ns[N] == p.latency_ns[W]);
+  CHECK(p.latency_ns[N] == Approx(0.2 + ArrayCircuit(t).step_line_delay_ns() + 1.0));
+}
+
+TEST_CASE("the counted prices follow the device, the wires and the array's size as their equations say",
+          "[circuit][sensitivity]") {
+  const Technology base = load_technology("sot-mram-1t1r");
+  const StepPrices p0 = StepPrices::from(base);
+  SECTION("doubling the write current quadruples a written cell's energy, and not its latency") {
+    const StepPrices p = StepPrices::from(load_technology("sot-mram-1t1r", {"device.i_write_uA=130"}));
+    CHECK(p.energy_fJ[W] == Approx(4 * p0.energy_fJ[W]));  // I^2 (R_channel + R_access) t
+    CHECK(p.latency_ns[W] == p0.latency_ns[W]);
+    CHECK(p.energy_fJ[R] == p0.energy_fJ[R]);
+    // The current's line pair swings twice as far: C_col ((2 V)^2 + Vb^2).
+    const double c_col = 1024 * 0.2, v = 65e-6 * 3420;
+    CHECK(p.column_line_fJ[W] == Approx(c_col * (4 * v * v + 0.36)).epsilon(1e-9));
+  }
+  SECTION("halving the write pulse halves a written cell's energy and takes 1 ns off a write step") {
+    const StepPrices p = StepPrices::from(load_technology("sot-mram-1t1r", {"device.t_switch_ns=1", "step.t_write_ns=1"}));
+    CHECK(p.energy_fJ[W] == Approx(0.5 * p0.energy_fJ[W]));
+    CHECK(p.latency_ns[W] == Approx(p0.latency_ns[W] - 1.0));
+    CHECK(p.latency_ns[R] == p0.latency_ns[R]);
+  }
+  SECTION("doubling the wire capacitance doubles every line's energy and its charging time") {
+    const Technology t = load_technology("sot-mram-1t1r", {"circuit.c_wire_fF=0.4"});
+    const StepPrices p = StepPrices::from(t);
+    for (std::size_t k : {R, W, S}) CHECK(p.column_line_fJ[k] == Approx(2 * p0.column_line_fJ[k]));
+    CHECK(p.row_line_fJ == Approx(2 * p0.row_line_fJ));
+    const double line0 = ArrayCircuit(base).step_line_delay_ns();
+    CHECK(ArrayCircuit(t).step_line_delay_ns() == Approx(2 * line0));
+    CHECK(p.latency_ns[W] == Approx(p0.latency_ns[W] + line0));
+    CHECK(p.energy_fJ[W] == p0.energy_fJ[W]);  // the cell's own energy does not change
+  }
+  SECTION("doubling the rows doubles a column line's energy and lengthens its RC as R^2") {
+    const Technology t = load_technology("sot-mram-1t1r", {"array.rows=2048"});
+    const ArrayCircuit c(t), c0(base);
+    const StepPrices p = StepPrices::from(t);
+    for (std::size_t k : {R, W, S}) CHECK(p.column_line_fJ[k] == Approx(2 * p0.column_line_fJ[k]));
+    CHECK(p.row_line_fJ == p0.row_line_fJ);  // the word lines cross the same columns
+    // 0.69 Rd (2C) + 0.38 (2R)(2C): the driver term doubles, the wire term quadruples.
+    const double cf = 2048 * 0.2e-15, rw = 2048 * 1.5;
+    CHECK(c.line_delay_ns(c.column_line_ohm(), c.column_line_fF()) ==
+          Approx((0.69 * 1000 * cf + 0.38 * rw * cf) * 1e9).epsilon(1e-9));
+    CHECK(c.step_line_delay_ns() > c0.step_line_delay_ns());
+  }
+}
+
+TEST_CASE("a whole fp32 MAC run's energy moves with the write current exactly by its writes", "[circuit][sensitivity]") {
+  // The same program on the same operands counts the same cells and lines:
+  // only the prices differ, so the energy moves by the written cells and
+  // write lines times the price differences, and the latency not at all.
+  auto run = [](const std::vector<std::string>& set) {
+    test::ArrayFixture f("sot-mram-1t1r", set);
+    FpEngine e(f.array, FpOp::Mac, FpFormat::fp32(), Rounding::Ieee);
+    std::mt19937_64 rng(3);
+    std::vector<FpOperands> ops(f.array.rows());
+    for (auto& o : ops) o = {rng() & 0xffffffffu, rng() & 0xffffffffu, rng() & 0xffffffffu};
+    e.run(ops);
+    return std::make_pair(f.account.total(), std::make_pair(f.account.energy_pJ(), f.account.latency_ns()));
+  };
+  const auto [c0, r0] = run({});
+  const auto [c1, r1] = run({"device.i_write_uA=130"});
+  REQUIRE(c0 == c1);
+  const StepPrices p0 = StepPrices::from(load_technology("sot-mram-1t1r"));
+  const StepPrices p1 = StepPrices::from(load_technology("sot-mram-1t1r", {"device.i_write_uA=130"}));
+  const double want = (double(c0.cells[W]) * (p1.energy_fJ[W] - p0.energy_fJ[W]) +
+                       double(c0.column_lines[W]) * (p1.column_line_fJ[W] - p0.column_line_fJ[W])) * 1e-3;
+  CHECK(r1.first - r0.first == Approx(want).epsilon(1e-9));
+  CHECK(r1.second == r0.second);
+  CHECK(c0.row_lines > 0);
+  CHECK(c0.column_lines[W] > 0);
+}
