@@ -126,7 +126,12 @@ nlohmann::json to_json(const FpCostReport& r) {
           {"write_latency_share", r.write_latency_share()},
           {"breakdown", phases},
           {"total_latency_ns", r.latency_ns() * double(r.runs)},
-          {"total_energy_pJ", r.energy_pJ() * double(r.operations)}};
+          {"total_energy_pJ", r.energy_pJ() * double(r.operations)},
+          {"energy_terms_pJ", [&] {
+             nlohmann::json j = nlohmann::json::object();
+             for (const auto& [name, e] : energy_terms_pJ(r.counted, r.prices)) j[name] = e;
+             return j;
+           }()}};
 }
 
 void print_cost_table(std::ostream& os, const FpCostReport& r) {
@@ -177,6 +182,31 @@ void print_breakdown(std::ostream& os, const FpCostReport& r) {
     os << "  " << fmt("%-18s", to_string(StepKind(k))) << fmt("%11.1f", l)
        << fmt(" (%5.1f%%)", lat > 0 ? 100 * l / lat : 0.0) << fmt("%9.2f", e)
        << fmt(" (%5.1f%%)", en > 0 ? 100 * e / en : 0.0) << '\n';
+  }
+  print_energy_terms(os, r);
+}
+
+std::vector<std::pair<std::string, double>> energy_terms_pJ(const RowCost& c, const StepPrices& p) {
+  std::vector<std::pair<std::string, double>> t;
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    if (c.cells[k] > 0) t.emplace_back(std::string("cells ") + to_string(StepKind(k)), c.cells[k] * p.energy_fJ[k] * 1e-3);
+  }
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    if (c.column_lines[k] > 0) {
+      t.emplace_back(std::string("column lines ") + to_string(StepKind(k)), c.column_lines[k] * p.column_line_fJ[k] * 1e-3);
+    }
+  }
+  t.emplace_back("word lines", c.row_lines * p.row_line_fJ * 1e-3);
+  t.emplace_back("decoders", c.periphery_steps * p.periphery_pJ);
+  return t;
+}
+
+void print_energy_terms(std::ostream& os, const FpCostReport& r) {
+  os << "  energy by term (counted)      pJ/row\n";
+  const double en = r.energy_pJ();
+  for (const auto& [name, e] : energy_terms_pJ(r.counted, r.prices)) {
+    os << "  " << fmt("%-24s", name.c_str()) << fmt("%10.2f", e) << fmt(" (%5.1f%%)", en > 0 ? 100 * e / en : 0.0)
+       << '\n';
   }
 }
 

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +60,10 @@ nlohmann::json to_json(const FpCostReport& r);
 void print_cost_table(std::ostream& os, const FpCostReport& r);
 // Counted steps, latency and energy by phase and step kind (Figure 5).
 void print_breakdown(std::ostream& os, const FpCostReport& r);
+// The counted energy of one row's operation by term: cells by step kind,
+// column lines by step kind, word lines, decoders (docs/technology.md).
+std::vector<std::pair<std::string, double>> energy_terms_pJ(const RowCost& c, const StepPrices& p);
+void print_energy_terms(std::ostream& os, const FpCostReport& r);
 // `baseline` / `ours`: the paper's comparison, counted and published.
 void print_comparison(std::ostream& os, const FpCostReport& baseline, const FpCostReport& ours);
 // The same ratios as JSON: counted and published latency and energy, cells per row.

@@ -503,7 +503,18 @@ TEST_CASE("mrampim-fp --cost-table: every operation and format, counted against 
     CHECK(row["compare"]["results_identical"] == true);
     CHECK(row["breakdown"].size() >= 3);
     CHECK(double(row["counted"]["latency_ns"]) > 0);
+    // The energy's terms add up to it.
+    double terms = 0;
+    for (const auto& [name, e] : row["energy_terms_pJ"].items()) terms += double(e);
+    CHECK(terms == Approx(double(row["counted"]["energy_pJ"])).epsilon(1e-9));
   }
+  // The counted fp32 MAC in the paper's procedure is within 10% of Eq. 2 +
+  // Eq. 3's latency (the propagate adder gives Eq. 3's 2 Nm^2); correct
+  // rounding's overhead on top of it is reported.
+  const auto& mac = j["correct_rounding_latency_fp32"]["mac"];
+  CHECK(double(mac["paper_over_published"]) <= 1.10);
+  CHECK(double(mac["ieee_over_paper"]) > 1.0);
+  CHECK_THAT(r.output, Contains("correct rounding: counted latency of fp32 in ieee rounding"));
   const ProgramResult bad = fp("--cost-table --op add");
   CHECK(bad.status == 2);
   CHECK_THAT(bad.output, Contains("--cost-table covers every operation and format"));
