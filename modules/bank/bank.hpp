@@ -19,6 +19,7 @@
 #include <deque>
 #include <string>
 
+#include "circuit/array_circuit.hpp"
 #include "ledger/cost_ledger.hpp"
 #include "subarray/row_mask.hpp"
 #include "subarray/subarray.hpp"
@@ -70,7 +71,7 @@ class Bank {
                 const RowMask& rows);
 
   // Area of the subarrays and their peripherals (the technology's area keys).
-  double area_um2() const { return double(subarray_count()) * tech_.subarray_area_um2(); }
+  double area_um2() const { return double(subarray_count()) * ArrayCircuit(tech_).subarray_area_um2(); }
 
  private:
   std::string name_;

@@ -71,6 +71,32 @@ double ArrayCircuit::row_line_energy_fJ() const {
   return row_line_fF() * v * v;
 }
 
+double ArrayCircuit::access_width_nm() const {
+  if (t_.family != LogicFamily::SotStateful) return 0.0;
+  return t_.device.i_write_uA / t_.cell.i_drive_uA_per_um * 1e3;
+}
+
+double ArrayCircuit::cell_width_nm() const {
+  const double pitch = t_.area.line_pitch_F * t_.area.feature_nm;
+  const double lines = double(t_.cell.column_lines) * pitch;
+  const double transistor = access_width_nm();
+  return transistor > 0 ? std::max(lines, transistor + pitch) : lines;
+}
+
+double ArrayCircuit::cell_height_nm() const {
+  return double(t_.cell.row_lines) * t_.area.line_pitch_F * t_.area.feature_nm;
+}
+
+double ArrayCircuit::periphery_area_um2() const {
+  const AreaParams& a = t_.area;
+  return double(t_.array.rows + t_.array.cols) * a.driver_um2 + double(t_.array.rows) * a.sense_amp_um2 +
+         a.decoder_um2;
+}
+
+double ArrayCircuit::subarray_area_um2() const {
+  return double(t_.array.rows) * double(t_.array.cols) * cell_area_um2() + periphery_area_um2();
+}
+
 StepPrices ArrayCircuit::prices() const {
   StepPrices p;
   for (std::size_t k = 0; k < kStepKinds; ++k) {

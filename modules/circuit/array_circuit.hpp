@@ -31,6 +31,11 @@
 //                            and the gate line at Vb; ReRAM write V_set, NOR V_nor
 //   a word line raised       C_row V_wl^2 (SOT: the access gate; ReRAM: V_dd)
 //   a step                   e_decode (decoders, row-enable registers)
+//
+// Area: a cell is column_lines x row_lines metal pitches (a 1T-1R cell at
+// least its access transistor's width, sized for the write current, plus a
+// pitch, across); the periphery one driver per row and per column, one sense
+// amplifier per row and the decoders.
 #pragma once
 
 #include "ledger/cost_ledger.hpp"
@@ -60,6 +65,14 @@ class ArrayCircuit {
 
   // The SOT write current's drive voltage over channel and access transistor.
   double write_drive_V() const;
+
+  // Layout: the cell's width across its column lines and height along them, nm.
+  double access_width_nm() const;  // SOT: the write current over the drive per width; 0 for a crossbar
+  double cell_width_nm() const;
+  double cell_height_nm() const;
+  double cell_area_um2() const { return cell_width_nm() * cell_height_nm() * 1e-6; }
+  double periphery_area_um2() const;
+  double subarray_area_um2() const;
 
   StepPrices prices() const;
 

@@ -39,6 +39,9 @@ struct CellParams {
   double v_wordline_V = 0;  // SOT only: access transistor gate voltage
   double v_read_V = 0;      // magnitude of the read bias (applied negative on RBL for SOT)
   double r_access_ohm = 0;  // SOT only: access transistor on-resistance in the write current's path
+  double i_drive_uA_per_um = 0;  // SOT only: access transistor on-current per um of width at the word-line voltage
+  std::uint32_t column_lines = 0;  // lines each cell has along its column (SOT: SL, RBL, WBL; crossbar: 1)
+  std::uint32_t row_lines = 0;     // lines each cell has along its row (the word line)
 };
 
 // The subarray's circuits around the cells: what the counted step prices are
@@ -82,9 +85,15 @@ struct SenseParams {
   double offset_uA = 0;     // input-referred offset the sensing margin must exceed
 };
 
+// What a subarray's area is derived from (circuit/array_circuit.hpp): the
+// cell from its lines at the metal pitch and, for a 1T-1R cell, its access
+// transistor; the periphery from its circuits.
 struct AreaParams {
-  double cell_um2 = 0;          // one bit-cell
-  double peripheral_um2 = 0;    // per subarray: decoders, sense amplifiers, drivers
+  double feature_nm = 0;        // F, the process's feature size
+  double line_pitch_F = 0;      // metal line pitch, in F
+  double driver_um2 = 0;        // one line driver (one per row and per column)
+  double sense_amp_um2 = 0;     // one sense amplifier (one per row)
+  double decoder_um2 = 0;       // a subarray's decoders and row-enable registers
 };
 
 struct ArrayGeometry {
@@ -105,9 +114,8 @@ struct Technology {
   ControllerParams controller;
   ArrayGeometry array;
 
-  double subarray_area_um2() const {
-    return double(array.rows) * double(array.cols) * area.cell_um2 + area.peripheral_um2;
-  }
+  // The area of one bit-cell and of a subarray: circuit/array_circuit.hpp
+  // derives them (ArrayCircuit::cell_area_um2, subarray_area_um2).
 };
 
 // Every config problem: bad key, missing key, bad value. The message names

@@ -1,5 +1,7 @@
 #include "training/lane_mapping.hpp"
 
+#include "circuit/array_circuit.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -44,7 +46,7 @@ LaneMapping map_lanes(std::uint32_t cells_per_lane, std::uint64_t lanes_at_once,
   m.subarrays = ceil_div(m.lanes, std::uint64_t(tech.array.rows) * m.lanes_per_row);
   m.banks = ceil_div(m.subarrays, subarrays_per_bank);
   m.cells = m.lanes * cells_per_lane;
-  m.area_um2 = double(m.subarrays) * tech.subarray_area_um2();
+  m.area_um2 = double(m.subarrays) * ArrayCircuit(tech).subarray_area_um2();
   return m;
 }
 

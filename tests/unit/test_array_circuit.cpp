@@ -123,3 +123,25 @@ TEST_CASE("a whole fp32 MAC run's energy moves with the write current exactly by
   CHECK(c0.row_lines > 0);
   CHECK(c0.column_lines[W] > 0);
 }
+
+TEST_CASE("a cell's area from its lines and transistor, a subarray's from its cells and circuits", "[circuit][area]") {
+  // sot-mram-1t1r: three column lines at a 56 nm pitch (168 nm), but the
+  // access transistor for 65 uA at 500 uA/um is 130 nm wide, plus a pitch:
+  // 186 nm across, one word line pitch (56 nm) along: 13.3 F^2.
+  const Technology sot = load_technology("sot-mram-1t1r");
+  const ArrayCircuit c(sot);
+  CHECK(c.access_width_nm() == Approx(130.0));
+  CHECK(c.cell_width_nm() == Approx(186.0));
+  CHECK(c.cell_height_nm() == Approx(56.0));
+  CHECK(c.cell_area_um2() / (0.028 * 0.028) == Approx(13.29).epsilon(1e-3));
+  // Periphery: a driver per row and column, a sense amplifier per row, the decoders.
+  CHECK(c.periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 0.5 + 100));
+  CHECK(c.subarray_area_um2() == Approx(1024.0 * 1024 * c.cell_area_um2() + c.periphery_area_um2()));
+  // A weaker transistor widens the cell; a smaller write current lets the lines set it.
+  CHECK(ArrayCircuit(load_technology("sot-mram-1t1r", {"cell.i_drive_uA_per_um=250"})).cell_width_nm() ==
+        Approx(260 + 56));
+  CHECK(ArrayCircuit(load_technology("sot-mram-1t1r", {"device.i_write_uA=30", "step.e_write_fJ=100"})).cell_width_nm() ==
+        Approx(168.0));
+  // The crossbar: 4 F^2 whatever the current.
+  CHECK(ArrayCircuit(load_technology("reram-floatpim")).cell_area_um2() == Approx(4 * 0.028 * 0.028));
+}

@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "circuit/array_circuit.hpp"
 #include "bank/bank.hpp"
 #include "support/array_fixture.hpp"
 
@@ -21,7 +22,7 @@ TEST_CASE("A bank owns its subarrays, each with its own ledger account", "[bank]
     CAPTURE(name);
     CHECK(ledger.find(name) != nullptr);
   }
-  CHECK(bank.area_um2() == Approx(4 * tech.subarray_area_um2()));
+  CHECK(bank.area_um2() == Approx(4 * ArrayCircuit(tech).subarray_area_um2()));
   CHECK_THROWS_AS(Bank("empty", tech, 0, ledger), std::invalid_argument);
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <random>
 
+#include "circuit/array_circuit.hpp"
 #include "compute/select_program.hpp"
 #include "support/array_fixture.hpp"
 #include "support/lane_pool.hpp"
@@ -83,7 +84,7 @@ TEST_CASE("the lane mapping holds what training keeps and packs lanes into rows"
   CHECK(wide.lanes_per_row == 1);
   CHECK(wide.subarrays == (wide.lanes + 1023) / 1024);
   CHECK(wide.banks == (wide.subarrays + 3) / 4);
-  CHECK(wide.area_um2 == Approx(double(wide.subarrays) * t.subarray_area_um2()));
+  CHECK(wide.area_um2 == Approx(double(wide.subarrays) * ArrayCircuit(t).subarray_area_um2()));
   const LaneMapping narrow = map_lanes(228, 1u << 20, r, t, 4);
   CHECK(narrow.lanes == 1u << 20);
   CHECK(narrow.lanes_per_row == 4);
