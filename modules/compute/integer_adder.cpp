@@ -75,35 +75,32 @@ void emit_sot_propagate_adder(ProgramBuilder& b, Phase phase, const AdderColumns
   }
 }
 
-// One MAGIC NOR full adder (13 steps; 14 with the NOT of Y for subtraction).
+// One MAGIC NOR full adder (10 steps; 11 with the NOT of Y for subtraction).
 // `z` must be a column here; a constant carry-in is first written into it by
 // the caller within this adder's initialisation step (`z_init`).
 void emit_reram_full_adder(ProgramBuilder& b, Phase phase, Column x, Column y, bool y_inverted, Column z,
                            std::optional<bool> z_init, Column sum, Column carry, Column scratch) {
-  Column t[11];
-  for (int i = 0; i < 11; ++i) t[i] = Column(scratch + i);  // t[10]: not-Y for subtraction
+  Column t[8];
+  for (int i = 0; i < 8; ++i) t[i] = Column(scratch + i);  // t[7]: not-Y for subtraction
   b.step(phase);
-  for (int i = 0; i < 10; ++i) b.set(t[i], true);
-  if (y_inverted) b.set(t[10], true);
+  for (int i = 0; i < 7; ++i) b.set(t[i], true);
+  if (y_inverted) b.set(t[7], true);
   b.set(sum, true).set(carry, true);
   if (z_init) b.set(z, *z_init);
   Column yy = y;
   if (y_inverted) {
-    b.step(phase).nor(t[10], {y});
-    yy = t[10];
+    b.step(phase).nor(t[7], {y});
+    yy = t[7];
   }
-  b.step(phase).nor(t[0], {x, yy});
+  b.step(phase).nor(t[0], {x, yy});       // not (X or Y)
   b.step(phase).nor(t[1], {x, t[0]});
   b.step(phase).nor(t[2], {yy, t[0]});
   b.step(phase).nor(t[3], {t[1], t[2]});  // XNOR(X, Y)
-  b.step(phase).nor(t[4], {t[3]});        // X xor Y
-  b.step(phase).nor(t[5], {t[4], z});
-  b.step(phase).nor(t[6], {t[4], t[5]});
-  b.step(phase).nor(t[7], {z, t[5]});
-  b.step(phase).nor(t[8], {t[6], t[7]});  // XNOR(X xor Y, Z)
-  b.step(phase).nor(sum, {t[8]});
-  b.step(phase).nor(t[9], {t[3], z});     // (X xor Y) and not Z
-  b.step(phase).nor(carry, {t[0], t[9]});
+  b.step(phase).nor(t[4], {t[3], z});     // (X xor Y) and not Z
+  b.step(phase).nor(t[5], {t[3], t[4]});
+  b.step(phase).nor(t[6], {z, t[4]});
+  b.step(phase).nor(sum, {t[5], t[6]});   // XNOR(XNOR(X, Y), Z) = X xor Y xor Z
+  b.step(phase).nor(carry, {t[0], t[4]}); // (X or Y) and not ((X xor Y) and not Z): the majority
 }
 
 // A named group of columns [first, first + width) of an adder's layout.
@@ -157,11 +154,11 @@ std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op, std::uint16_t 
   if (family == LogicFamily::SotStateful) {
     return sot == SotAdder::FullAdders ? 3 : std::uint16_t(2 * bits + 1);  // c0, c1, carry; or K, P, G
   }
-  return op == AddOp::Subtract ? 13 : 12;  // t1..t10 (+ not-Y), two carry cells
+  return op == AddOp::Subtract ? 10 : 9;  // t1..t7 (+ not-Y), two carry cells
 }
 
 std::uint16_t full_adder_scratch_columns(LogicFamily family) {
-  return family == LogicFamily::SotStateful ? 2 : 10;
+  return family == LogicFamily::SotStateful ? 2 : 7;
 }
 
 void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns& c, AddOp op, Phase phase) {
@@ -182,7 +179,7 @@ void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns
                               : (c.carry_in ? CarryIn{true, *c.carry_in, false} : CarryIn{false, 0, cin});
       emit_sot_full_adder(b, phase, x, y, sub, z, s, carry, c.scratch);
     } else {
-      const std::uint16_t base = sub ? 11 : 10;
+      const std::uint16_t base = sub ? 8 : 7;
       const Column k_in = Column(c.scratch + base + (i % 2));
       const Column k_out = (last && c.carry_out) ? *c.carry_out : Column(c.scratch + base + ((i + 1) % 2));
       if (i == 0 && c.carry_in) {

@@ -25,12 +25,13 @@
 // constant carry-in 0 bit 0 needs no step (c_1 = g_0, in G_0), and the last
 // bit needs only step a unless its carry-out is asked for. 2N + 1 cache cells.
 //
-// ReRAM (FloatPIM): MAGIC NOR only, 13 steps and 12 cells per bit: one step
-// initialises the 12 output cells, then 12 NOR/NOT steps
+// ReRAM (FloatPIM): MAGIC NOR only, 10 steps and 9 cells per bit: one step
+// initialises the 9 output cells, then the 9 NORs of the NOR-only full adder
+// (the fewest 2-input NORs a full adder takes):
 //   t1 = NOR(X,Y)  t2 = NOR(X,t1)  t3 = NOR(Y,t1)  t4 = NOR(t2,t3) = XNOR(X,Y)
-//   t5 = NOT t4    t6 = NOR(t5,Z)  t7 = NOR(t5,t6) t8 = NOR(Z,t6)
-//   t9 = NOR(t7,t8) = XNOR(X^Y,Z)  sum = NOT t9
-//   t10 = NOR(t4,Z)                carry = NOR(t1,t10)
+//   t5 = NOR(t4,Z) = (X xor Y) and not Z
+//   t6 = NOR(t4,t5) t7 = NOR(Z,t5)  sum = NOR(t6,t7) = XNOR(XNOR(X,Y),Z)
+//   carry = NOR(t1,t5) = (X or Y) and not ((X xor Y) and not Z)
 // The carry alternates between two cells, since a MAGIC output must be
 // initialised before it is written and the old carry is still an input.
 #pragma once
@@ -69,7 +70,7 @@ struct AdderColumns {
 // Cache cells per row an N-bit add needs besides its operands and sum.
 std::uint16_t adder_scratch_columns(LogicFamily family, AddOp op, std::uint16_t bits,
                                     SotAdder sot = SotAdder::Propagate);
-// Cache cells of a lone full adder (build_full_adder): 2 on SOT-MRAM, 10 on ReRAM.
+// Cache cells of a lone full adder (build_full_adder): 2 on SOT-MRAM, 7 on ReRAM.
 std::uint16_t full_adder_scratch_columns(LogicFamily family);
 
 // Appends the steps of sum = x +/- y to a program under construction (so
@@ -80,7 +81,7 @@ MicroProgram build_ripple_adder(LogicFamily family, std::uint32_t cols, const Ad
 
 // A single full adder: sum = x ^ y ^ z, carry = majority(x, y, z), each input
 // and output in its own column (all distinct); `scratch` is the first of the
-// cache cells: 2 on SOT-MRAM (c0, c1), 10 on ReRAM (t1..t10). X, Y and Z are
+// cache cells: 2 on SOT-MRAM (c0, c1), 7 on ReRAM (t1..t7). X, Y and Z are
 // left unchanged.
 MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, Column y, Column z, Column sum,
                               Column carry, Column scratch);
