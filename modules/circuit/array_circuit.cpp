@@ -1,6 +1,7 @@
 #include "circuit/array_circuit.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mrampim {
 
@@ -19,9 +20,27 @@ double ArrayCircuit::step_line_delay_ns() const {
   return std::max(line_delay_ns(column_line_ohm(), column_line_fF()), line_delay_ns(row_line_ohm(), row_line_fF()));
 }
 
+double ArrayCircuit::cell_current_uA(StepKind k) const {
+  const DeviceParams& d = t_.device;
+  switch (k) {
+    case StepKind::Read:
+    case StepKind::Search: return t_.cell.v_read_V / d.r_on_ohm / kMicro;
+    case StepKind::Write:
+      return t_.family == LogicFamily::SotStateful ? d.i_write_uA : d.v_set_V / d.r_on_ohm / kMicro;
+    case StepKind::Nor: return t_.family == LogicFamily::ReramNor ? d.v_nor_V / (2 * d.r_on_ohm) / kMicro : 0.0;
+  }
+  return 0.0;
+}
+
+std::uint32_t ArrayCircuit::sub_steps(StepKind k) const {
+  const double n = std::ceil(line_current_uA(k) / t_.circuit.i_line_max_uA * (1 - 1e-12));
+  return std::max<std::uint32_t>(1, std::uint32_t(n));
+}
+
 double ArrayCircuit::latency_ns(StepKind k) const {
   const bool senses = k == StepKind::Read || k == StepKind::Search;
-  return t_.circuit.t_decode_ns + step_line_delay_ns() + (senses ? t_.circuit.t_sense_ns : t_.device.t_switch_ns);
+  const double cell = senses ? t_.circuit.t_sense_ns : t_.device.t_switch_ns;
+  return t_.circuit.t_decode_ns + double(sub_steps(k)) * (step_line_delay_ns() + cell);
 }
 
 double ArrayCircuit::write_drive_V() const {
@@ -54,14 +73,15 @@ double ArrayCircuit::column_line_energy_fJ(StepKind k) const {
   const double v_read = t_.cell.v_read_V;
   switch (k) {
     case StepKind::Read:
-    case StepKind::Search: return c * v_read * v_read;
+    case StepKind::Search: return c * v_read * v_read * sub_steps(k);
     case StepKind::Write:
       if (t_.family == LogicFamily::SotStateful) {
         const double v = write_drive_V(), vb = t_.device.v_write_V;
-        return c * (v * v + vb * vb);  // the current's line pair, and the gate line at Vb
+        return c * (v * v + vb * vb) * sub_steps(k);  // the current's line pair, and the gate line at Vb
       }
-      return c * t_.device.v_set_V * t_.device.v_set_V;
-    case StepKind::Nor: return t_.family == LogicFamily::ReramNor ? c * t_.device.v_nor_V * t_.device.v_nor_V : 0.0;
+      return c * t_.device.v_set_V * t_.device.v_set_V * sub_steps(k);
+    case StepKind::Nor:
+      return t_.family == LogicFamily::ReramNor ? c * t_.device.v_nor_V * t_.device.v_nor_V * sub_steps(k) : 0.0;
   }
   return 0.0;
 }
@@ -105,6 +125,7 @@ StepPrices ArrayCircuit::prices() const {
     p.latency_ns[k] = latency_ns(kind);
     p.energy_fJ[k] = cell_energy_fJ(kind);
     p.column_line_fJ[k] = column_line_energy_fJ(kind);
+    p.sub_steps[k] = sub_steps(kind);
   }
   p.row_line_fJ = row_line_energy_fJ();
   p.periphery_pJ = step_energy_pJ();

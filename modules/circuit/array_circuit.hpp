@@ -14,7 +14,16 @@
 // column the step touches; a word line over the C columns of each enabled
 // row, raised when its row becomes enabled and kept up while it stays so.
 //
-// Latency of a step of kind k: t_decode + t_line + t_cell(k):
+// Current limit: all the enabled rows of a step draw their cells' current
+// through the column line of each column it touches (a write: I_write per
+// SOT cell, V_set / R_on per ReRAM SET; a NOR V_nor / (2 R_on); a read or
+// search V_read / R_on). A step whose R rows would draw more than
+// circuit.i_line_max_uA runs in n = ceil(R I / I_max) row groups, one after
+// another (the controller sizes a step by the rows it may enable, not by
+// how many a search found): its line charging and its cells' switching or
+// sensing repeat n times, its decoding does not.
+//
+// Latency of a step of kind k: t_decode + n_k (t_line + t_cell(k)):
 //   t_line  the slower line: 0.69 R_driver C_line + 0.38 R_wire C_line (a
 //           driver charging a distributed RC line to half swing, Elmore);
 //   t_cell  t_sense for reads and searches, the switching time for writes
@@ -46,6 +55,7 @@ namespace mrampim {
 class ArrayCircuit {
  public:
   explicit ArrayCircuit(const Technology& t) : t_(t) {}
+  ArrayCircuit(Technology&&) = delete;  // it keeps a reference: the technology must outlive it
 
   // Lines: a column line crosses every row, a word line every column.
   double column_line_fF() const { return double(t_.array.rows) * t_.circuit.c_wire_fF; }
@@ -56,6 +66,12 @@ class ArrayCircuit {
   double line_delay_ns(double r_line_ohm, double c_line_fF) const;
   // The slower of a step's lines.
   double step_line_delay_ns() const;
+
+  // What a column line carries when every row's cell of it conducts, and
+  // the row groups a step of the kind therefore takes.
+  double cell_current_uA(StepKind k) const;
+  double line_current_uA(StepKind k) const { return double(t_.array.rows) * cell_current_uA(k); }
+  std::uint32_t sub_steps(StepKind k) const;
 
   double latency_ns(StepKind k) const;
   double cell_energy_fJ(StepKind k) const;

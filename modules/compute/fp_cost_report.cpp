@@ -127,6 +127,11 @@ nlohmann::json to_json(const FpCostReport& r) {
           {"breakdown", phases},
           {"total_latency_ns", r.latency_ns() * double(r.runs)},
           {"total_energy_pJ", r.energy_pJ() * double(r.operations)},
+          {"row_groups_per_step", [&] {
+             nlohmann::json j = nlohmann::json::object();
+             for (std::size_t k = 0; k < kStepKinds; ++k) j[to_string(StepKind(k))] = r.prices.sub_steps[k];
+             return j;
+           }()},
           {"energy_terms_pJ", [&] {
              nlohmann::json j = nlohmann::json::object();
              for (const auto& [name, e] : energy_terms_pJ(r.counted, r.prices)) j[name] = e;
@@ -184,6 +189,13 @@ void print_breakdown(std::ostream& os, const FpCostReport& r) {
        << fmt(" (%5.1f%%)", en > 0 ? 100 * e / en : 0.0) << '\n';
   }
   print_energy_terms(os, r);
+  // The line current limit (docs/technology.md): how many row groups each
+  // step kind runs in (1: all rows at once).
+  os << "  row groups per step (column line current):";
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    if (r.counted.steps[k] > 0) os << ' ' << to_string(StepKind(k)) << ' ' << r.prices.sub_steps[k];
+  }
+  os << '\n';
 }
 
 std::vector<std::pair<std::string, double>> energy_terms_pJ(const RowCost& c, const StepPrices& p) {

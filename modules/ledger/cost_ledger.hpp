@@ -53,6 +53,10 @@ struct StepPrices {
   // each row a row-enable register enables (ActivityCounts).
   std::array<double, kStepKinds> column_line_fJ{};
   double row_line_fJ = 0;
+  // Row groups a step of each kind runs in, one after another, because its
+  // rows' current exceeds what a column line carries (1: all rows at once;
+  // latency_ns and column_line_fJ include it).
+  std::array<std::uint32_t, kStepKinds> sub_steps{1, 1, 1, 1};
   double periphery_pJ = 0;  // per compute step: decoders and row-enable registers
   double command_pJ = 0;    // per command (controller.e_command_pJ)
 

@@ -92,6 +92,8 @@ const Param kParams[] = {
      "sense amplifier resolution time"},
     {"circuit.i_sense_uA", "uA", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.i_sense_uA),
      "sense amplifier bias current while it senses"},
+    {"circuit.i_line_max_uA", "uA", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.i_line_max_uA),
+     "current one column line and its driver carry in a step (more: the step is split into row groups)"},
     {"step.t_read_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_read_ns),
      "latency of one column-parallel read step"},
     {"step.t_write_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_write_ns),

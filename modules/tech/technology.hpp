@@ -56,6 +56,10 @@ struct CircuitParams {
   double e_decode_pJ = 0;   // decoders and row-enable registers: energy per step
   double t_sense_ns = 0;    // sense amplifier resolution time
   double i_sense_uA = 0;    // sense amplifier bias current while it senses
+  // The current one column line and its driver carry in a step: a step whose
+  // enabled rows together draw more is split into row groups, one after
+  // another (ArrayCircuit::sub_steps).
+  double i_line_max_uA = 0;
 };
 
 // Latency of one array step (however many rows take part) and energy per

@@ -57,10 +57,13 @@ TEST_CASE("reram-floatpim's MAGIC steps: a SET per initialisation, a NOR by its 
 
 TEST_CASE("the counted prices follow the device, the wires and the array's size as their equations say",
           "[circuit][sensitivity]") {
-  const Technology base = load_technology("sot-mram-1t1r");
+  // A line limit far above any step's current: the device and circuit
+  // equations alone (the row groups have their own test below).
+  const std::string unlimited = "circuit.i_line_max_uA=1e9";
+  const Technology base = load_technology("sot-mram-1t1r", {unlimited});
   const StepPrices p0 = StepPrices::from(base);
   SECTION("doubling the write current quadruples a written cell's energy, and not its latency") {
-    const StepPrices p = StepPrices::from(load_technology("sot-mram-1t1r", {"device.i_write_uA=130"}));
+    const StepPrices p = StepPrices::from(load_technology("sot-mram-1t1r", {unlimited, "device.i_write_uA=130"}));
     CHECK(p.energy_fJ[W] == Approx(4 * p0.energy_fJ[W]));  // I^2 (R_channel + R_access) t
     CHECK(p.latency_ns[W] == p0.latency_ns[W]);
     CHECK(p.energy_fJ[R] == p0.energy_fJ[R]);
@@ -69,13 +72,14 @@ TEST_CASE("the counted prices follow the device, the wires and the array's size 
     CHECK(p.column_line_fJ[W] == Approx(c_col * (4 * v * v + 0.36)).epsilon(1e-9));
   }
   SECTION("halving the write pulse halves a written cell's energy and takes 1 ns off a write step") {
-    const StepPrices p = StepPrices::from(load_technology("sot-mram-1t1r", {"device.t_switch_ns=1", "step.t_write_ns=1"}));
+    const StepPrices p =
+        StepPrices::from(load_technology("sot-mram-1t1r", {unlimited, "device.t_switch_ns=1", "step.t_write_ns=1"}));
     CHECK(p.energy_fJ[W] == Approx(0.5 * p0.energy_fJ[W]));
     CHECK(p.latency_ns[W] == Approx(p0.latency_ns[W] - 1.0));
     CHECK(p.latency_ns[R] == p0.latency_ns[R]);
   }
   SECTION("doubling the wire capacitance doubles every line's energy and its charging time") {
-    const Technology t = load_technology("sot-mram-1t1r", {"circuit.c_wire_fF=0.4"});
+    const Technology t = load_technology("sot-mram-1t1r", {unlimited, "circuit.c_wire_fF=0.4"});
     const StepPrices p = StepPrices::from(t);
     for (std::size_t k : {R, W, S}) CHECK(p.column_line_fJ[k] == Approx(2 * p0.column_line_fJ[k]));
     CHECK(p.row_line_fJ == Approx(2 * p0.row_line_fJ));
@@ -85,7 +89,7 @@ TEST_CASE("the counted prices follow the device, the wires and the array's size 
     CHECK(p.energy_fJ[W] == p0.energy_fJ[W]);  // the cell's own energy does not change
   }
   SECTION("doubling the rows doubles a column line's energy and lengthens its RC as R^2") {
-    const Technology t = load_technology("sot-mram-1t1r", {"array.rows=2048"});
+    const Technology t = load_technology("sot-mram-1t1r", {unlimited, "array.rows=2048"});
     const ArrayCircuit c(t), c0(base);
     const StepPrices p = StepPrices::from(t);
     for (std::size_t k : {R, W, S}) CHECK(p.column_line_fJ[k] == Approx(2 * p0.column_line_fJ[k]));
@@ -111,11 +115,12 @@ TEST_CASE("a whole fp32 MAC run's energy moves with the write current exactly by
     e.run(ops);
     return std::make_pair(f.account.total(), std::make_pair(f.account.energy_pJ(), f.account.latency_ns()));
   };
-  const auto [c0, r0] = run({});
-  const auto [c1, r1] = run({"device.i_write_uA=130"});
+  const std::string unlimited = "circuit.i_line_max_uA=1e9";  // no row groups: the device alone
+  const auto [c0, r0] = run({unlimited});
+  const auto [c1, r1] = run({unlimited, "device.i_write_uA=130"});
   REQUIRE(c0 == c1);
-  const StepPrices p0 = StepPrices::from(load_technology("sot-mram-1t1r"));
-  const StepPrices p1 = StepPrices::from(load_technology("sot-mram-1t1r", {"device.i_write_uA=130"}));
+  const StepPrices p0 = StepPrices::from(load_technology("sot-mram-1t1r", {unlimited}));
+  const StepPrices p1 = StepPrices::from(load_technology("sot-mram-1t1r", {unlimited, "device.i_write_uA=130"}));
   const double want = (double(c0.cells[W]) * (p1.energy_fJ[W] - p0.energy_fJ[W]) +
                        double(c0.column_lines[W]) * (p1.column_line_fJ[W] - p0.column_line_fJ[W])) * 1e-3;
   CHECK(r1.first - r0.first == Approx(want).epsilon(1e-9));
@@ -138,10 +143,42 @@ TEST_CASE("a cell's area from its lines and transistor, a subarray's from its ce
   CHECK(c.periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 0.5 + 100));
   CHECK(c.subarray_area_um2() == Approx(1024.0 * 1024 * c.cell_area_um2() + c.periphery_area_um2()));
   // A weaker transistor widens the cell; a smaller write current lets the lines set it.
-  CHECK(ArrayCircuit(load_technology("sot-mram-1t1r", {"cell.i_drive_uA_per_um=250"})).cell_width_nm() ==
-        Approx(260 + 56));
-  CHECK(ArrayCircuit(load_technology("sot-mram-1t1r", {"device.i_write_uA=30", "step.e_write_fJ=100"})).cell_width_nm() ==
-        Approx(168.0));
+  const Technology weak = load_technology("sot-mram-1t1r", {"cell.i_drive_uA_per_um=250"});
+  CHECK(ArrayCircuit(weak).cell_width_nm() == Approx(260 + 56));
+  const Technology small = load_technology("sot-mram-1t1r", {"device.i_write_uA=30", "step.e_write_fJ=100"});
+  CHECK(ArrayCircuit(small).cell_width_nm() == Approx(168.0));
   // The crossbar: 4 F^2 whatever the current.
-  CHECK(ArrayCircuit(load_technology("reram-floatpim")).cell_area_um2() == Approx(4 * 0.028 * 0.028));
+  const Technology reram = load_technology("reram-floatpim");
+  CHECK(ArrayCircuit(reram).cell_area_um2() == Approx(4 * 0.028 * 0.028));
+}
+
+TEST_CASE("a step whose rows draw more than a column line carries runs in row groups", "[circuit][limits]") {
+  // 1024 rows x 65 uA = 66.56 mA: the embedded limit lets every row write at once.
+  const Technology base = load_technology("sot-mram-1t1r");
+  const ArrayCircuit c0(base);
+  CHECK(c0.line_current_uA(StepKind::Write) == Approx(66560));
+  CHECK(c0.sub_steps(StepKind::Write) == 1);
+  CHECK(c0.line_current_uA(StepKind::Read) == Approx(1024 * 2.0));  // 0.1 V / 50 kOhm a row
+  // An 8 mA line: ceil(66.56 / 8) = 9 row groups for a write, none for a read (2.05 mA).
+  const Technology t = load_technology("sot-mram-1t1r", {"circuit.i_line_max_uA=8000"});
+  const ArrayCircuit c(t);
+  const StepPrices p = StepPrices::from(t), p0 = StepPrices::from(base);
+  CHECK(c.sub_steps(StepKind::Write) == 9);
+  CHECK(c.sub_steps(StepKind::Read) == 1);
+  CHECK(p.sub_steps[std::size_t(StepKind::Write)] == 9);
+  const double line = c.step_line_delay_ns();
+  CHECK(p.latency_ns[std::size_t(StepKind::Write)] == Approx(0.2 + 9 * (line + 2.0)));
+  CHECK(p.latency_ns[std::size_t(StepKind::Read)] == p0.latency_ns[std::size_t(StepKind::Read)]);
+  CHECK(p.column_line_fJ[std::size_t(StepKind::Write)] == Approx(9 * p0.column_line_fJ[std::size_t(StepKind::Write)]));
+  CHECK(p.energy_fJ[std::size_t(StepKind::Write)] == p0.energy_fJ[std::size_t(StepKind::Write)]);  // the same cells switch
+  // Twice the rows, or twice the write current, on the embedded limit: two row groups.
+  const Technology tall = load_technology("sot-mram-1t1r", {"array.rows=2048"});
+  CHECK(ArrayCircuit(tall).sub_steps(StepKind::Write) == 2);
+  const Technology strong = load_technology("sot-mram-1t1r", {"device.i_write_uA=130"});
+  CHECK(ArrayCircuit(strong).sub_steps(StepKind::Write) == 2);
+  // ReRAM: a SET of 1024 rows at 1 V / 10 kOhm = 102.4 mA; a NOR at 1.2 V / 20 kOhm = 61.4 mA.
+  const Technology reram = load_technology("reram-floatpim", {"circuit.i_line_max_uA=60000"});
+  const ArrayCircuit r(reram);
+  CHECK(r.sub_steps(StepKind::Write) == 2);
+  CHECK(r.sub_steps(StepKind::Nor) == 2);
 }

@@ -41,6 +41,7 @@ t_decode_ns = 0.2
 e_decode_pJ = 1
 t_sense_ns = 0.5
 i_sense_uA = 10
+i_line_max_uA = 66560
 [step]
 t_read_ns = 1
 t_write_ns = 2
