@@ -230,6 +230,8 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
                   x.within_10_percent() ? "yes" : "no", x.counted);
     }
     std::printf("  area: published = cells the lanes occupy (the paper's measure); counted = subarray area (um^2)\n");
+    std::printf("  the counted lanes' cells at each layout's cell area (the paper's measure, our cells): %.2fx\n",
+                c.occupied_cells_area);
     if (o.train.mode == ExecMode::Fast && o.train.energy == CostBasis::Declared) {
       std::printf("  counted energy with --energy declared is an upper bound (every row charged for every\n"
                   "  search-masked step); --energy exact (the default) counts it row by row (docs/training.md)\n");

@@ -87,6 +87,8 @@ struct TrainRatio {
 
 struct TrainComparison {
   std::vector<TrainRatio> ratios;
+  // baseline / ours of the counted cells the lanes occupy, each at its layout's cell area.
+  double occupied_cells_area = 0;
   nlohmann::json json;
 };
 

@@ -46,7 +46,9 @@ LaneMapping map_lanes(std::uint32_t cells_per_lane, std::uint64_t lanes_at_once,
   m.subarrays = ceil_div(m.lanes, std::uint64_t(tech.array.rows) * m.lanes_per_row);
   m.banks = ceil_div(m.subarrays, subarrays_per_bank);
   m.cells = m.lanes * cells_per_lane;
-  m.area_um2 = double(m.subarrays) * ArrayCircuit(tech).subarray_area_um2();
+  const ArrayCircuit circuit(tech);
+  m.area_um2 = double(m.subarrays) * circuit.subarray_area_um2();
+  m.cells_area_um2 = double(m.cells) * circuit.cell_area_um2();
   return m;
 }
 
@@ -65,7 +67,8 @@ nlohmann::json LaneMapping::json() const {
           {"subarrays", subarrays},
           {"banks", banks},
           {"cells", cells},
-          {"area_um2", area_um2}};
+          {"area_um2", area_um2},
+          {"cells_area_um2", cells_area_um2}};
 }
 
 }  // namespace mrampim

@@ -47,7 +47,8 @@ struct LaneMapping {
   std::uint64_t subarrays = 0;
   std::uint64_t banks = 0;
   std::uint64_t cells = 0;  // lanes x cells per lane
-  double area_um2 = 0;
+  double area_um2 = 0;        // the subarrays the lanes take
+  double cells_area_um2 = 0;  // the cells the lanes occupy, at the layout's cell area (no periphery)
 
   nlohmann::json json() const;
 };

@@ -252,6 +252,13 @@ TEST_CASE("mrampim --compare trains on both technologies and reproduces the pape
     CHECK(double(c[k]["counted"]) > 0);
   }
   CHECK(double(c["area"]["published"]) == Approx((128.0 + 455) / (128 + 100)));
+  // The counted lanes' cells at each layout's cell area: lanes x cells per
+  // lane x cell area, FloatPIM over SOT.
+  const auto& m_reram = j["runs"][1]["counted"]["mapping"];
+  const auto& m_sot = j["runs"][0]["counted"]["mapping"];
+  CHECK(double(m_sot["cells_area_um2"]) > 0);
+  CHECK(double(c["area_occupied_cells_counted"]) ==
+        Approx(double(m_reram["cells_area_um2"]) / double(m_sot["cells_area_um2"])));
 }
 
 // The paper's headline workload: the LeNet reaches 97% test accuracy on the
