@@ -40,7 +40,7 @@ std::uint32_t ArrayCircuit::sub_steps(StepKind k) const {
 double ArrayCircuit::latency_ns(StepKind k) const {
   const bool senses = k == StepKind::Read || k == StepKind::Search;
   const double cell = senses ? t_.circuit.t_sense_ns : t_.device.t_switch_ns;
-  return t_.circuit.t_decode_ns + double(sub_steps(k)) * (step_line_delay_ns() + cell);
+  return double(sub_steps(k)) * (step_line_delay_ns() + cell);  // decoding: once per step (StepPrices::step_ns)
 }
 
 double ArrayCircuit::write_drive_V() const {
@@ -128,6 +128,7 @@ StepPrices ArrayCircuit::prices() const {
     p.sub_steps[k] = sub_steps(kind);
   }
   p.row_line_fJ = row_line_energy_fJ();
+  p.step_ns = t_.circuit.t_decode_ns;
   p.periphery_pJ = step_energy_pJ();
   p.command_pJ = t_.controller.e_command_pJ;
   return p;

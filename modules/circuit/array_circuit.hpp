@@ -23,7 +23,9 @@
 // how many a search found): its line charging and its cells' switching or
 // sensing repeat n times, its decoding does not.
 //
-// Latency of a step of kind k: t_decode + n_k (t_line + t_cell(k)):
+// Latency of a step: t_decode once (StepPrices::step_ns), then for each kind
+// k it holds n_k (t_line + t_cell(k)) (a read-then-write step charges its
+// read phase's lines and sensing, then its write phase's):
 //   t_line  the slower line: 0.69 R_driver C_line + 0.38 R_wire C_line (a
 //           driver charging a distributed RC line to half swing, Elmore);
 //   t_cell  t_sense for reads and searches, the switching time for writes

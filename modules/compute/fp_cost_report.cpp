@@ -179,7 +179,7 @@ void print_breakdown(std::ostream& os, const FpCostReport& r) {
     if (phase_used(r.counted_by_phase[p])) line(to_string(Phase(p)), r.counted_by_phase[p]);
   }
   line("total", r.counted);
-  os << "  by step kind (counted)        latency            energy\n";
+  os << "  by step kind (counted)        latency     energy of cells (lines, decoders: by term below)\n";
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     if (r.counted.steps[k] == 0 && r.counted.cells[k] == 0) continue;
     const double l = r.counted.steps[k] * r.prices.latency_ns[k];

@@ -250,6 +250,7 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
   for (std::uint32_t b : banks_used) path_calendar_[b].prune(now_ns);
   const double broadcast_at = interconnect_calendar_.earliest_fit(out.start_ns, broadcast);
   interconnect_calendar_.book(broadcast_at, broadcast_at + broadcast);
+  out.start_ns = broadcast_at;  // the command begins with its broadcast
   double lanes_at = broadcast_at + broadcast;
   for (bool moved = true; moved;) {  // the latest of the paths' first fits, until all agree
     moved = false;
@@ -313,6 +314,7 @@ CommandOutcome Controller::execute_dot(const Command& c, double now_ns) {
   const std::vector<RowAccess> accesses = row_accesses(c);
   out.start_ns = std::max({now_ns, free_at, hazard_free_ns(accesses)});
   const double before = s.account().latency_ns() + path.latency_ns();
+  const double path_before = path.latency_ns();
   run_fp_rows(s, mul->program, c.first_row, c.row_count);
   for (std::uint32_t n = c.row_count; n > 1;) {
     const std::uint32_t m = (n + 1) / 2, k = n - m;
@@ -321,6 +323,13 @@ CommandOutcome Controller::execute_dot(const Command& c, double now_ns) {
     run_fp_rows(s, add->program, c.first_row, k);
     n = m;
   }
+  // Its moves use the bank's path: booked as one block at its start, in the
+  // path's first gap long enough (as a layer command's moves are).
+  const double path_load = path.latency_ns() - path_before;
+  ResourceCalendar& calendar = path_calendar_[c.bank];
+  calendar.prune(now_ns);
+  out.start_ns = calendar.earliest_fit(out.start_ns, path_load);
+  calendar.book(out.start_ns, out.start_ns + path_load);
   out.end_ns = out.start_ns + (s.account().latency_ns() + path.latency_ns() - before);
   occupy(c.bank * shape_.subarrays_per_bank + c.subarray, out.start_ns, out.end_ns);
   record(accesses, out.end_ns, now_ns);
@@ -369,10 +378,16 @@ CommandOutcome Controller::execute(const Command& c, double now_ns) {
   const std::vector<RowAccess> accesses = row_accesses(c);
   out.start_ns = std::max({now_ns, busy(c.bank, c.subarray), busy(c.dst_bank, c.dst_subarray), hazard_free_ns(accesses)});
   CostAccount& path = c.bank == c.dst_bank ? banks_[c.bank].transfer_account() : interconnect_;
+  ResourceCalendar& calendar = c.bank == c.dst_bank ? path_calendar_[c.bank] : interconnect_calendar_;
   const double before = path.latency_ns();
   transfer_rows(banks_[c.bank].subarray(c.subarray), Column(c.src_col), banks_[c.dst_bank].subarray(c.dst_subarray),
                 Column(c.dst_col), std::uint16_t(c.width), rows, path);
-  out.end_ns = out.start_ns + (path.latency_ns() - before);
+  // The path carries one transfer at a time: the move takes its first gap.
+  const double duration = path.latency_ns() - before;
+  calendar.prune(now_ns);
+  out.start_ns = calendar.earliest_fit(out.start_ns, duration);
+  calendar.book(out.start_ns, out.start_ns + duration);
+  out.end_ns = out.start_ns + duration;
   occupy(c.bank * shape_.subarrays_per_bank + c.subarray, out.start_ns, out.end_ns);
   if (c.dst_bank != c.bank || c.dst_subarray != c.subarray) {
     occupy(c.dst_bank * shape_.subarrays_per_bank + c.dst_subarray, out.start_ns, out.end_ns);

@@ -107,9 +107,10 @@ class Controller {
   const std::vector<std::uint32_t>& last_layer_subarrays() const { return last_layer_subarrays_; }
   // Time each subarray has been busy with commands (bank-major), ns.
   const std::vector<double>& busy_time_ns() const { return busy_time_; }
-  // Time each bank's path has moved operands of layer commands, ns.
+  // Time each bank's path has been booked (layer commands' operand moves,
+  // moves and dot products' moves), ns.
   std::vector<double> path_busy_time_ns() const;
-  // Time the path between banks has been booked by layer commands, ns.
+  // Time the path between banks has been booked (broadcasts, gathers, moves between banks), ns.
   double interconnect_busy_time_ns() const { return interconnect_calendar_.busy_ns(); }
   // The published-formula cost of the layer commands run so far (facts
   // sec. 3-5, lane_engine.hpp): per command, the busiest pool subarray's

@@ -20,6 +20,7 @@ class ResourceCalendar {
  public:
   // The earliest start >= t of an interval of `duration` that meets no booking.
   double earliest_fit(double t, double duration) const {
+    if (duration <= 0) return t;  // nothing to fit: no booking moves it
     for (const auto& [from, to] : busy_) {  // sorted, disjoint
       if (t + duration <= from) break;
       if (to > t) t = to;

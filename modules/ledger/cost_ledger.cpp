@@ -87,7 +87,7 @@ bool ActivityCounts::operator==(const ActivityCounts& o) const {
 }
 
 double ActivityCounts::latency_ns(const StepPrices& p) const {
-  double t = 0;
+  double t = double(compute_steps) * p.step_ns;
   for (std::size_t k = 0; k < kStepKinds; ++k) t += double(steps[k]) * p.latency_ns[k];
   return t;
 }
@@ -117,6 +117,7 @@ RowCost RowCost::per_operation(const ActivityCounts& counts, std::uint64_t runs,
   }
   r.row_lines = operations ? double(counts.row_lines) / double(operations) : 0.0;
   r.periphery_steps = operations ? double(counts.compute_steps) / double(operations) : 0.0;
+  r.run_steps = runs ? double(counts.compute_steps) / double(runs) : 0.0;
   return r;
 }
 
@@ -133,7 +134,7 @@ double RowCost::total_cells() const {
 }
 
 double RowCost::latency_ns(const StepPrices& p) const {
-  double t = 0;
+  double t = run_steps * p.step_ns;
   for (std::size_t k = 0; k < kStepKinds; ++k) t += steps[k] * p.latency_ns[k];
   return t;
 }
@@ -152,6 +153,7 @@ RowCost& RowCost::operator+=(const RowCost& o) {
   }
   row_lines += o.row_lines;
   periphery_steps += o.periphery_steps;
+  run_steps += o.run_steps;
   return *this;
 }
 

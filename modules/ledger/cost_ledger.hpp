@@ -57,6 +57,7 @@ struct StepPrices {
   // rows' current exceeds what a column line carries (1: all rows at once;
   // latency_ns and column_line_fJ include it).
   std::array<std::uint32_t, kStepKinds> sub_steps{1, 1, 1, 1};
+  double step_ns = 0;       // per compute step: decoding, once however many kinds it holds
   double periphery_pJ = 0;  // per compute step: decoders and row-enable registers
   double command_pJ = 0;    // per command (controller.e_command_pJ)
 
@@ -113,6 +114,7 @@ struct RowCost {
   std::array<double, kStepKinds> column_lines{};
   double row_lines = 0;
   double periphery_steps = 0;  // compute steps per operation: the decoders' share
+  double run_steps = 0;        // compute steps per run: what decoding adds to latency
 
   // Counts of `runs` executions of a program over `operations` rows in all:
   // steps per run, cells per operation.

@@ -46,7 +46,7 @@ ActivityCounts PhaseCharge::counts(const ActiveRows& active_rows) const {
 }
 
 double MicroProgram::step_latency_ns(std::size_t step, const StepPrices& prices) const {
-  double t = 0;
+  double t = prices.step_ns;
   for (std::size_t k = 0; k < kStepKinds; ++k) {
     if (steps_[step].has(StepKind(k))) t += prices.latency_ns[k];
   }

@@ -513,6 +513,7 @@ TEST_CASE("mrampim-fp --cost-table: every operation and format, counted against 
   // rounding's overhead on top of it is reported.
   const auto& mac = j["correct_rounding_latency_fp32"]["mac"];
   CHECK(double(mac["paper_over_published"]) <= 1.10);
+  CHECK(double(mac["paper_over_published_same_prices"]) <= 1.10);  // the procedure, priced alike
   CHECK(double(mac["ieee_over_paper"]) > 1.0);
   CHECK_THAT(r.output, Contains("correct rounding: counted latency of fp32 in ieee rounding"));
   const ProgramResult bad = fp("--cost-table --op add");

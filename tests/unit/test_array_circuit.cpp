@@ -25,9 +25,17 @@ TEST_CASE("sot-mram-1t1r's counted prices, term by term by hand", "[circuit]") {
   // Lines over 1024 cells of 0.2 fF and 1.5 ohm; a 1 kOhm driver:
   // 0.69 x 1000 x 204.8 fF + 0.38 x 1536 x 204.8 fF = 0.14131 + 0.11954 ns.
   CHECK(ArrayCircuit(t).step_line_delay_ns() == Approx(0.26085).epsilon(1e-4));
-  CHECK(p.latency_ns[R] == Approx(0.2 + 0.26085 + 0.5).epsilon(1e-4));
+  // A step decodes once (0.2 ns), then each of its kinds charges its lines
+  // and senses (0.5 ns) or switches (2.0 ns).
+  CHECK(p.step_ns == 0.2);
+  CHECK(p.latency_ns[R] == Approx(0.26085 + 0.5).epsilon(1e-4));
   CHECK(p.latency_ns[S] == p.latency_ns[R]);
-  CHECK(p.latency_ns[W] == Approx(0.2 + 0.26085 + 2.0).epsilon(1e-4));
+  CHECK(p.latency_ns[W] == Approx(0.26085 + 2.0).epsilon(1e-4));
+  // A read-then-write step: 0.2 + 0.76085 + 2.26085 ns.
+  ActivityCounts rw;
+  rw.compute_steps = 1;
+  rw.steps[R] = rw.steps[W] = 1;
+  CHECK(rw.latency_ns(p) == Approx(0.2 + 0.76085 + 2.26085).epsilon(1e-4));
   // Write: (65 uA)^2 x (1420 + 2000) ohm x 2 ns = 28.899 fJ.
   CHECK(p.energy_fJ[W] == Approx(28.899).epsilon(1e-4));
   // Read: 0.1 V x 1.5 uA x 0.5 ns + 0.9 V x 10 uA x 0.5 ns = 0.075 + 4.5 fJ.
@@ -52,7 +60,7 @@ TEST_CASE("reram-floatpim's MAGIC steps: a SET per initialisation, a NOR by its 
   CHECK(p.energy_fJ[W] == Approx(100.0));
   CHECK(p.energy_fJ[N] == Approx(72.0));
   CHECK(p.latency_ns[N] == p.latency_ns[W]);
-  CHECK(p.latency_ns[N] == Approx(0.2 + ArrayCircuit(t).step_line_delay_ns() + 1.0));
+  CHECK(p.latency_ns[N] == Approx(ArrayCircuit(t).step_line_delay_ns() + 1.0));
 }
 
 TEST_CASE("the counted prices follow the device, the wires and the array's size as their equations say",
@@ -167,7 +175,7 @@ TEST_CASE("a step whose rows draw more than a column line carries runs in row gr
   CHECK(c.sub_steps(StepKind::Read) == 1);
   CHECK(p.sub_steps[std::size_t(StepKind::Write)] == 9);
   const double line = c.step_line_delay_ns();
-  CHECK(p.latency_ns[std::size_t(StepKind::Write)] == Approx(0.2 + 9 * (line + 2.0)));
+  CHECK(p.latency_ns[std::size_t(StepKind::Write)] == Approx(9 * (line + 2.0)));
   CHECK(p.latency_ns[std::size_t(StepKind::Read)] == p0.latency_ns[std::size_t(StepKind::Read)]);
   CHECK(p.column_line_fJ[std::size_t(StepKind::Write)] == Approx(9 * p0.column_line_fJ[std::size_t(StepKind::Write)]));
   CHECK(p.energy_fJ[std::size_t(StepKind::Write)] == p0.energy_fJ[std::size_t(StepKind::Write)]);  // the same cells switch
@@ -181,4 +189,16 @@ TEST_CASE("a step whose rows draw more than a column line carries runs in row gr
   const ArrayCircuit r(reram);
   CHECK(r.sub_steps(StepKind::Write) == 2);
   CHECK(r.sub_steps(StepKind::Nor) == 2);
+}
+
+TEST_CASE("no shipped technology splits a step: each sets its line limit to what its row-parallel steps draw",
+          "[circuit][limits]") {
+  for (const auto& name : embedded_technology_names()) {
+    const Technology t = load_technology(name);
+    const ArrayCircuit c(t);
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      CAPTURE(name, k);
+      CHECK(c.sub_steps(StepKind(k)) == 1);
+    }
+  }
 }

@@ -65,7 +65,7 @@ TEST_CASE("A transfer copies a field of the selected rows, and costs 2b cycles",
     CHECK(t.column_lines[R] == 32);
     CHECK(t.column_lines[W] == 32);
     CHECK(t.row_lines == 2 * rows.count());
-    CHECK(bank.transfer_account().latency_ns() == Approx(32 * (pr.latency_ns[R] + pr.latency_ns[W])));
+    CHECK(bank.transfer_account().latency_ns() == Approx(32 * (pr.latency_ns[R] + pr.latency_ns[W]) + 64 * pr.step_ns));
     CHECK(bank.transfer_account().energy_pJ() ==
           Approx((32.0 * rows.count() * (pr.energy_fJ[R] + pr.energy_fJ[W]) + 32 * (pr.column_line_fJ[R] + pr.column_line_fJ[W]) +
                   2.0 * rows.count() * pr.row_line_fJ) * 1e-3 + 64 * pr.periphery_pJ));

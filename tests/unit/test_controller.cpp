@@ -122,7 +122,9 @@ TEST_CASE("Moves go over the bank's path or the path between banks, 2b cycles ea
   const CommandOutcome across = p.controller->execute(m, 0);
   REQUIRE(across.error == CommandError::None);
   const StepPrices prices = StepPrices::from(p.tech);
-  const double per_move = 32 * (prices.latency_ns[std::size_t(StepKind::Read)] + prices.latency_ns[std::size_t(StepKind::Write)]);
+  // Per bit a read step and a write step, each decoded once.
+  const double per_move = 32 * (prices.latency_ns[std::size_t(StepKind::Read)] +
+                                prices.latency_ns[std::size_t(StepKind::Write)] + 2 * prices.step_ns);
   CHECK(in_bank.end_ns == Approx(per_move));
   CHECK(across.start_ns == in_bank.end_ns);  // the source subarray was busy
   CHECK(across.end_ns == Approx(2 * per_move));
@@ -186,7 +188,8 @@ TEST_CASE("A dot product over a row range: the pairwise sum of rounded products,
         const StepPrices prices = StepPrices::from(p.tech);
         const double mul = p.controller->fp_program(FpOp::Mul, f, Rounding::Ieee).program.cost(1).latency_ns(prices);
         const double add = p.controller->fp_program(FpOp::Add, f, Rounding::Ieee).program.cost(1).latency_ns(prices);
-        const double rw = prices.latency_ns[std::size_t(StepKind::Read)] + prices.latency_ns[std::size_t(StepKind::Write)];
+        const double rw = prices.latency_ns[std::size_t(StepKind::Read)] +
+                          prices.latency_ns[std::size_t(StepKind::Write)] + 2 * prices.step_ns;
         const double move = f.width() * rw;
         double want = mul;
         for (std::uint32_t k = n; k > 1; k = (k + 1) / 2) want += add + move + (k - (k + 1) / 2) * rw;

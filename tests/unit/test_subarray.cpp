@@ -225,7 +225,7 @@ TEST_CASE("a step latency is paid once, its energy grows with the active rows", 
     CHECK(c.column_lines[R] == 3);
     CHECK(c.column_lines[W] == 2);
     CHECK(c.row_lines == rows);
-    CHECK(f.account.latency_ns() == Approx(pr.latency_ns[R] + pr.latency_ns[W]));
+    CHECK(f.account.latency_ns() == Approx(pr.step_ns + pr.latency_ns[R] + pr.latency_ns[W]));
     CHECK(f.account.energy_pJ() ==
           Approx((3.0 * rows * pr.energy_fJ[R] + 2.0 * rows * pr.energy_fJ[W] + 3 * pr.column_line_fJ[R] +
                   2 * pr.column_line_fJ[W] + rows * pr.row_line_fJ) * 1e-3 + pr.periphery_pJ));
