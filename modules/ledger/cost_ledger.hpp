@@ -49,7 +49,7 @@ struct StepPrices {
   std::array<double, kStepKinds> latency_ns{};
   std::array<double, kStepKinds> energy_fJ{};
   // The lines a step drives (counted prices only; 0 in the calibrated ones):
-  // a column line per column a step touches, by kind, and the word line of
+  // a column line per cell a step's ops touch in a row, by kind, and the word line of
   // each row a row-enable register enables (ActivityCounts).
   std::array<double, kStepKinds> column_line_fJ{};
   double row_line_fJ = 0;
@@ -76,7 +76,8 @@ struct ActivityCounts {
   std::uint64_t commands = 0;                      // commands the controller accepted
   std::array<std::uint64_t, kStepKinds> steps{};   // step phases of each kind
   std::array<std::uint64_t, kStepKinds> cells{};   // bit-cells touched by each kind
-  // Lines driven: per step, one column line per column it touches (by kind);
+  // Lines driven: per step, one column line per cell its ops touch in a row
+  // (by kind; a column two ops share counts twice, docs/subarray.md);
   // word lines each time a row is raised (they stay up while the same rows
   // stay enabled: MicroStep::masks_raised).
   std::array<std::uint64_t, kStepKinds> column_lines{};
