@@ -127,6 +127,34 @@ bool same_file(const std::string& a, const std::string& b) {
 
 constexpr FpOp kCostTableOps[] = {FpOp::Add, FpOp::Mul, FpOp::Mac};
 
+// Whether every operation's program in `formats` fits each technology's
+// rows: the first that does not, as a message (checked before anything is
+// printed or written).
+std::optional<std::string> programs_misfit(const std::vector<const Technology*>& techs,
+                                           const std::vector<FpFormat>& formats, Rounding rounding) {
+  for (FpOp op : kCostTableOps) {
+    for (const FpFormat& format : formats) {
+      for (const Technology* t : techs) {
+        try {
+          build_fp_program(op, format, rounding, t->family, t->array.cols);
+        } catch (const std::invalid_argument& e) {
+          return t->name + ": " + e.what();
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Opens `path` for a JSON report (nothing to open when it is empty); false
+// when it cannot be written.
+bool open_report(const std::string& path, std::ofstream& file) {
+  if (path.empty()) return true;
+  if (!writable(path)) return false;
+  file.open(path);
+  return true;
+}
+
 // The fp32 programs' searches by width, and each width's margins at each
 // spread, for every technology given.
 int run_search_margins(const std::vector<const Technology*>& techs, Rounding rounding,
@@ -384,20 +412,9 @@ int main(int argc, char** argv) {
     }
     std::vector<const Technology*> techs{&tech};
     if (!o.compare.empty()) techs.push_back(&compare_tech);
-    for (const Technology* t : techs) {
-      for (FpOp each_op : kCostTableOps) {
-        try {
-          build_fp_program(each_op, FpFormat::fp32(), rounding, t->family, t->array.cols);
-        } catch (const std::invalid_argument& e) {
-          return bad_input(t->name + ": " + e.what());
-        }
-      }
-    }
+    if (const auto misfit = programs_misfit(techs, {FpFormat::fp32()}, rounding)) return bad_input(*misfit);
     std::ofstream report_file;
-    if (!o.report.empty()) {
-      if (!writable(o.report)) return bad_input("cannot write '" + o.report + "'");
-      report_file.open(o.report);
-    }
+    if (!open_report(o.report, report_file)) return bad_input("cannot write '" + o.report + "'");
     return run_search_margins(techs, rounding, o.spreads, report_file.is_open() ? &report_file : nullptr);
   }
   if (!o.spreads.empty()) return bad_input("--spread needs --search-margins");
@@ -408,23 +425,14 @@ int main(int argc, char** argv) {
                        "output: it takes no operands, --random, --op, --format, --output or --quiet");
     }
     // Every program must fit the rows before anything is printed or written.
-    for (FpOp each_op : kCostTableOps) {
-      for (const FpFormat& each_format : kCostTableFormats) {
-        for (const Technology* t : {&tech, o.compare.empty() ? nullptr : &compare_tech}) {
-          if (t == nullptr) continue;
-          try {
-            build_fp_program(each_op, each_format, rounding, t->family, t->array.cols);
-          } catch (const std::invalid_argument& e) {
-            return bad_input(t->name + ": " + e.what());
-          }
-        }
-      }
+    std::vector<const Technology*> techs{&tech};
+    if (!o.compare.empty()) techs.push_back(&compare_tech);
+    if (const auto misfit = programs_misfit(techs, {std::begin(kCostTableFormats), std::end(kCostTableFormats)},
+                                            rounding)) {
+      return bad_input(*misfit);
     }
     std::ofstream report_file;
-    if (!o.report.empty()) {
-      if (!writable(o.report)) return bad_input("cannot write '" + o.report + "'");
-      report_file.open(o.report);
-    }
+    if (!open_report(o.report, report_file)) return bad_input("cannot write '" + o.report + "'");
     return run_cost_table(tech, o.compare.empty() ? nullptr : &compare_tech, rounding, o.seed,
                           report_file.is_open() ? &report_file : nullptr);
   }
