@@ -43,6 +43,8 @@ void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column ds
   for (std::uint16_t i = 0; i < width; ++i) {
     path.charge(Phase::Transfer, read, one_read, n);
     path.charge(Phase::Transfer, write, one_write, n);
+    path.charge_column_lines(Phase::Transfer, one_read);
+    path.charge_column_lines(Phase::Transfer, one_write);
   }
   path.charge_row_lines(Phase::Transfer, 2 * n);  // the rows raised in both subarrays for the whole transfer
 }
@@ -64,6 +66,8 @@ void move_rows(Subarray& s, Column src_col, std::uint32_t src_first, Column dst_
     s.poke_field(dst_first + i, dst_col, width, s.peek_field(src_first + i, src_col, width));
     path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Read)), read, 1);
     path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Write)), write, 1);
+    path.charge_column_lines(Phase::Transfer, read);
+    path.charge_column_lines(Phase::Transfer, write);
     path.charge_row_lines(Phase::Transfer, 2);  // row-serial: the source row, then the destination row
   }
 }

@@ -49,7 +49,7 @@ struct StepPrices {
   std::array<double, kStepKinds> latency_ns{};
   std::array<double, kStepKinds> energy_fJ{};
   // The lines a step drives (counted prices only; 0 in the calibrated ones):
-  // a column line per cell a step's ops touch in a row, by kind, and the word line of
+  // a column line per distinct column a step touches, by kind, and the word line of
   // each row a row-enable register enables (ActivityCounts).
   std::array<double, kStepKinds> column_line_fJ{};
   double row_line_fJ = 0;
@@ -76,8 +76,8 @@ struct ActivityCounts {
   std::uint64_t commands = 0;                      // commands the controller accepted
   std::array<std::uint64_t, kStepKinds> steps{};   // step phases of each kind
   std::array<std::uint64_t, kStepKinds> cells{};   // bit-cells touched by each kind
-  // Lines driven: per step, one column line per cell its ops touch in a row
-  // (by kind; a column two ops share counts twice, docs/subarray.md);
+  // Lines driven: per step, one column line per distinct column it touches
+  // (by kind);
   // word lines each time a row is raised (they stay up while the same rows
   // stay enabled: MicroStep::masks_raised).
   std::array<std::uint64_t, kStepKinds> column_lines{};
@@ -140,17 +140,15 @@ class CostAccount {
   // Hot path: called once per step kind of every micro-operation.
   void begin_step(Phase phase) { ++by_phase_[std::size_t(phase)].compute_steps; }
   void charge_step(Phase phase, StepKind kind) { ++by_phase_[std::size_t(phase)].steps[std::size_t(kind)]; }
-  void charge_column_lines(Phase phase, StepKind kind, std::uint64_t columns) {
-    by_phase_[std::size_t(phase)].column_lines[std::size_t(kind)] += columns;
-  }
   void charge_cells(Phase phase, StepKind kind, std::uint64_t cells) {
     by_phase_[std::size_t(phase)].cells[std::size_t(kind)] += cells;
   }
 
   // One whole step at once, branch-free: the step's kinds (bit k = StepKind k)
-  // each take one step, and `cells_per_row[k] * active_rows` cells, over
-  // `cells_per_row[k]` column lines (a cell per row per column). Word lines
-  // are charged apart (charge_row_lines): they stay raised from step to step.
+  // each take one step, and `cells_per_row[k] * active_rows` cells. Its
+  // lines are charged apart: the column lines it drives (charge_column_lines)
+  // and the word lines it raises (charge_row_lines; they stay raised from
+  // step to step).
   void charge(Phase phase, std::uint8_t kinds, const std::array<std::uint32_t, kStepKinds>& cells_per_row,
               std::uint64_t active_rows) {
     ActivityCounts& c = by_phase_[std::size_t(phase)];
@@ -158,8 +156,10 @@ class CostAccount {
     for (std::size_t k = 0; k < kStepKinds; ++k) {
       c.steps[k] += (kinds >> k) & 1u;
       c.cells[k] += cells_per_row[k] * active_rows;
-      c.column_lines[k] += cells_per_row[k];
     }
+  }
+  void charge_column_lines(Phase phase, const std::array<std::uint32_t, kStepKinds>& columns) {
+    for (std::size_t k = 0; k < kStepKinds; ++k) by_phase_[std::size_t(phase)].column_lines[k] += columns[k];
   }
   // Word lines raised: rows that become enabled (MicroStep::masks_raised).
   void charge_row_lines(Phase phase, std::uint64_t rows) { by_phase_[std::size_t(phase)].row_lines += rows; }

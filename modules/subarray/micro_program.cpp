@@ -36,12 +36,10 @@ ActivityCounts PhaseCharge::counts(const ActiveRows& active_rows) const {
   c.compute_steps = compute_steps;
   c.steps = steps;
   for (std::size_t m = 0; m < active_rows.size(); ++m) {
-    for (std::size_t k = 0; k < kStepKinds; ++k) {
-      c.cells[k] += cells_per_row_by_mask[m][k] * active_rows[m];
-      c.column_lines[k] += cells_per_row_by_mask[m][k];  // a cell per row per column: the columns
-    }
+    for (std::size_t k = 0; k < kStepKinds; ++k) c.cells[k] += cells_per_row_by_mask[m][k] * active_rows[m];
     c.row_lines += raises_by_mask[m] * active_rows[m];
   }
+  c.column_lines = column_lines;
   return c;
 }
 
@@ -314,7 +312,54 @@ ProgramBuilder& ProgramBuilder::search(Column first, std::uint16_t width, std::u
   return *this;
 }
 
+namespace {
+
+// Every column an op touches, with the step kind it touches it for: what its
+// cells_per_row counts, column by column.
+template <class F>
+void for_each_column(const MicroOp& op, F f) {
+  switch (op.kind) {
+    case OpKind::Stateful: {
+      const GateDrive d = SheMtj::drive_of(op.gate);
+      if (SheMtj::reads_x(d.a) || SheMtj::reads_x(d.c)) f(StepKind::Read, op.src[0]);
+      if (SheMtj::reads_y(d.a) || SheMtj::reads_y(d.c)) f(StepKind::Read, op.dst);
+      f(StepKind::Write, op.dst);
+      break;
+    }
+    case OpKind::Nor:  // the inputs at V0 and the output: the NOR's lines
+      for (std::uint8_t j = 0; j < op.n_src; ++j) f(StepKind::Nor, op.src[j]);
+      f(StepKind::Nor, op.dst);
+      break;
+    case OpKind::Shift: {
+      const int a = op.amount, w = op.width;
+      for (int i = 0; i < w; ++i) {
+        const int from = i + a;  // dst[i] takes src[i + amount]; vacated positions are driven to 0
+        if (from >= 0 && from < w) f(StepKind::Read, Column(op.src[0] + from));
+        f(StepKind::Write, Column(op.dst + i));
+      }
+      break;
+    }
+    case OpKind::Search:
+      for (std::uint16_t i = 0; i < op.width; ++i) f(StepKind::Search, Column(op.src[0] + i));
+      break;
+  }
+}
+
+}  // namespace
+
 MicroProgram ProgramBuilder::finish() {
+  // Column lines: the distinct columns of each kind each step touches.
+  std::array<std::vector<Column>, kStepKinds> touched;
+  for (MicroStep& s : prog_.steps_) {
+    for (auto& t : touched) t.clear();
+    for (std::uint32_t i = 0; i < s.op_count; ++i) {
+      for_each_column(prog_.ops_[s.first_op + i], [&](StepKind k, Column c) { touched[std::size_t(k)].push_back(c); });
+    }
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      std::sort(touched[k].begin(), touched[k].end());
+      s.column_lines[k] = std::uint32_t(std::unique(touched[k].begin(), touched[k].end()) - touched[k].begin());
+    }
+  }
   // Word lines: which registers each step raises (MicroStep::masks_raised).
   std::uint8_t previous = 0, rewritten = 0;
   for (MicroStep& s : prog_.steps_) {
@@ -342,6 +387,7 @@ MicroProgram ProgramBuilder::finish() {
       for (std::size_t k = 0; k < kStepKinds; ++k) it->cells_per_row_by_mask[op.mask][k] += op.cells_per_row[k];
     }
     for (std::size_t m = 0; m < kRowEnableRegisters; ++m) it->raises_by_mask[m] += (s.masks_raised >> m) & 1u;
+    for (std::size_t k = 0; k < kStepKinds; ++k) it->column_lines[k] += s.column_lines[k];
   }
   prog_.written_.assign((prog_.columns_needed_ + 63) / 64, 0);
   for (const MicroOp& op : prog_.ops_) {

@@ -32,6 +32,9 @@ struct MicroStep {
   bool uniform_mask = true;
   std::uint8_t mask = 0;
   std::array<std::uint32_t, kStepKinds> cells_per_row{};  // summed over the step's ops
+  // Column lines the step drives, by kind: the distinct columns its ops
+  // touch (a column two ops read is one line).
+  std::array<std::uint32_t, kStepKinds> column_lines{};
   std::uint8_t masks_used = 0;  // bit m: an op of the step uses row-enable register m
   // Registers whose rows' word lines this step raises: used now but not in
   // the previous step, or rewritten by a search since their last use (a
@@ -55,6 +58,7 @@ struct PhaseCharge {
   std::array<std::array<std::uint64_t, kStepKinds>, kRowEnableRegisters> cells_per_row_by_mask{};
   // Steps that raise each row-enable register's word lines (MicroStep::masks_raised).
   std::array<std::uint64_t, kRowEnableRegisters> raises_by_mask{};
+  std::array<std::uint64_t, kStepKinds> column_lines{};  // summed over the phase's steps
 
   ActivityCounts counts(const ActiveRows& active_rows) const;
 };

@@ -114,6 +114,7 @@ void Subarray::charge_host_access(StepKind kind, std::uint32_t cells) {
   std::array<std::uint32_t, kStepKinds> per_row{};
   per_row[std::size_t(kind)] = cells;
   account_.charge(Phase::HostAccess, std::uint8_t(1u << unsigned(kind)), per_row, 1);
+  account_.charge_column_lines(Phase::HostAccess, per_row);
   account_.charge_row_lines(Phase::HostAccess, 1);
 }
 
@@ -241,6 +242,7 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step, bool reco
     if ((st.masks_raised >> m) & 1u) raised += mask_rows_[m];
   }
   if (raised != 0) account_.charge_row_lines(st.phase, raised);
+  account_.charge_column_lines(st.phase, st.column_lines);
   if (st.uniform_mask) {
     account_.charge(st.phase, st.kinds, st.cells_per_row, mask_rows_[st.mask]);
   } else {
@@ -250,7 +252,6 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step, bool reco
       for (std::size_t k = 0; k < kStepKinds; ++k) {
         if (ops[i].cells_per_row[k] != 0) {
           account_.charge_cells(st.phase, StepKind(k), ops[i].cells_per_row[k] * active);
-          account_.charge_column_lines(st.phase, StepKind(k), ops[i].cells_per_row[k]);
         }
       }
     }

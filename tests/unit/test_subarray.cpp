@@ -301,3 +301,27 @@ TEST_CASE("Whole rows, row-major, through bit transposes: peek_rows and poke_row
   CHECK_THROWS_AS(s.peek_rows(250, 7, rows.data()), std::out_of_range);
   CHECK_THROWS_AS(s.poke_rows(256, 1, in.data()), std::out_of_range);
 }
+
+TEST_CASE("a step drives one column line per distinct column, however many of its ops touch it", "[subarray][ledger]") {
+  // Two copies of column 0 and a search of 0..3: column 0 is read once and
+  // searched once; each destination is written.
+  ProgramBuilder b("lines", LogicFamily::SotStateful, 1024);
+  b.step(Phase::Logic).copy(10, 0).copy(11, 0).copy_not(12, 1);
+  b.step(Phase::Logic).search(0, 4, 0x5, 1);
+  const MicroProgram p = b.finish();
+  ArrayFixture f("sot-mram-1t1r");
+  f.array.execute(p);
+  const ActivityCounts c = f.account.total();
+  CHECK(c.column_lines[std::size_t(StepKind::Read)] == 2);    // columns 0 and 1
+  CHECK(c.column_lines[std::size_t(StepKind::Write)] == 3);   // 10, 11, 12
+  CHECK(c.column_lines[std::size_t(StepKind::Search)] == 4);  // 0..3
+  CHECK(c.cells_of(StepKind::Read) == 3ull * 1024);           // cells still count per op
+  CHECK(c == p.cost(1024));                                   // the static counts agree
+  // A NOR drives its inputs' and its output's lines.
+  ProgramBuilder n("nor", LogicFamily::ReramNor, 1024);
+  n.step(Phase::Logic).set(5, true);
+  n.step(Phase::Logic).nor(5, {1, 2});
+  ArrayFixture g("reram-floatpim");
+  g.array.execute(n.finish());
+  CHECK(g.account.total().column_lines[std::size_t(StepKind::Nor)] == 3);
+}
