@@ -219,6 +219,8 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
       std::printf("   (no published cell count for %s)\n", format.name().c_str());
     }
   }
+  std::printf("(counted: prices derived from the device and circuits; published formulas: the [step] prices, "
+              "calibrated to the paper)\n");
   nlohmann::json report = {{"runs", nlohmann::json::array()}};
   for (const TrainResult& r : results) report["runs"].push_back(r.json);
   if (results.size() == 2) {

@@ -328,7 +328,8 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
                {{"latency_ns", r.published.latency_ns},
                 {"energy_pJ", r.published.energy_pJ},
                 {"basis", "Eq. 2 + Eq. 3 (SOT-MRAM) or FloatPIM's formulas per fp operation; moves at 2b cycles; "
-                          "selections at their declared program cost; per layer command its busiest pool subarray"},
+                          "selections at their declared program cost; per layer command its busiest pool subarray; "
+                          "priced with the technology's [step] prices, calibrated to the paper"},
                 {"area_cells", r.published.has_mapping ? nlohmann::json(r.published.mapping.cells) : nlohmann::json()},
                 {"mapping", r.published.has_mapping ? r.published.mapping.json() : nlohmann::json()}}},
               {"platform",

@@ -120,6 +120,8 @@ nlohmann::json to_json(const FpCostReport& r) {
           {"units", "steps and latency per program run (all rows at once); cells and energy per operation (row)"},
           {"counted", cost_json(r.counted, r.prices)},
           {"published", published},
+          {"prices", {{"counted", "derived from the device and the array's circuits (circuit/array_circuit.hpp)"},
+                      {"published", "the technology's [step] section, calibrated to the paper"}}},
           {"counted_over_published",
            {{"latency", ratio_json(r.latency_ns(), r.published_latency_ns())},
             {"energy", ratio_json(r.energy_pJ(), r.published_energy_pJ())}}},
@@ -160,7 +162,8 @@ void print_cost_table(std::ostream& os, const FpCostReport& r) {
   os << fmt("%15s", ratio(r.counted.total_cells(), r.published.total_cells()))
      << fmt("%12s", ratio(r.latency_ns(), r.published_latency_ns()))
      << fmt("%11s", ratio(r.energy_pJ(), r.published_energy_pJ())) << '\n';
-  os << "  published: " << published_source(r.op, r.family) << "; cells per row: " << r.operand_cells
+  os << "  published: " << published_source(r.op, r.family)
+     << " at the [step] prices calibrated to the paper (counted: derived); cells per row: " << r.operand_cells
      << " operands and result + " << r.scratch_cells << " scratch = " << r.operand_cells + r.scratch_cells << '\n';
 }
 
