@@ -33,8 +33,10 @@ double ArrayCircuit::cell_current_uA(StepKind k) const {
 }
 
 std::uint32_t ArrayCircuit::sub_steps(StepKind k) const {
+  // A group holds at least one row: the technology's check guarantees one
+  // row's current fits a line, so n never exceeds the rows.
   const double n = std::ceil(line_current_uA(k) / t_.circuit.i_line_max_uA * (1 - 1e-12));
-  return std::max<std::uint32_t>(1, std::uint32_t(n));
+  return std::uint32_t(std::clamp(n, 1.0, double(t_.array.rows)));
 }
 
 double ArrayCircuit::latency_ns(StepKind k) const {

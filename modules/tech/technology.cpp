@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "circuit/array_circuit.hpp"
 #include "sense_amp/sense_amp.hpp"
 #include "tech/embedded_technologies.hpp"
 
@@ -315,6 +316,16 @@ void check_consistency(const Technology& t, Where where) {
     throw ConfigError(where({"step.e_write_fJ", "device.i_write_uA", "device.r_channel_ohm", "device.t_switch_ns"}) +
                       ": a written bit's energy includes its cell's switching energy I^2 R t (" +
                       std::to_string(t.device.switch_energy_fJ()) + " fJ), so it cannot be smaller");
+  }
+  // A column line must carry at least one row's cell current, or no step
+  // of that kind could run at all (larger steps run in row groups).
+  const ArrayCircuit circuit(t);
+  for (std::size_t k = 0; k < kStepKinds; ++k) {
+    const double i = circuit.cell_current_uA(StepKind(k));
+    if (i > t.circuit.i_line_max_uA) {
+      throw ConfigError(where({"circuit.i_line_max_uA"}) + ": a column line must carry at least one row's " +
+                        to_string(StepKind(k)) + " current, " + std::to_string(i) + " uA");
+    }
   }
   const SenseAmp sense = SenseAmp::for_technology(t);
   if (!sense.senses_reliably(0.0)) {

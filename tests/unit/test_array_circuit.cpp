@@ -202,3 +202,12 @@ TEST_CASE("no shipped technology splits a step: each sets its line limit to what
     }
   }
 }
+
+TEST_CASE("a line limit below one row's cell current is bad input", "[circuit][limits]") {
+  CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"circuit.i_line_max_uA=50"}),
+                    Catch::Matchers::Contains("'circuit.i_line_max_uA' (--set") &&
+                        Catch::Matchers::Contains("one row's write current"));
+  // Just enough for one row: 1024 row groups, no more.
+  const Technology t = load_technology("sot-mram-1t1r", {"circuit.i_line_max_uA=65"});
+  CHECK(ArrayCircuit(t).sub_steps(StepKind::Write) == 1024);
+}
