@@ -136,7 +136,7 @@ std::optional<std::string> programs_misfit(const std::vector<const Technology*>&
     for (const FpFormat& format : formats) {
       for (const Technology* t : techs) {
         try {
-          build_fp_program(op, format, rounding, t->family, t->array.cols);
+          build_fp_program(op, format, rounding, ArrayShape::of(*t));
         } catch (const std::invalid_argument& e) {
           return t->name + ": " + e.what();
         }
@@ -168,7 +168,7 @@ int run_search_margins(const std::vector<const Technology*>& techs, Rounding rou
     std::set<std::uint32_t> widest_widths;
     nlohmann::json programs = nlohmann::json::object();
     for (FpOp op : kCostTableOps) {
-      const FpProgram p = build_fp_program(op, FpFormat::fp32(), rounding, t->family, t->array.cols);
+      const FpProgram p = build_fp_program(op, FpFormat::fp32(), rounding, ArrayShape::of(*t));
       std::map<std::uint32_t, std::uint64_t> widths;
       for (const MicroOp& m : p.program.ops()) {
         if (m.kind == OpKind::Search) ++widths[m.width];

@@ -393,7 +393,7 @@ int sc_main(int argc, char* argv[]) {
       }
     }
     // Every floating-point program must fit a row of every technology.
-    for (const Technology& t : techs) build_fp_program(FpOp::Mac, format, rounding, t.family, t.array.cols);
+    for (const Technology& t : techs) build_fp_program(FpOp::Mac, format, rounding, ArrayShape::of(t));
   } catch (const TraceError& e) {
     std::cerr << e.what() << '\n';
     return kExitBadInput;

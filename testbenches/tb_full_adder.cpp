@@ -116,7 +116,7 @@ class FullAdderBench : public sc_core::sc_module {
     array_.fill_debug(rng_);
     for (std::uint32_t r = 0; r < array_.rows(); ++r) array_.poke_field(r, kX, 3, r & 7);  // X, Y, Z = r mod 8
     show();
-    const MicroProgram p = build_full_adder(tech_.family, array_.cols(), kX, kY, kZ, kSum, kCarry, kScratch);
+    const MicroProgram p = build_full_adder(ArrayShape::of(tech_), kX, kY, kZ, kSum, kCarry, kScratch);
     reports.push_back(run_program(p, 1));
     int bad = 0;
     for (std::uint32_t r = 0; r < array_.rows(); ++r) {
@@ -136,7 +136,7 @@ class FullAdderBench : public sc_core::sc_module {
     const Column ax = 16, ay = Column(ax + bits_), asum = Column(ay + bits_), acarry = Column(asum + bits_);
     const Column ascratch = Column(acarry + 1);
     AdderColumns cols{ax, ay, asum, std::uint16_t(bits_), ascratch, acarry, {}};
-    const MicroProgram p = build_ripple_adder(tech_.family, array_.cols(), cols, AddOp::Add);
+    const MicroProgram p = build_ripple_adder(ArrayShape::of(tech_), cols, AddOp::Add);
     const std::uint64_t lim = bits_ == 64 ? ~0ull : ((1ull << bits_) - 1);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> in(array_.rows());
     for (std::uint32_t r = 0; r < array_.rows(); ++r) {

@@ -226,9 +226,10 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
     }
     if (debug) continue;
     const StepKind kind = trans.is_read() ? StepKind::Read : StepKind::Write;
-    std::array<std::uint32_t, kStepKinds> cells{};
+    std::array<std::uint32_t, kStepKinds> cells{}, phases{};  // one row: one phase (Subarray::charge_host_access)
     cells[std::size_t(kind)] = std::uint32_t((hi - lo) * 8);
-    s.account().charge(Phase::HostAccess, std::uint8_t(1u << unsigned(kind)), cells, 1);
+    phases[std::size_t(kind)] = 1;
+    s.account().charge(Phase::HostAccess, phases, cells, 1);
     step_ns += trans.is_read() ? tech_.step.t_read_ns : tech_.step.t_write_ns;
   }
   if (!debug) {

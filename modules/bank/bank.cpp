@@ -35,14 +35,12 @@ void transfer_rows(const Subarray& from, Column src_col, Subarray& to, Column ds
   // 2b cycles: per bit a read step at the source and a write step at the
   // destination, each on every selected row.
   const std::uint64_t n = rows.count();
-  const std::uint8_t read = std::uint8_t(1u << unsigned(StepKind::Read));
-  const std::uint8_t write = std::uint8_t(1u << unsigned(StepKind::Write));
-  std::array<std::uint32_t, kStepKinds> one_read{}, one_write{};
+  std::array<std::uint32_t, kStepKinds> one_read{}, one_write{};  // one phase, one cell per row
   one_read[std::size_t(StepKind::Read)] = 1;
   one_write[std::size_t(StepKind::Write)] = 1;
   for (std::uint16_t i = 0; i < width; ++i) {
-    path.charge(Phase::Transfer, read, one_read, n);
-    path.charge(Phase::Transfer, write, one_write, n);
+    path.charge(Phase::Transfer, one_read, one_read, n);
+    path.charge(Phase::Transfer, one_write, one_write, n);
     path.charge_column_lines(Phase::Transfer, one_read);
     path.charge_column_lines(Phase::Transfer, one_write);
   }
@@ -59,13 +57,17 @@ void move_rows(Subarray& s, Column src_col, std::uint32_t src_first, Column dst_
   const bool rows_overlap = src_first < dst_first + count && dst_first < src_first + count;
   const bool cols_overlap = src_col < dst_col + width && dst_col < src_col + width;
   if (rows_overlap && cols_overlap) throw std::invalid_argument("move_rows: the fields overlap");
-  std::array<std::uint32_t, kStepKinds> read{}, write{};
+  // One row at a time: its cells are told apart by their column lines, one
+  // phase each way.
+  std::array<std::uint32_t, kStepKinds> read{}, write{}, read_phase{}, write_phase{};
   read[std::size_t(StepKind::Read)] = width;
   write[std::size_t(StepKind::Write)] = width;
+  read_phase[std::size_t(StepKind::Read)] = 1;
+  write_phase[std::size_t(StepKind::Write)] = 1;
   for (std::uint32_t i = 0; i < count; ++i) {
     s.poke_field(dst_first + i, dst_col, width, s.peek_field(src_first + i, src_col, width));
-    path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Read)), read, 1);
-    path.charge(Phase::Transfer, std::uint8_t(1u << unsigned(StepKind::Write)), write, 1);
+    path.charge(Phase::Transfer, read_phase, read, 1);
+    path.charge(Phase::Transfer, write_phase, write, 1);
     path.charge_column_lines(Phase::Transfer, read);
     path.charge_column_lines(Phase::Transfer, write);
     path.charge_row_lines(Phase::Transfer, 2);  // row-serial: the source row, then the destination row

@@ -111,7 +111,12 @@ double ArrayCircuit::cell_height_nm() const {
 
 double ArrayCircuit::periphery_area_um2() const {
   const AreaParams& a = t_.area;
-  return double(t_.array.rows + t_.array.cols) * a.driver_um2 + double(t_.array.rows) * a.sense_amp_um2 +
+  // A sense amplifier per row partition. The switches that cut a row's line
+  // are not charged: in a 1T-1R array the cells' access transistors already
+  // isolate them, and one transistor per partition is small beside its sense
+  // amplifier.
+  const double per_row = double(t_.circuit.row_partitions(t_.array.cols));
+  return double(t_.array.rows + t_.array.cols) * a.driver_um2 + double(t_.array.rows) * per_row * a.sense_amp_um2 +
          a.decoder_um2;
 }
 

@@ -46,7 +46,13 @@
 // Area: a cell is column_lines x row_lines metal pitches (a 1T-1R cell at
 // least its access transistor's width, sized for the write current, plus a
 // pitch, across); the periphery one driver per row and per column, one sense
-// amplifier per row and the decoders.
+// amplifier per row partition and the decoders.
+//
+// Line sharing (circuit.partition_cols; MicroProgram, "Line sharing"): a
+// row's cells meet on its line, so per phase a partition senses one column
+// and evaluates one MAGIC NOR. A step needing more runs as several phases,
+// each paying its kind's t_line + t_cell (latency_ns) again; its decoding
+// once. Writes follow their sensed values; constant writes take one phase.
 #pragma once
 
 #include "ledger/cost_ledger.hpp"

@@ -7,7 +7,7 @@
 namespace mrampim {
 
 FpEngine::FpEngine(Subarray& array, FpOp op, const FpFormat& format, Rounding rounding)
-    : array_(array), program_(build_fp_program(op, format, rounding, array.technology().family, array.cols())) {
+    : array_(array), program_(build_fp_program(op, format, rounding, ArrayShape::of(array.technology()))) {
   for (std::size_t p = 0; p < kPhases; ++p) baseline_[p] = array_.account().phase(Phase(p));
 }
 

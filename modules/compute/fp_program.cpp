@@ -50,13 +50,13 @@ class FpProcedure {
  public:
   // `adder_bits`: the widest add the adder cache cells must hold (a trial
   // build finds it: widest_add()).
-  FpProcedure(FpOp op, const FpFormat& f, Rounding r, LogicFamily family, std::uint32_t cols, Field temps,
+  FpProcedure(FpOp op, const FpFormat& f, Rounding r, const ArrayShape& shape, Field temps,
               std::uint32_t limit, std::uint16_t adder_bits)
       : op_(op),
         f_(f),
         ieee_(r == Rounding::Ieee),
-        b_(std::string(to_string(op)) + "-" + f.name() + "-" + to_string(r), family, cols),
-        e_(b_, family, temps),
+        b_(std::string(to_string(op)) + "-" + f.name() + "-" + to_string(r), shape),
+        e_(b_, shape.family, temps),
         alloc_(0, limit) {
     layout_.format = f;
     layout_.op = op;
@@ -319,17 +319,34 @@ void FpProcedure::emit_mul(Field a, Field b, Field r) {
   const Field product = xe.slice(ext, pw);
   Field u = take(nm + 2, "partial sum"), v = take(nm + 2, "partial sum (other)");
   const Field t = take(nm + 1, "partial product");
-  e_.gate_bit(StatefulGate::Copy, u.slice(0, nm + 1), mb.at(0));
-  {
+  // Partial products a AND b_j. SOT-MRAM: b_j copied across, then ANDed
+  // with a, two steps whatever the width. ReRAM, whose row evaluates one NOR
+  // per phase: NOR(not a, not b_j), a's complement made once, so a round
+  // spends nm + 2 NORs on it instead of a copy and a 3-NOR AND per bit.
+  const bool nor_pp = e_.family() == LogicFamily::ReramNor;
+  const Field na = nor_pp ? take(nm + 1, "complement of a") : Field{0, 0};
+  const Column nb = nor_pp ? take(1, "complement of b_j").first : Column(0);
+  if (nor_pp) {
+    std::vector<GateOp> ops{{StatefulGate::CopyNot, nb, mb.at(0)}, set_op(u.top(), false)};
+    for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back({StatefulGate::CopyNot, na.at(i), ma.at(i)});
+    e_.parallel(ops);
+    e_.nor_bit(u.slice(0, nm + 1), na, nb);
+  } else {
+    e_.gate_bit(StatefulGate::Copy, u.slice(0, nm + 1), mb.at(0));
     std::vector<GateOp> ops{set_op(u.top(), false)};
     for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back({StatefulGate::And, u.at(i), ma.at(i)});
     e_.parallel(ops);
   }
   for (std::uint32_t j = 1; j <= nm; ++j) {
-    std::vector<GateOp> ops{copy_op(product.at(j - 1), u.at(0))};
-    for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back(copy_op(t.at(i), mb.at(j)));
-    e_.parallel(ops);
-    e_.gate_field(StatefulGate::And, t, ma);
+    if (nor_pp) {
+      e_.parallel({copy_op(product.at(j - 1), u.at(0)), {StatefulGate::CopyNot, nb, mb.at(j)}});
+      e_.nor_bit(t, na, nb);
+    } else {
+      std::vector<GateOp> ops{copy_op(product.at(j - 1), u.at(0))};
+      for (std::uint32_t i = 0; i < nm + 1; ++i) ops.push_back(copy_op(t.at(i), mb.at(j)));
+      e_.parallel(ops);
+      e_.gate_field(StatefulGate::And, t, ma);
+    }
     add(AdderColumns{u.at(1), t.first, v.first, std::uint16_t(nm + 1), adder_scratch_.first, v.top(), {}},
            AddOp::Add);
     std::swap(u, v);
@@ -560,21 +577,24 @@ FpLayout fp_operand_layout(FpOp op, const FpFormat& format, Rounding rounding) {
   return l;
 }
 
-FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, LogicFamily family,
-                           std::uint32_t cols) {
+FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, const ArrayShape& shape) {
+  const LogicFamily family = shape.family;
+  const std::uint32_t cols = shape.cols;
+
   // A first build on a row as wide as column addresses reach finds the
   // widest add (the adder's cache cells grow with it on SOT-MRAM) and, on
   // ReRAM, how many NOR cache cells the sequences need (parked in the row's
   // upper half); the second puts exactly that many in the real row.
   constexpr std::uint32_t kWidest = 65535, kHalf = 32768;
   constexpr std::uint16_t kAnyAdd = 64;
+  const ArrayShape widest{family, kWidest, 1};  // trial builds are not costed
   if (family == LogicFamily::SotStateful) {
-    FpProcedure trial(op, format, rounding, family, kWidest, Field{0, 0}, kWidest, kAnyAdd);
+    FpProcedure trial(op, format, rounding, widest, Field{0, 0}, kWidest, kAnyAdd);
     trial.build();
-    FpProcedure p(op, format, rounding, family, cols, Field{0, 0}, cols, trial.widest_add());
+    FpProcedure p(op, format, rounding, shape, Field{0, 0}, cols, trial.widest_add());
     return p.build();
   }
-  FpProcedure trial(op, format, rounding, family, kWidest, Field{Column(kHalf), std::uint16_t(kWidest - kHalf)},
+  FpProcedure trial(op, format, rounding, widest, Field{Column(kHalf), std::uint16_t(kWidest - kHalf)},
                     kHalf, kAnyAdd);
   trial.build();
   if (trial.fields_end() + trial.temps_used() > cols) {
@@ -582,7 +602,7 @@ FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, L
                                 to_string(family) + " needs " + std::to_string(trial.fields_end() + trial.temps_used()) +
                                 " columns per row; the array has " + std::to_string(cols));
   }
-  FpProcedure p(op, format, rounding, family, cols,
+  FpProcedure p(op, format, rounding, shape,
                 Field{Column(trial.fields_end()), std::uint16_t(trial.temps_used())},
                 trial.fields_end(), trial.widest_add());
   return p.build();

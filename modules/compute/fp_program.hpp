@@ -58,7 +58,6 @@ FpLayout fp_operand_layout(FpOp op, const FpFormat& format, Rounding rounding);
 
 // Operands first (a, b, then c for a MAC), the result after them, scratch
 // after that. Throws std::invalid_argument when the row is too narrow.
-FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, LogicFamily family,
-                           std::uint32_t cols);
+FpProgram build_fp_program(FpOp op, const FpFormat& format, Rounding rounding, const ArrayShape& shape);
 
 }  // namespace mrampim

@@ -192,21 +192,22 @@ void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns
   }
 }
 
-MicroProgram build_ripple_adder(LogicFamily family, std::uint32_t cols, const AdderColumns& c, AddOp op) {
-  ProgramBuilder b(std::string(op == AddOp::Add ? "add" : "sub") + std::to_string(c.bits), family, cols);
-  emit_ripple_adder(b, family, c, op, Phase::Logic);
+MicroProgram build_ripple_adder(const ArrayShape& shape, const AdderColumns& c, AddOp op) {
+  ProgramBuilder b(std::string(op == AddOp::Add ? "add" : "sub") + std::to_string(c.bits), shape);
+  emit_ripple_adder(b, shape.family, c, op, Phase::Logic);
   return b.finish();
 }
 
-MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, Column y, Column z, Column sum,
-                              Column carry, Column scratch) {
+MicroProgram build_full_adder(const ArrayShape& shape, Column x, Column y, Column z, Column sum, Column carry,
+                              Column scratch) {
+  const LogicFamily family = shape.family;
   // A lone full adder uses the ripple adder's cache cells minus the carry
   // cell, which is `carry` here.
   const std::uint32_t scratch_cells = full_adder_scratch_columns(family);
   check_fields({{"x", x, 1}, {"y", y, 1}, {"z", z, 1}, {"the sum", sum, 1}, {"the carry", carry, 1},
                 {"the scratch cells", scratch, scratch_cells}},
-               cols);
-  ProgramBuilder b("full-adder", family, cols);
+               shape.cols);
+  ProgramBuilder b("full-adder", shape);
   if (family == LogicFamily::SotStateful) {
     emit_sot_full_adder(b, Phase::Logic, x, y, false, CarryIn{true, z, false}, sum, carry, scratch);
   } else {

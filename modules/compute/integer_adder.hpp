@@ -77,13 +77,13 @@ std::uint16_t full_adder_scratch_columns(LogicFamily family);
 // floating-point programs compose with it), all in `phase`.
 void emit_ripple_adder(ProgramBuilder& b, LogicFamily family, const AdderColumns& c, AddOp op, Phase phase);
 
-MicroProgram build_ripple_adder(LogicFamily family, std::uint32_t cols, const AdderColumns& c, AddOp op);
+MicroProgram build_ripple_adder(const ArrayShape& shape, const AdderColumns& c, AddOp op);
 
 // A single full adder: sum = x ^ y ^ z, carry = majority(x, y, z), each input
 // and output in its own column (all distinct); `scratch` is the first of the
 // cache cells: 2 on SOT-MRAM (c0, c1), 7 on ReRAM (t1..t7). X, Y and Z are
 // left unchanged.
-MicroProgram build_full_adder(LogicFamily family, std::uint32_t cols, Column x, Column y, Column z, Column sum,
-                              Column carry, Column scratch);
+MicroProgram build_full_adder(const ArrayShape& shape, Column x, Column y, Column z, Column sum, Column carry,
+                              Column scratch);
 
 }  // namespace mrampim

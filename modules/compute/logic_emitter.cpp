@@ -165,6 +165,14 @@ void LogicEmitter::gate_bit(StatefulGate g, Field dst, Column bit) {
   parallel(ops);
 }
 
+void LogicEmitter::nor_bit(Field dst, Field x, Column y) {
+  if (family_ != LogicFamily::ReramNor) throw std::logic_error(b_.name() + ": NOR is the ReRAM array's logic");
+  if (dst.width != x.width) throw std::logic_error(b_.name() + ": NOR over fields of different widths");
+  fill(dst, true);
+  open_step();
+  for (std::uint32_t i = 0; i < dst.width; ++i) b_.nor(dst.at(i), {x.at(i), y});
+}
+
 void LogicEmitter::set(Field dst, std::uint64_t value) {
   if (dst.width > 64) throw std::logic_error(b_.name() + ": a constant holds at most 64 bits");
   std::vector<GateOp> ops;

@@ -72,12 +72,15 @@ class LogicEmitter {
   void copy(Field dst, Field src) { gate_field(StatefulGate::Copy, dst, src); }
   void copy_not(Field dst, Field src) { gate_field(StatefulGate::CopyNot, dst, src); }
   void set(Field dst, std::uint64_t value);  // bit i of value into column i (width <= 64)
+  // ReRAM only: dst_i = NOR(x_i, y), every output initialised in one step,
+  // then the NORs (one per phase on a shared row line).
+  void nor_bit(Field dst, Field x, Column y);
   void fill(Field dst, bool bit);            // every column of dst
 
   // dst = src moved by `amount` (> 0 toward bit 0); vacated bits become 0.
   // `alongside` gates run in the same step on SOT-MRAM (they must not touch
-  // the shifted groups); on ReRAM, whose shift is one position per step,
-  // they run as their own sequences first.
+  // the shifted groups); on ReRAM, whose gates are NOR sequences, they run
+  // as their own sequences first.
   void shift(Field dst, Field src, int amount, const std::vector<GateOp>& alongside = {});
   // Rows (among the current mask's) whose field equals `key` -> register `out`.
   void search(Field f, std::uint64_t key, std::uint8_t out);

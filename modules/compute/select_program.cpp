@@ -65,7 +65,7 @@ void emit(LogicEmitter& e, SelectOp op, const FpFormat& f, const SelectProgram& 
   e.mask(kAll);
 }
 
-SelectProgram build_in(SelectOp op, const FpFormat& f, LogicFamily family, std::uint32_t cols, Field temps,
+SelectProgram build_in(SelectOp op, const FpFormat& f, const ArrayShape& shape, Field temps,
                        std::uint32_t fields_limit, std::uint32_t* fields_end, std::uint32_t* temps_used) {
   const std::uint16_t w = std::uint16_t(f.width());
   SelectProgram p;
@@ -73,8 +73,8 @@ SelectProgram build_in(SelectOp op, const FpFormat& f, LogicFamily family, std::
   p.b = Field{w, w};
   p.c = Field{Column(2 * w), w};
   p.result = Field{Column(3 * w), w};
-  ProgramBuilder b(std::string("select ") + to_string(op) + " " + f.name(), family, cols);
-  LogicEmitter e(b, family, temps);
+  ProgramBuilder b(std::string("select ") + to_string(op) + " " + f.name(), shape);
+  LogicEmitter e(b, shape.family, temps);
   ColumnAllocator alloc(Column(4 * w), fields_limit);
   emit(e, op, f, p, alloc);
   *fields_end = alloc.next();
@@ -85,20 +85,22 @@ SelectProgram build_in(SelectOp op, const FpFormat& f, LogicFamily family, std::
 
 }  // namespace
 
-SelectProgram build_select_program(SelectOp op, const FpFormat& format, LogicFamily family, std::uint32_t cols) {
+SelectProgram build_select_program(SelectOp op, const FpFormat& format, const ArrayShape& shape) {
+  const LogicFamily family = shape.family;
+  const std::uint32_t cols = shape.cols;
   if (format.width() > 64) throw std::invalid_argument("select programs take words of at most 64 bits");
   // As for the arithmetic (fp_program.cpp): a trial on the widest row finds
   // how many cache cells ReRAM needs, the real build puts them after the fields.
   constexpr std::uint32_t kWidest = 65535, kHalf = 32768;
   std::uint32_t end = 0, temps = 0;
-  build_in(op, format, family, kWidest, Field{Column(kHalf), std::uint16_t(kWidest - kHalf)}, kHalf, &end, &temps);
+  build_in(op, format, ArrayShape{family, kWidest, 1}, Field{Column(kHalf), std::uint16_t(kWidest - kHalf)}, kHalf, &end, &temps);
   if (end + temps > cols) {
     throw std::invalid_argument(std::string("select ") + to_string(op) + " " + format.name() + " on " +
                                 to_string(family) + " needs " + std::to_string(end + temps) +
                                 " columns per row; the array has " + std::to_string(cols));
   }
   std::uint32_t end2 = 0, temps2 = 0;
-  return build_in(op, format, family, cols, Field{Column(end), std::uint16_t(temps)}, end, &end2, &temps2);
+  return build_in(op, format, shape, Field{Column(end), std::uint16_t(temps)}, end, &end2, &temps2);
 }
 
 }  // namespace mrampim

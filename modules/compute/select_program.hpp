@@ -48,7 +48,7 @@ inline unsigned select_inputs(SelectOp op) {
 }
 
 // Throws std::invalid_argument when the row is too narrow.
-SelectProgram build_select_program(SelectOp op, const FpFormat& format, LogicFamily family, std::uint32_t cols);
+SelectProgram build_select_program(SelectOp op, const FpFormat& format, const ArrayShape& shape);
 
 // What the program computes, on the host: the fast path and the reference.
 inline std::uint64_t select_host(SelectOp op, const FpFormat& f, std::uint64_t a, std::uint64_t b,

@@ -285,7 +285,7 @@ const FpProgram& Controller::fp_program(FpOp op, const FpFormat& format, Roundin
   const auto key = std::make_tuple(op, format.ne, format.nm, rounding);
   auto it = programs_.find(key);
   if (it == programs_.end()) {
-    it = programs_.emplace(key, build_fp_program(op, format, rounding, shape_.family, shape_.cols)).first;
+    it = programs_.emplace(key, build_fp_program(op, format, rounding, ArrayShape::of(banks_.front().technology()))).first;
   }
   return it->second;
 }

@@ -97,13 +97,11 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
                        CostBasis basis)
     : tech_(tech), format_(format), rounding_(rounding), mode_(mode), basis_(basis) {
   if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
-  const std::uint32_t cols = tech.array.cols;
-  mac_ = build_fp_program(FpOp::Mac, format, rounding, tech.family, cols);
-  add_ = build_fp_program(FpOp::Add, format, rounding, tech.family, cols);
-  mul_ = build_fp_program(FpOp::Mul, format, rounding, tech.family, cols);
-  for (std::size_t i = 0; i < select_.size(); ++i) {
-    select_[i] = build_select_program(SelectOp(i), format, tech.family, cols);
-  }
+  const ArrayShape shape = ArrayShape::of(tech);
+  mac_ = build_fp_program(FpOp::Mac, format, rounding, shape);
+  add_ = build_fp_program(FpOp::Add, format, rounding, shape);
+  mul_ = build_fp_program(FpOp::Mul, format, rounding, shape);
+  for (std::size_t i = 0; i < select_.size(); ++i) select_[i] = build_select_program(SelectOp(i), format, shape);
   lane_columns_ = std::max({mac_.program.columns_needed(), add_.program.columns_needed(),
                             mul_.program.columns_needed()});
   for (const auto& s : select_) lane_columns_ = std::max(lane_columns_, s.program.columns_needed());

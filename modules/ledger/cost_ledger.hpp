@@ -74,7 +74,7 @@ struct StepPrices {
 struct ActivityCounts {
   std::uint64_t compute_steps = 0;                 // parallel steps (each may hold several kinds)
   std::uint64_t commands = 0;                      // commands the controller accepted
-  std::array<std::uint64_t, kStepKinds> steps{};   // step phases of each kind
+  std::array<std::uint64_t, kStepKinds> steps{};   // phases of each kind (MicroStep::phases)
   std::array<std::uint64_t, kStepKinds> cells{};   // bit-cells touched by each kind
   // Lines driven: per step, one column line per distinct column it touches
   // (by kind);
@@ -144,17 +144,17 @@ class CostAccount {
     by_phase_[std::size_t(phase)].cells[std::size_t(kind)] += cells;
   }
 
-  // One whole step at once, branch-free: the step's kinds (bit k = StepKind k)
-  // each take one step, and `cells_per_row[k] * active_rows` cells. Its
-  // lines are charged apart: the column lines it drives (charge_column_lines)
-  // and the word lines it raises (charge_row_lines; they stay raised from
-  // step to step).
-  void charge(Phase phase, std::uint8_t kinds, const std::array<std::uint32_t, kStepKinds>& cells_per_row,
-              std::uint64_t active_rows) {
+  // One whole step at once, branch-free: `phases[k]` phases of StepKind k
+  // (MicroStep::phases: 0 for a kind the step lacks), and
+  // `cells_per_row[k] * active_rows` cells. Its lines are charged apart: the
+  // column lines it drives (charge_column_lines) and the word lines it
+  // raises (charge_row_lines; they stay raised from step to step).
+  void charge(Phase phase, const std::array<std::uint32_t, kStepKinds>& phases,
+              const std::array<std::uint32_t, kStepKinds>& cells_per_row, std::uint64_t active_rows) {
     ActivityCounts& c = by_phase_[std::size_t(phase)];
     ++c.compute_steps;
     for (std::size_t k = 0; k < kStepKinds; ++k) {
-      c.steps[k] += (kinds >> k) & 1u;
+      c.steps[k] += phases[k];
       c.cells[k] += cells_per_row[k] * active_rows;
     }
   }

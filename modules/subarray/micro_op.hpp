@@ -16,7 +16,7 @@ using Column = std::uint16_t;
 enum class OpKind : std::uint8_t {
   Stateful,  // one write through the MTJ rule (SOT) or a plain data write (ReRAM: copy/set only)
   Nor,       // MAGIC NOR of up to three input columns into an initialised output (ReRAM)
-  Shift,     // a column group moved by `amount` bit positions (SOT: any amount; ReRAM: 1)
+  Shift,     // a column group moved by `amount` bit positions (any amount; a copy per bit)
   Search,    // a column group compared with a key; matching rows go to a row-enable register
 };
 const char* to_string(OpKind k);

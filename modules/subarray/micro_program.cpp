@@ -45,9 +45,7 @@ ActivityCounts PhaseCharge::counts(const ActiveRows& active_rows) const {
 
 double MicroProgram::step_latency_ns(std::size_t step, const StepPrices& prices) const {
   double t = prices.step_ns;
-  for (std::size_t k = 0; k < kStepKinds; ++k) {
-    if (steps_[step].has(StepKind(k))) t += prices.latency_ns[k];
-  }
+  for (std::size_t k = 0; k < kStepKinds; ++k) t += double(steps_[step].phases[k]) * prices.latency_ns[k];
   return t;
 }
 
@@ -67,13 +65,14 @@ std::uint32_t MicroProgram::cells_written_per_row() const {
 
 std::string MicroProgram::listing() const {
   std::ostringstream out;
-  out << "program " << name_ << " (" << to_string(family_) << "): " << steps_.size() << " steps, "
+  out << "program " << name_ << " (" << to_string(shape_.family) << ", partitions of " << shape_.partition_cols << " columns): " << steps_.size() << " steps, "
       << ops_.size() << " ops\n";
   for (std::size_t s = 0; s < steps_.size(); ++s) {
     const MicroStep& st = steps_[s];
     out << "  " << s << " [" << to_string(st.phase) << "]";
     for (std::size_t k = 0; k < kStepKinds; ++k) {
       if (st.has(StepKind(k))) out << ' ' << to_string(StepKind(k));
+      if (st.phases[k] > 1) out << " x" << st.phases[k];  // phases: the row's partitions are shared
     }
     out << ":";
     for (std::uint32_t i = 0; i < st.op_count; ++i) {
@@ -105,10 +104,10 @@ std::string MicroProgram::listing() const {
   return out.str();
 }
 
-ProgramBuilder::ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols)
-    : cols_(cols), col_use_(cols, 0) {
+ProgramBuilder::ProgramBuilder(std::string name, const ArrayShape& shape) : cols_(shape.cols), col_use_(shape.cols, 0) {
   prog_.name_ = std::move(name);
-  prog_.family_ = family;
+  if (shape.partition_cols == 0) throw std::invalid_argument(prog_.name_ + ": a row partition has no columns");
+  prog_.shape_ = shape;
 }
 
 ProgramBuilder& ProgramBuilder::step(Phase phase) {
@@ -216,7 +215,7 @@ MicroOp& ProgramBuilder::add(MicroOp op) {
 ProgramBuilder& ProgramBuilder::gate(StatefulGate g, Column dst, Column x) {
   check_column(dst, 1, "destination");
   check_column(x, 1, "operand");
-  if (prog_.family_ == LogicFamily::ReramNor && g != StatefulGate::Copy && g != StatefulGate::Set0 &&
+  if (prog_.shape_.family == LogicFamily::ReramNor && g != StatefulGate::Copy && g != StatefulGate::Set0 &&
       g != StatefulGate::Set1) {
     throw std::invalid_argument(prog_.name_ + ": '" + std::string(to_string(g)) +
                                 "' is a stateful SOT write; a ReRAM array computes with NOR");
@@ -239,7 +238,7 @@ ProgramBuilder& ProgramBuilder::gate(StatefulGate g, Column dst, Column x) {
 }
 
 ProgramBuilder& ProgramBuilder::nor(Column dst, std::initializer_list<Column> inputs) {
-  if (prog_.family_ != LogicFamily::ReramNor) {
+  if (prog_.shape_.family != LogicFamily::ReramNor) {
     throw std::invalid_argument(prog_.name_ + ": NOR is the ReRAM array's logic; SOT-MRAM uses stateful writes");
   }
   if (inputs.size() == 0 || inputs.size() > 3) {
@@ -271,23 +270,17 @@ ProgramBuilder& ProgramBuilder::shift(Column dst, Column src, std::uint16_t widt
     throw std::invalid_argument(prog_.name_ + ": shift by " + std::to_string(amount) + " exceeds the group width " +
                                 std::to_string(width));
   }
-  const int per_op = prog_.family_ == LogicFamily::ReramNor ? 1 : std::abs(int(amount));
-  const int ops = (amount == 0 || per_op == 0) ? 1 : std::abs(int(amount)) / per_op;
-  const Phase phase = prog_.steps_.empty() ? Phase::Logic : prog_.steps_.back().phase;
-  for (int i = 0; i < ops; ++i) {
-    if (i > 0) step(phase);
-    MicroOp op;
-    op.kind = OpKind::Shift;
-    op.mask = mask_;
-    op.dst = dst;
-    op.src[0] = i == 0 ? src : dst;
-    op.width = width;
-    op.amount = static_cast<std::int16_t>(amount == 0 ? 0 : (amount > 0 ? per_op : -per_op));
-    // Positions shifted in are driven to 0 without a read.
-    op.cells_per_row[std::size_t(StepKind::Read)] = u16(width - std::abs(int(op.amount)));
-    op.cells_per_row[std::size_t(StepKind::Write)] = width;
-    add(op);
-  }
+  MicroOp op;
+  op.kind = OpKind::Shift;
+  op.mask = mask_;
+  op.dst = dst;
+  op.src[0] = src;
+  op.width = width;
+  op.amount = amount;
+  // Positions shifted in are driven to 0 without a read.
+  op.cells_per_row[std::size_t(StepKind::Read)] = u16(width - std::abs(int(amount)));
+  op.cells_per_row[std::size_t(StepKind::Write)] = width;
+  add(op);
   return *this;
 }
 
@@ -360,6 +353,78 @@ MicroProgram ProgramBuilder::finish() {
       s.column_lines[k] = std::uint32_t(std::unique(touched[k].begin(), touched[k].end()) - touched[k].begin());
     }
   }
+  // Phases: how the step's ops share the rows' partitions (the header's
+  // "Line sharing").
+  const std::uint32_t part_cols = prog_.shape_.partition_cols;
+  // Per kind, each use spans partitions [lo, hi]: an event opens it at lo
+  // and closes it after hi (2 p + 1 opens, 2 p closes, so a use closing at p
+  // is gone before one opening there counts). A kind's phases are the most
+  // uses open at once.
+  std::array<std::vector<std::uint64_t>, kStepKinds> uses;
+  std::vector<Column> reads;
+  for (MicroStep& s : prog_.steps_) {
+    for (auto& u : uses) u.clear();
+    reads.clear();
+    bool sensed_write = false, any_write = false;
+    auto occupy = [&](StepKind k, Column lo, Column hi) {
+      uses[std::size_t(k)].push_back(2 * std::uint64_t(lo / part_cols) + 1);
+      uses[std::size_t(k)].push_back(2 * std::uint64_t(hi / part_cols + 1));
+    };
+    for (std::uint32_t i = 0; i < s.op_count; ++i) {
+      const MicroOp& op = prog_.ops_[s.first_op + i];
+      switch (op.kind) {
+        case OpKind::Stateful: {
+          const GateDrive d = SheMtj::drive_of(op.gate);
+          const bool rx = SheMtj::reads_x(d.a) || SheMtj::reads_x(d.c);
+          const bool ry = SheMtj::reads_y(d.a) || SheMtj::reads_y(d.c);
+          if (rx) reads.push_back(op.src[0]);
+          if (ry) reads.push_back(op.dst);
+          sensed_write = sensed_write || rx || ry;
+          any_write = true;
+          break;
+        }
+        case OpKind::Nor: {
+          Column lo = op.dst, hi = op.dst;
+          for (std::uint8_t j = 0; j < op.n_src; ++j) {
+            lo = std::min(lo, op.src[j]);
+            hi = std::max(hi, op.src[j]);
+          }
+          occupy(StepKind::Nor, lo, hi);
+          break;
+        }
+        case OpKind::Shift:
+          for (int b = 0; b < int(op.width); ++b) {
+            const int from = b + op.amount;
+            if (from >= 0 && from < int(op.width)) reads.push_back(Column(op.src[0] + from));
+          }
+          sensed_write = sensed_write || std::abs(int(op.amount)) < int(op.width);
+          any_write = true;
+          break;
+        case OpKind::Search:
+          occupy(StepKind::Search, op.src[0], Column(op.src[0] + op.width - 1));
+          break;
+      }
+    }
+    std::sort(reads.begin(), reads.end());
+    reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
+    for (const Column c : reads) occupy(StepKind::Read, c, c);
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      std::sort(uses[k].begin(), uses[k].end());
+      std::uint32_t open = 0, most = 0;
+      for (const std::uint64_t e : uses[k]) {
+        if (e & 1u) most = std::max(most, ++open);
+        else --open;
+      }
+      s.phases[k] = most;
+    }
+    const std::size_t r = std::size_t(StepKind::Read), w = std::size_t(StepKind::Write);
+    s.phases[w] = any_write ? (sensed_write ? std::max(1u, s.phases[r]) : 1u) : 0u;
+    for (std::size_t k = 0; k < kStepKinds; ++k) {
+      if ((s.phases[k] != 0) != s.has(StepKind(k))) {
+        throw std::logic_error(prog_.name_ + ": step phases disagree with its kinds");
+      }
+    }
+  }
   // Word lines: which registers each step raises (MicroStep::masks_raised).
   std::uint8_t previous = 0, rewritten = 0;
   for (MicroStep& s : prog_.steps_) {
@@ -381,7 +446,7 @@ MicroProgram ProgramBuilder::finish() {
       it->phase = s.phase;
     }
     ++it->compute_steps;
-    for (std::size_t k = 0; k < kStepKinds; ++k) it->steps[k] += s.has(StepKind(k)) ? 1 : 0;
+    for (std::size_t k = 0; k < kStepKinds; ++k) it->steps[k] += s.phases[k];
     for (std::uint32_t i = 0; i < s.op_count; ++i) {
       const MicroOp& op = prog_.ops_[s.first_op + i];
       for (std::size_t k = 0; k < kStepKinds; ++k) it->cells_per_row_by_mask[op.mask][k] += op.cells_per_row[k];

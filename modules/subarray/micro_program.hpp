@@ -4,8 +4,19 @@
 // Subarray, printed, costed without executing, or traced step by step.
 //
 // The cost of a step is the latency of each step kind it contains (read,
-// write, search, NOR), paid once however many ops and rows take part; the
+// write, search, NOR), paid once per phase however many rows take part; the
 // energy is per bit-cell, so it scales with the rows each op's mask enables.
+//
+// Line sharing: a row's line is cut into partitions of
+// ArrayShape::partition_cols columns, each with one sense amplifier. In one phase a partition senses
+// one column (a read), evaluates one MAGIC NOR (its inputs and output meet on
+// the partition's line) and serves one search (its key's cells share the
+// line as a match line); a NOR or search whose columns span several
+// partitions joins them. A step whose reads, NORs or searches need more runs
+// as that many phases of the kind: MicroStep::phases, what the ledger counts
+// as steps of the kind. Writes take one phase, or one per read phase when
+// what they write was sensed (each sensed value is written before the next
+// is sensed); constant writes (set 0/1) need no sensing.
 #pragma once
 
 #include <array>
@@ -27,6 +38,9 @@ struct MicroStep {
   std::uint32_t op_count = 0;
   Phase phase = Phase::Logic;
   std::uint8_t kinds = 0;  // bit k set: the step has a phase of StepKind k
+  // Phases of each kind the step runs as (0 for a kind it lacks; 1 when its
+  // ops fit the row's partitions at once): see "Line sharing" above.
+  std::array<std::uint32_t, kStepKinds> phases{};
   // When every op of the step uses the same row-enable register, the step is
   // charged once with the summed cells (the common case, and the fast one).
   bool uniform_mask = true;
@@ -67,7 +81,8 @@ class MicroProgram {
  public:
   const std::vector<MicroOp>& ops() const { return ops_; }
   const std::vector<MicroStep>& steps() const { return steps_; }
-  LogicFamily family() const { return family_; }
+  LogicFamily family() const { return shape_.family; }
+  const ArrayShape& shape() const { return shape_; }
   const std::string& name() const { return name_; }
   // One past the highest column any op touches: the array must be this wide.
   std::uint32_t columns_needed() const { return columns_needed_; }
@@ -80,7 +95,7 @@ class MicroProgram {
   // Columns written, one bit per column: the cells per row the program occupies.
   const std::vector<std::uint64_t>& written_columns() const { return written_; }
 
-  // Latency of one step: the sum of its kinds' step latencies.
+  // Latency of one step: decoding, then each kind's latency once per phase.
   double step_latency_ns(std::size_t step, const StepPrices& prices) const;
   // Counts the program charges when every op's mask enables `active_rows`
   // rows: all phases, or only `phase`.
@@ -93,7 +108,7 @@ class MicroProgram {
  private:
   friend class ProgramBuilder;
   std::string name_;
-  LogicFamily family_ = LogicFamily::SotStateful;
+  ArrayShape shape_;
   std::uint32_t columns_needed_ = 0;
   bool has_search_ = false;
   std::vector<PhaseCharge> charges_;
@@ -108,8 +123,9 @@ class MicroProgram {
 // step equals the hardware's parallel read-then-write).
 class ProgramBuilder {
  public:
-  ProgramBuilder(std::string name, LogicFamily family, std::uint32_t cols);
+  ProgramBuilder(std::string name, const ArrayShape& shape);
   std::uint32_t cols() const { return cols_; }
+  const ArrayShape& shape() const { return prog_.shape_; }
   const std::string& name() const { return prog_.name_; }
 
   ProgramBuilder& step(Phase phase);          // opens a new parallel step
@@ -124,9 +140,8 @@ class ProgramBuilder {
   ProgramBuilder& xor_(Column dst, Column x) { return gate(StatefulGate::Xor, dst, x); }
   ProgramBuilder& nor(Column dst, std::initializer_list<Column> inputs);
   // Moves the group [src, src+width) by `amount` positions into [dst, dst+width)
-  // (dst == src shifts in place); vacated positions become 0. On ReRAM, which
-  // shifts one position per operation, a larger amount becomes |amount|
-  // consecutive steps, the last of which stays open.
+  // (dst == src shifts in place); vacated positions become 0. One op, any
+  // amount: its phases are the bits it senses per partition ("Line sharing").
   ProgramBuilder& shift(Column dst, Column src, std::uint16_t width, std::int16_t amount);
   ProgramBuilder& search(Column first, std::uint16_t width, std::uint64_t key, std::uint8_t out_reg);
 

@@ -110,10 +110,13 @@ void Subarray::poke_field(std::uint32_t row, Column col, std::uint16_t width, st
 }
 
 void Subarray::charge_host_access(StepKind kind, std::uint32_t cells) {
-  // One step of one row: its word line and a column line per cell.
-  std::array<std::uint32_t, kStepKinds> per_row{};
+  // One step of one row: its word line and a column line per cell. One
+  // phase: a single row's cells are told apart by their column lines, the
+  // memory's ordinary access path, not by the row's partitions.
+  std::array<std::uint32_t, kStepKinds> per_row{}, phases{};
   per_row[std::size_t(kind)] = cells;
-  account_.charge(Phase::HostAccess, std::uint8_t(1u << unsigned(kind)), per_row, 1);
+  phases[std::size_t(kind)] = 1;
+  account_.charge(Phase::HostAccess, phases, per_row, 1);
   account_.charge_column_lines(Phase::HostAccess, per_row);
   account_.charge_row_lines(Phase::HostAccess, 1);
 }
@@ -244,9 +247,9 @@ void Subarray::run_step(const MicroProgram& program, std::size_t step, bool reco
   if (raised != 0) account_.charge_row_lines(st.phase, raised);
   account_.charge_column_lines(st.phase, st.column_lines);
   if (st.uniform_mask) {
-    account_.charge(st.phase, st.kinds, st.cells_per_row, mask_rows_[st.mask]);
+    account_.charge(st.phase, st.phases, st.cells_per_row, mask_rows_[st.mask]);
   } else {
-    account_.charge(st.phase, st.kinds, {}, 0);
+    account_.charge(st.phase, st.phases, {}, 0);
     for (std::uint32_t i = 0; i < st.op_count; ++i) {
       const std::uint64_t active = mask_rows_[ops[i].mask];
       for (std::size_t k = 0; k < kStepKinds; ++k) {

@@ -25,6 +25,8 @@ const char* to_string(LogicFamily f) {
   return "?";
 }
 
+ArrayShape ArrayShape::of(const Technology& t) { return ArrayShape{t.family, t.array.cols, t.circuit.partition_cols}; }
+
 namespace {
 
 enum class Applies { All, Sot, Reram };
@@ -95,6 +97,8 @@ const Param kParams[] = {
      "sense amplifier bias current while it senses"},
     {"circuit.i_line_max_uA", "uA", Applies::All, Value::Positive, MRAMPIM_REAL(circuit.i_line_max_uA),
      "current one column line and its driver carry in a step (more: the step is split into row groups)"},
+    {"circuit.partition_cols", "columns", Applies::All, Value::Count, MRAMPIM_COUNT(circuit.partition_cols),
+     "columns per partition of a row's line, one sense amplifier each: per phase a partition senses one column and evaluates one NOR"},
     {"step.t_read_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_read_ns),
      "latency of one column-parallel read step"},
     {"step.t_write_ns", "ns", Applies::All, Value::Positive, MRAMPIM_REAL(step.t_write_ns),

@@ -60,6 +60,13 @@ struct CircuitParams {
   // enabled rows together draw more is split into row groups, one after
   // another (ArrayCircuit::sub_steps).
   double i_line_max_uA = 0;
+  // How a step's gates share a row's lines (ArrayCircuit, "Line sharing"):
+  // switches cut each row's line into partitions of this many columns (the
+  // last may be shorter), each with its own sense amplifier. Per phase a
+  // partition senses one column and evaluates one MAGIC NOR; a step that
+  // needs more runs as that many phases. 1: every cell on its own.
+  std::uint32_t partition_cols = 0;
+  std::uint32_t row_partitions(std::uint32_t cols) const { return (cols + partition_cols - 1) / partition_cols; }
 };
 
 // Latency of one array step (however many rows take part) and energy per
@@ -96,13 +103,29 @@ struct AreaParams {
   double feature_nm = 0;        // F, the process's feature size
   double line_pitch_F = 0;      // metal line pitch, in F
   double driver_um2 = 0;        // one line driver (one per row and per column)
-  double sense_amp_um2 = 0;     // one sense amplifier (one per row)
+  double sense_amp_um2 = 0;     // one sense amplifier (one per row partition)
   double decoder_um2 = 0;       // a subarray's decoders and row-enable registers
 };
 
 struct ArrayGeometry {
   std::uint32_t rows = 0;   // multiple of 64: 64 rows share one storage word
   std::uint32_t cols = 0;
+};
+
+struct Technology;
+
+// What a micro-program is built for: the array's logic, its row's width and
+// how gates share the row's lines. Programs built for one shape cost the
+// same on every technology of that shape.
+struct ArrayShape {
+  LogicFamily family = LogicFamily::SotStateful;
+  std::uint32_t cols = 0;
+  std::uint32_t partition_cols = 0;  // CircuitParams::partition_cols
+
+  static ArrayShape of(const Technology& t);
+  bool operator==(const ArrayShape& o) const {
+    return family == o.family && cols == o.cols && partition_cols == o.partition_cols;
+  }
 };
 
 struct Technology {

@@ -165,7 +165,7 @@ MacCase bench_mac(const std::string& tech_name, double seconds, std::mt19937_64&
   CostAccount& acc = ledger.open_account("bench", StepPrices::from(tech));
   Subarray array(tech, acc);
   const FpFormat f = FpFormat::fp32();
-  const FpProgram fp = build_fp_program(FpOp::Mac, f, Rounding::Ieee, tech.family, array.cols());
+  const FpProgram fp = build_fp_program(FpOp::Mac, f, Rounding::Ieee, ArrayShape::of(tech));
   const FpLayout& l = fp.layout;
   std::vector<std::array<std::uint64_t, 3>> in(array.rows());
   auto load = [&] {
@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
 
   // 64 independent logic writes in one step each.
-  ProgramBuilder lb("logic64", LogicFamily::SotStateful, array.cols());
+  ProgramBuilder lb("logic64", ArrayShape::of(tech));
   for (int i = 0; i < 64; ++i) {
     lb.step(Phase::Logic);
     if (i % 2) lb.xor_(Column(500 + i), Column(i)); else lb.and_(Column(500 + i), Column(i));
@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
   rows.push_back({"logic (64 AND/XOR over 1024 rows)", rate(seconds, [&] { array.execute(logic); }),
                   rate(seconds, [&] { plain_run(plain, logic.ops()); }), 64.0, "column ops/s"});
 
-  const MicroProgram add = build_ripple_adder(LogicFamily::SotStateful, array.cols(),
+  const MicroProgram add = build_ripple_adder(ArrayShape::of(tech),
                                               AdderColumns{0, 32, 64, 32, 100, Column(99), {}}, AddOp::Add);
   rows.push_back({"add32 (32-bit ripple add, 1024 rows)", rate(seconds, [&] { array.execute(add); }),
                   rate(seconds, [&] { plain_run(plain, add.ops()); }), double(array.rows()), "additions/s"});

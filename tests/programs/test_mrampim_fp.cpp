@@ -524,7 +524,7 @@ TEST_CASE("mrampim-fp --cost-table: every operation and format, counted against 
   std::remove(report.c_str());
   const ProgramResult narrow = fp("--cost-table --compare reram-floatpim --compare-set array.cols=800 --report " + report);
   CHECK(narrow.status == 2);
-  CHECK_THAT(narrow.output, Contains("reram-floatpim: fp mac fp32 on reram needs 845 columns per row"));
+  CHECK_THAT(narrow.output, Contains("reram-floatpim: fp mac fp32 on reram needs 870 columns per row"));
   CHECK_THAT(narrow.output, !Contains("by phase"));
   CHECK_FALSE(exists(report));
 }

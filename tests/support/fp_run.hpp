@@ -29,7 +29,7 @@ inline std::vector<std::array<std::uint64_t, 3>> random_operands(const FpFormat&
 
 struct FpRun {
   FpRun(const std::string& tech, FpOp op, const FpFormat& format, Rounding rounding)
-      : fixture(tech), program(build_fp_program(op, format, rounding, fixture.tech.family, fixture.array.cols())) {}
+      : fixture(tech), program(build_fp_program(op, format, rounding, ArrayShape::of(fixture.tech))) {}
 
   // operands[i] = {a, b, c}; c is read only by a MAC.
   std::vector<std::uint64_t> run(const std::vector<std::array<std::uint64_t, 3>>& operands) {

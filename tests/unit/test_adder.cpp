@@ -23,7 +23,7 @@ TEST_CASE("full adder, exhaustive over its 8 inputs on all 1024 rows, operands k
     const Column x = 0, y = 1, z = 2, s = 40, c = 41, scratch = 50;
     for (std::uint32_t r = 0; r < f.array.rows(); ++r) f.array.poke_field(r, x, 3, (r * 5 + r / 64) & 7);
     const auto before = f.snapshot();
-    const MicroProgram p = build_full_adder(f.tech.family, f.array.cols(), x, y, z, s, c, scratch);
+    const MicroProgram p = build_full_adder(ArrayShape::of(f.tech), x, y, z, s, c, scratch);
     f.array.execute(p);
     for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
       const unsigned in = unsigned(f.array.peek_field(r, x, 3));
@@ -49,7 +49,7 @@ TEST_CASE("the ledger counts 4 steps and 4 cells per SOT full adder, 10 and 9 pe
   for (const Expect e : {Expect{"sot-mram-1t1r", 4, 4}, Expect{"reram-floatpim", 10, 9}}) {
     CAPTURE(e.tech);
     ArrayFixture f(e.tech);
-    const MicroProgram p = build_full_adder(f.tech.family, f.array.cols(), 0, 1, 2, 3, 4, 10);
+    const MicroProgram p = build_full_adder(ArrayShape::of(f.tech), 0, 1, 2, 3, 4, 10);
     f.array.execute(p);
     CHECK(f.account.total().compute_steps == e.steps);
     CHECK(f.account.cells_occupied_per_row() == e.cells);
@@ -81,7 +81,7 @@ TEST_CASE("an N-bit add counts 2N - 1 steps and 3N - 3 cells on SOT (4N and N + 
       ArrayFixture f(e.tech);
       AdderColumns cols{0, 64, 128, n, 200, {}, {}};
       cols.sot = e.sot;
-      const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, AddOp::Add);
+      const MicroProgram p = build_ripple_adder(ArrayShape::of(f.tech), cols, AddOp::Add);
       f.array.execute(p);
       CHECK(f.account.total().compute_steps == e.steps[w]);
       CHECK(f.account.cells_occupied_per_row() == e.cells[w]);
@@ -107,7 +107,7 @@ TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs pe
         const std::uint16_t n = std::uint16_t(bits);
         AdderColumns cols{0, Column(n), Column(2 * n), n, Column(3 * n + 1), Column(3 * n), {}};
         cols.sot = sot;
-        const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, op);
+        const MicroProgram p = build_ripple_adder(ArrayShape::of(f.tech), cols, op);
         const std::uint64_t lim = (1ull << bits) - 1;
         const std::uint32_t rows = f.array.rows();
         const unsigned batches = (100000 + rows - 1) / rows;
@@ -163,30 +163,30 @@ TEST_CASE("N-bit ripple add and subtract against host integers, 100,000 pairs pe
 
 TEST_CASE("adder layouts that would clobber an operand or leave the array are refused", "[adder]") {
   using Catch::Matchers::Contains;
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 4, 8, 100, {}, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, AdderColumns{0, 8, 4, 8, 100, {}, {}}, AddOp::Add),
                     Contains("x overlaps the sum"));
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 16, 8, 20, {}, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, AdderColumns{0, 8, 16, 8, 20, {}, {}}, AddOp::Add),
                     Contains("the sum overlaps the scratch cells"));
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::ReramNor, 1024, AdderColumns{0, 8, 16, 8, 30, 3, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(ArrayShape{LogicFamily::ReramNor, 1024, 1024}, AdderColumns{0, 8, 16, 8, 30, 3, {}}, AddOp::Add),
                     Contains("x overlaps the carry-out"));
   // A field past the last column is refused, also where a 16-bit column
   // address would wrap around to column 0.
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{1020, 0, 8, 8, 100, {}, {}}, AddOp::Add),
+  CHECK_THROWS_WITH(build_ripple_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, AdderColumns{1020, 0, 8, 8, 100, {}, {}}, AddOp::Add),
                     Contains("x (columns 1020..1027) lies outside the array's 1024 columns"));
   CHECK_THROWS_WITH(
-      build_ripple_adder(LogicFamily::SotStateful, 65535, AdderColumns{65530, 0, 8, 8, 100, {}, {}}, AddOp::Add),
+      build_ripple_adder(ArrayShape{LogicFamily::SotStateful, 65535, 1}, AdderColumns{65530, 0, 8, 8, 100, {}, {}}, AddOp::Add),
       Contains("lies outside the array's 65535 columns"));
   // Operands are only read: they may share cells (x + x doubles).
-  CHECK_NOTHROW(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 0, 8, 8, 20, {}, {}}, AddOp::Add));
-  CHECK_NOTHROW(build_ripple_adder(LogicFamily::ReramNor, 1024, AdderColumns{0, 4, 16, 8, 30, {}, {}}, AddOp::Add));
+  CHECK_NOTHROW(build_ripple_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, AdderColumns{0, 0, 8, 8, 20, {}, {}}, AddOp::Add));
+  CHECK_NOTHROW(build_ripple_adder(ArrayShape{LogicFamily::ReramNor, 1024, 1024}, AdderColumns{0, 4, 16, 8, 30, {}, {}}, AddOp::Add));
   // A lone full adder: every input, output and cache cell distinct.
-  CHECK_THROWS_WITH(build_full_adder(LogicFamily::SotStateful, 1024, 0, 1, 2, 0, 4, 10), Contains("x overlaps the sum"));
-  CHECK_THROWS_WITH(build_full_adder(LogicFamily::SotStateful, 1024, 0, 1, 2, 3, 4, 3),
+  CHECK_THROWS_WITH(build_full_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, 0, 1, 2, 0, 4, 10), Contains("x overlaps the sum"));
+  CHECK_THROWS_WITH(build_full_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, 0, 1, 2, 3, 4, 3),
                     Contains("the sum overlaps the scratch cells"));
   // FloatPIM's 7 cache cells from column 5 reach column 11, over x.
-  CHECK_THROWS_WITH(build_full_adder(LogicFamily::ReramNor, 1024, 10, 11, 12, 13, 14, 5),
+  CHECK_THROWS_WITH(build_full_adder(ArrayShape{LogicFamily::ReramNor, 1024, 1024}, 10, 11, 12, 13, 14, 5),
                     Contains("x overlaps the scratch cells"));
-  CHECK_NOTHROW(build_full_adder(LogicFamily::ReramNor, 1024, 10, 11, 12, 13, 14, 15));
+  CHECK_NOTHROW(build_full_adder(ArrayShape{LogicFamily::ReramNor, 1024, 1024}, 10, 11, 12, 13, 14, 15));
 }
 
 TEST_CASE("a carry-in column makes each row add or subtract by itself", "[adder]") {
@@ -202,7 +202,7 @@ TEST_CASE("a carry-in column makes each row add or subtract by itself", "[adder]
     const Column sub_col = 60;
     AdderColumns cols{0, 16, 32, n, 100, Column(48), sub_col};
     cols.sot = sot;
-    const MicroProgram p = build_ripple_adder(f.tech.family, f.array.cols(), cols, AddOp::Add);
+    const MicroProgram p = build_ripple_adder(ArrayShape::of(f.tech), cols, AddOp::Add);
     std::vector<std::uint64_t> a(f.array.rows()), b(f.array.rows());
     for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
       a[r] = rng() & 0xffff;
@@ -219,7 +219,7 @@ TEST_CASE("a carry-in column makes each row add or subtract by itself", "[adder]
       REQUIRE(f.array.peek(r, 48) == (sub ? a[r] >= b[r] : ((a[r] + b[r]) >> 16) != 0));
     }
   }
-  CHECK_THROWS_WITH(build_ripple_adder(LogicFamily::SotStateful, 1024, AdderColumns{0, 8, 16, 8, 30, {}, Column(31)},
+  CHECK_THROWS_WITH(build_ripple_adder(ArrayShape{LogicFamily::SotStateful, 1024, 1}, AdderColumns{0, 8, 16, 8, 30, {}, Column(31)},
                                        AddOp::Add),
                     Catch::Matchers::Contains("the carry-in overlaps the scratch cells"));
 }

@@ -147,8 +147,15 @@ TEST_CASE("a cell's area from its lines and transistor, a subarray's from its ce
   CHECK(c.cell_width_nm() == Approx(186.0));
   CHECK(c.cell_height_nm() == Approx(56.0));
   CHECK(c.cell_area_um2() / (0.028 * 0.028) == Approx(13.29).epsilon(1e-3));
-  // Periphery: a driver per row and column, a sense amplifier per row, the decoders.
-  CHECK(c.periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 0.5 + 100));
+  // Periphery: a driver per row and column, a sense amplifier per row
+  // partition (here every cell: partition_cols = 1), the decoders.
+  CHECK(c.periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 1024 * 0.5 + 100));
+  const Technology one_per_row = load_technology("sot-mram-1t1r", {"circuit.partition_cols=1024"});
+  CHECK(ArrayCircuit(one_per_row).periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 0.5 + 100));
+  const Technology four = load_technology("sot-mram-1t1r", {"circuit.partition_cols=4"});
+  CHECK(ArrayCircuit(four).periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 256 * 0.5 + 100));
+  const Technology ragged = load_technology("sot-mram-1t1r", {"circuit.partition_cols=1000"});  // 1000 + 24
+  CHECK(ArrayCircuit(ragged).periphery_area_um2() == Approx(2048 * 0.1 + 1024 * 2 * 0.5 + 100));
   CHECK(c.subarray_area_um2() == Approx(1024.0 * 1024 * c.cell_area_um2() + c.periphery_area_um2()));
   // A weaker transistor widens the cell; a smaller write current lets the lines set it.
   const Technology weak = load_technology("sot-mram-1t1r", {"cell.i_drive_uA_per_um=250"});

@@ -59,8 +59,8 @@ TEST_CASE("the periphery costs once per step, the controller once per command, w
   CostLedger ledger;
   CostAccount& a = ledger.open_account("a", StepPrices::calibrated(t));
   // Two steps: one writing 1024 cells, one writing a single cell.
-  a.charge(Phase::Logic, std::uint8_t(1u << unsigned(StepKind::Write)), {0, 1024, 0, 0}, 1);
-  a.charge(Phase::Logic, std::uint8_t(1u << unsigned(StepKind::Write)), {0, 1, 0, 0}, 1);
+  a.charge(Phase::Logic, {0, 1, 0, 0}, {0, 1024, 0, 0}, 1);
+  a.charge(Phase::Logic, {0, 1, 0, 0}, {0, 1, 0, 0}, 1);
   a.charge_command();
   const ActivityCounts c = a.total();
   CHECK(c.commands == 1);

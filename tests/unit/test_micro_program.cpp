@@ -6,7 +6,7 @@ using namespace mrampim;
 using Catch::Matchers::Contains;
 
 TEST_CASE("ops of one step may not write a column another op reads or writes", "[program]") {
-  ProgramBuilder b("h", LogicFamily::SotStateful, 64);
+  ProgramBuilder b("h", ArrayShape{LogicFamily::SotStateful, 64, 1});
   b.step(Phase::Logic).copy(1, 0);
   CHECK_THROWS_WITH(b.copy(1, 2), Contains("column 1 is written"));
   CHECK_THROWS_WITH(b.copy(3, 1), Contains("column 1 is read"));
@@ -17,10 +17,10 @@ TEST_CASE("ops of one step may not write a column another op reads or writes", "
 }
 
 TEST_CASE("ops must exist on the technology", "[program]") {
-  ProgramBuilder sot("s", LogicFamily::SotStateful, 64);
+  ProgramBuilder sot("s", ArrayShape{LogicFamily::SotStateful, 64, 1});
   sot.step(Phase::Logic);
   CHECK_THROWS_WITH(sot.nor(3, {1, 2}), Contains("NOR is the ReRAM"));
-  ProgramBuilder reram("r", LogicFamily::ReramNor, 64);
+  ProgramBuilder reram("r", ArrayShape{LogicFamily::ReramNor, 64, 64});
   reram.step(Phase::Logic);
   CHECK_THROWS_WITH(reram.xor_(3, 1), Contains("'xor' is a stateful SOT write"));
   CHECK_THROWS_WITH(reram.nor(3, {3}), Contains("cannot be one of its inputs"));
@@ -28,7 +28,7 @@ TEST_CASE("ops must exist on the technology", "[program]") {
 }
 
 TEST_CASE("columns, registers and shift groups are checked", "[program]") {
-  ProgramBuilder b("c", LogicFamily::SotStateful, 64);
+  ProgramBuilder b("c", ArrayShape{LogicFamily::SotStateful, 64, 1});
   CHECK_THROWS_WITH(b.copy(1, 0), Contains("before the first step"));
   b.step(Phase::Logic);
   CHECK_THROWS_WITH(b.copy(64, 0), Contains("outside the array's 64 columns"));
@@ -41,7 +41,7 @@ TEST_CASE("columns, registers and shift groups are checked", "[program]") {
 }
 
 TEST_CASE("a search and the ops that use its register are ordered by steps", "[program]") {
-  ProgramBuilder b("o", LogicFamily::SotStateful, 64);
+  ProgramBuilder b("o", ArrayShape{LogicFamily::SotStateful, 64, 1});
   b.step(Phase::Alignment).mask(1).copy(20, 21);
   // In one step every op senses first: a search cannot feed an op beside it.
   CHECK_THROWS_WITH(b.search(0, 4, 0xf, 1), Contains("m1 is written by a search while the same step uses it"));
@@ -55,7 +55,7 @@ TEST_CASE("a search and the ops that use its register are ordered by steps", "[p
 }
 
 TEST_CASE("a program prints as a listing and costs itself without running", "[program]") {
-  ProgramBuilder b("demo", LogicFamily::SotStateful, 64);
+  ProgramBuilder b("demo", ArrayShape{LogicFamily::SotStateful, 64, 1});
   b.step(Phase::Alignment).search(0, 3, 5, 1);
   b.step(Phase::Alignment).mask(1).shift(10, 10, 8, 5);
   b.step(Phase::Mantissa).mask(0).xor_(30, 31).copy(32, 33);

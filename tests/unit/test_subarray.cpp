@@ -58,7 +58,7 @@ TEST_CASE("stateful gates over masked rows follow the MTJ rule word by word", "[
     const RowMask m = test::random_mask(f.array.rows(), rng);
     f.array.set_mask(1, m);
     const auto before = f.snapshot();
-    ProgramBuilder b("gate", LogicFamily::SotStateful, f.array.cols());
+    ProgramBuilder b("gate", ArrayShape::of(f.tech));
     b.step(Phase::Logic).mask(1).gate(g, 7, 3);
     f.array.execute(b.finish());
     CAPTURE(to_string(g));
@@ -94,7 +94,7 @@ TEST_CASE("MAGIC NOR on the ReRAM subarray", "[subarray][reram]") {
   const RowMask m = test::random_mask(f.array.rows(), rng);
   f.array.set_mask(2, m);
   const auto before = f.snapshot();
-  ProgramBuilder b("nor", LogicFamily::ReramNor, f.array.cols());
+  ProgramBuilder b("nor", ArrayShape::of(f.tech));
   b.step(Phase::Logic).set(20, true);
   b.step(Phase::Logic).mask(2).nor(20, {1, 2, 3});
   b.step(Phase::Logic).mask(0).nor(21, {4});  // uninitialised output: out AND NOT in
@@ -123,7 +123,7 @@ TEST_CASE("shifts move a column group by any amount in one step on SOT", "[subar
         in[r] = f.array.peek_field(r, src, width);
         old[r] = f.array.peek_field(r, dst, width);
       }
-      ProgramBuilder b("shift", LogicFamily::SotStateful, f.array.cols());
+      ProgramBuilder b("shift", ArrayShape::of(f.tech));
       b.step(Phase::Alignment).mask(1).shift(dst, src, width, std::int16_t(amount));
       const MicroProgram p = b.finish();
       CHECK(p.steps().size() == 1);
@@ -138,19 +138,23 @@ TEST_CASE("shifts move a column group by any amount in one step on SOT", "[subar
   }
 }
 
-TEST_CASE("ReRAM shifts one position per step", "[subarray][reram]") {
+TEST_CASE("ReRAM shifts by any amount in one step, one phase per bit its row senses", "[subarray][reram]") {
   std::mt19937_64 rng(14);
   ArrayFixture f("reram-floatpim");
   f.randomise(rng);
   std::vector<std::uint64_t> in(f.array.rows());
   for (std::uint32_t r = 0; r < f.array.rows(); ++r) in[r] = f.array.peek_field(r, 50, 16);
-  ProgramBuilder b("shift", LogicFamily::ReramNor, f.array.cols());
+  ProgramBuilder b("shift", ArrayShape::of(f.tech));
   b.step(Phase::Alignment).shift(300, 50, 16, 5);
   const MicroProgram p = b.finish();
-  CHECK(p.steps().size() == 5);
+  CHECK(p.steps().size() == 1);
   f.array.execute(p);
   for (std::uint32_t r = 0; r < f.array.rows(); ++r) REQUIRE(f.array.peek_field(r, 300, 16) == in[r] >> 5);
-  CHECK(f.account.total().steps_of(StepKind::Write) == 5);
+  // One partition per row: the 11 bits that stay are sensed and written one
+  // after another; the 5 shifted in are constant 0s, written with them.
+  CHECK(f.account.total().steps_of(StepKind::Read) == 11);
+  CHECK(f.account.total().steps_of(StepKind::Write) == 11);
+  CHECK(f.account.total().cells_of(StepKind::Write) == 16ull * f.array.rows());
 }
 
 TEST_CASE("ReRAM shifts toward the most significant end under a row mask", "[subarray][reram]") {
@@ -164,19 +168,20 @@ TEST_CASE("ReRAM shifts toward the most significant end under a row mask", "[sub
     in[r] = f.array.peek_field(r, 60, 16);
     old[r] = f.array.peek_field(r, 400, 16);
   }
-  ProgramBuilder b("shift-left", LogicFamily::ReramNor, f.array.cols());
+  ProgramBuilder b("shift-left", ArrayShape::of(f.tech));
   b.step(Phase::Normalise).mask(1).shift(400, 60, 16, -3);
   const MicroProgram p = b.finish();
-  CHECK(p.steps().size() == 3);
+  CHECK(p.steps().size() == 1);
   f.array.execute(p);
   for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
     CAPTURE(r);
     REQUIRE(f.array.peek_field(r, 400, 16) == (m.test(r) ? ((in[r] << 3) & 0xffff) : old[r]));
     REQUIRE(f.array.peek_field(r, 60, 16) == in[r]);
   }
-  // Three write steps; each writes 16 cells in every enabled row.
-  CHECK(f.account.total().steps_of(StepKind::Write) == 3);
-  CHECK(f.account.total().cells_of(StepKind::Write) == 3ull * 16 * m.count());
+  // 13 bits sensed and written, one per phase; 16 cells written in every
+  // enabled row.
+  CHECK(f.account.total().steps_of(StepKind::Write) == 13);
+  CHECK(f.account.total().cells_of(StepKind::Write) == 16ull * m.count());
 }
 
 TEST_CASE("search gives the rows whose stored bits equal the key", "[subarray]") {
@@ -187,7 +192,7 @@ TEST_CASE("search gives the rows whose stored bits equal the key", "[subarray]")
     const RowMask in = test::random_mask(f.array.rows(), rng);
     f.array.set_mask(1, in);
     for (std::uint32_t r = 0; r < f.array.rows(); r += 3) f.array.poke_field(r, 40, 5, 0x13);
-    ProgramBuilder b("search", f.tech.family, f.array.cols());
+    ProgramBuilder b("search", ArrayShape::of(f.tech));
     b.step(Phase::Alignment).mask(1).search(40, 5, 0x13, 2);
     f.array.execute(b.finish());
     std::uint32_t n = 0;
@@ -204,7 +209,7 @@ TEST_CASE("search gives the rows whose stored bits equal the key", "[subarray]")
 }
 
 TEST_CASE("a step latency is paid once, its energy grows with the active rows", "[subarray][ledger]") {
-  ProgramBuilder b("x", LogicFamily::SotStateful, 1024);
+  ProgramBuilder b("x", ArrayShape{LogicFamily::SotStateful, 1024, 1});
   b.step(Phase::Logic).mask(1).xor_(5, 6).and_(7, 8);
   const MicroProgram p = b.finish();
   for (std::uint32_t rows : {64u, 640u, 1024u}) {
@@ -235,10 +240,10 @@ TEST_CASE("a step latency is paid once, its energy grows with the active rows", 
 
 TEST_CASE("a program for another technology or a narrower array is refused", "[subarray]") {
   ArrayFixture f("sot-mram-1t1r", {"array.cols=128"});
-  ProgramBuilder reram("r", LogicFamily::ReramNor, 128);
+  ProgramBuilder reram("r", ArrayShape{LogicFamily::ReramNor, 128, 128});
   reram.step(Phase::Logic).set(3, true);
   CHECK_THROWS_WITH(f.array.execute(reram.finish()), Catch::Matchers::Contains("built for reram"));
-  ProgramBuilder wide("w", LogicFamily::SotStateful, 1024);
+  ProgramBuilder wide("w", ArrayShape{LogicFamily::SotStateful, 1024, 1});
   wide.step(Phase::Logic).copy(500, 1);
   CHECK_THROWS_WITH(f.array.execute(wide.finish()), Catch::Matchers::Contains("uses 501 columns"));
 }
@@ -247,7 +252,7 @@ TEST_CASE("whole-program execution and step-by-step execution agree bit for bit 
           "[subarray][ledger]") {
   std::mt19937_64 rng(16);
   for (bool with_search : {false, true}) {
-    ProgramBuilder b("mixed", LogicFamily::SotStateful, 1024);
+    ProgramBuilder b("mixed", ArrayShape{LogicFamily::SotStateful, 1024, 1});
     b.step(Phase::Exponent).mask(1).xor_(10, 11).mask(2).and_(12, 13);
     if (with_search) b.step(Phase::Alignment).mask(0).search(20, 3, 5, 3);
     b.step(Phase::Alignment).mask(with_search ? 3 : 1).shift(30, 30, 16, 4);
@@ -305,7 +310,7 @@ TEST_CASE("Whole rows, row-major, through bit transposes: peek_rows and poke_row
 TEST_CASE("a step drives one column line per distinct column, however many of its ops touch it", "[subarray][ledger]") {
   // Two copies of column 0 and a search of 0..3: column 0 is read once and
   // searched once; each destination is written.
-  ProgramBuilder b("lines", LogicFamily::SotStateful, 1024);
+  ProgramBuilder b("lines", ArrayShape{LogicFamily::SotStateful, 1024, 1});
   b.step(Phase::Logic).copy(10, 0).copy(11, 0).copy_not(12, 1);
   b.step(Phase::Logic).search(0, 4, 0x5, 1);
   const MicroProgram p = b.finish();
@@ -318,7 +323,7 @@ TEST_CASE("a step drives one column line per distinct column, however many of it
   CHECK(c.cells_of(StepKind::Read) == 3ull * 1024);           // cells still count per op
   CHECK(c == p.cost(1024));                                   // the static counts agree
   // A NOR drives its inputs' and its output's lines.
-  ProgramBuilder n("nor", LogicFamily::ReramNor, 1024);
+  ProgramBuilder n("nor", ArrayShape{LogicFamily::ReramNor, 1024, 1024});
   n.step(Phase::Logic).set(5, true);
   n.step(Phase::Logic).nor(5, {1, 2});
   ArrayFixture g("reram-floatpim");

@@ -42,6 +42,7 @@ e_decode_pJ = 1
 t_sense_ns = 0.5
 i_sense_uA = 10
 i_line_max_uA = 66560
+partition_cols = 1
 [step]
 t_read_ns = 1
 t_write_ns = 2

@@ -41,7 +41,7 @@ TEST_CASE("select programs compute their host definition on every row, on both t
     const Technology t = load_technology(tech);
     for (SelectOp op : {SelectOp::Relu, SelectOp::MaxNonNegative, SelectOp::KeepIfEqual, SelectOp::KeepIfNonZero}) {
       CAPTURE(tech, to_string(op));
-      const SelectProgram p = build_select_program(op, f, t.family, t.array.cols);
+      const SelectProgram p = build_select_program(op, f, ArrayShape::of(t));
       test::ArrayFixture fx(tech);
       std::mt19937_64 rng(7);
       std::vector<std::array<std::uint64_t, 3>> in(t.array.rows);
