@@ -499,6 +499,16 @@ int main(int argc, char** argv) {
   const auto other = other_m->engine.run(operands);
   std::vector<std::uint64_t> compared;
   if (compare_m) compared = compare_m->engine.run(operands);
+  // With device variation the drawn search errors may spoil results: count
+  // them against the same program on ideal cells.
+  std::size_t spoiled = 0;
+  if (tech.sense.spread > 0) {
+    Technology ideal_tech = tech;
+    ideal_tech.sense.spread = 0;
+    FpSubarray ideal(ideal_tech, op, format, rounding);
+    const auto expected = ideal.engine.run(operands);
+    for (std::size_t i = 0; i < results.size(); ++i) spoiled += results[i] != expected[i] ? 1 : 0;
+  }
 
   std::ostream& out = o.output.empty() ? std::cout : out_file;
   out << "# mrampim-fp: " << to_string(op) << (op == FpOp::Mac ? " (c + a x b)" : "") << ", " << format.name()
@@ -556,6 +566,10 @@ int main(int argc, char** argv) {
     std::cerr << '\n'
               << lines.size() << " operation(s); " << differ << " result(s) differ between " << to_string(rounding)
               << " and " << to_string(other_rounding) << " rounding (marked 'differs')\n";
+    if (tech.sense.spread > 0) {
+      std::cerr << spoiled << " result(s) differ from the same program on ideal cells (search errors drawn at "
+                << "sense.spread " << tech.sense.spread << ", seed " << tech.sense.seed << ")\n";
+    }
   }
   if (report_file.is_open()) {
     nlohmann::json j{{"program", "mrampim-fp"},
@@ -565,6 +579,7 @@ int main(int argc, char** argv) {
                      {"rounding_differences",
                       {{"other_rounding", to_string(other_rounding)}, {"count", differ}, {"lines", differing_lines}}},
                      {"results", json_results}};
+    if (tech.sense.spread > 0) j["search_errors"] = {{"results_spoiled", spoiled}};
     if (compare_report) {
       j["compare"] = {{"cost", to_json(*compare_report)},
                       {"results_identical", mismatches == 0},

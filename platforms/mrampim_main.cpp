@@ -142,6 +142,12 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
   } catch (const std::invalid_argument& e) {
     return bad_input(std::string("--energy: ") + e.what());
   }
+  for (const Technology& t : techs) {
+    if (o.train.mode == ExecMode::Fast && t.sense.spread > 0) {
+      return bad_input(t.name + ": 'sense.spread' above 0 draws search errors row by row on the bit-level "
+                       "subarrays, which fast mode does not run: use --mode bit-accurate");
+    }
+  }
   o.train.seed = o.seed;
   o.train.subarrays_per_bank = o.subarrays;
   o.train.banks = vm.count("banks") && !vm["banks"].defaulted() ? o.banks : 0;

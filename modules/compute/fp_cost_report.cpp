@@ -88,6 +88,9 @@ FpCostReport fp_cost_report(const FpEngine& engine) {
     r.counted += r.counted_by_phase[p];
   }
   r.published = published_cost(r.op, r.format, r.family);
+  r.search_spread = s.technology().sense.spread;
+  r.search_decisions = s.search_errors().decisions();
+  r.search_flips = s.search_errors().flips();
   return r;
 }
 
@@ -138,7 +141,9 @@ nlohmann::json to_json(const FpCostReport& r) {
              nlohmann::json j = nlohmann::json::object();
              for (const auto& [name, e] : energy_terms_pJ(r.counted, r.prices)) j[name] = e;
              return j;
-           }()}};
+           }()},
+          {"search_errors",
+           {{"spread", r.search_spread}, {"decisions", r.search_decisions}, {"flipped", r.search_flips}}}};
 }
 
 void print_cost_table(std::ostream& os, const FpCostReport& r) {
@@ -165,6 +170,10 @@ void print_cost_table(std::ostream& os, const FpCostReport& r) {
   os << "  published: " << published_source(r.op, r.family)
      << " at the [step] prices calibrated to the paper (counted: derived); cells per row: " << r.operand_cells
      << " operands and result + " << r.scratch_cells << " scratch = " << r.operand_cells + r.scratch_cells << '\n';
+  if (r.search_spread > 0) {
+    os << "  search errors at " << fmt("%.3g", r.search_spread) << " resistance spread (sense.spread): "
+       << r.search_flips << " of " << r.search_decisions << " row decisions flipped (results may be wrong)\n";
+  }
 }
 
 void print_breakdown(std::ostream& os, const FpCostReport& r) {

@@ -39,6 +39,10 @@ struct FpCostReport {
   std::array<RowCost, kPhases> counted_by_phase{};
   RowCost counted;
   RowCost published;
+  // Device variation (sense.spread > 0): the rows' search decisions over all
+  // runs and how many the drawn errors flipped.
+  double search_spread = 0;
+  std::uint64_t search_decisions = 0, search_flips = 0;
 
   double latency_ns() const { return counted.latency_ns(prices); }               // one run
   double energy_pJ() const { return counted.energy_pJ(prices); }                 // one operation

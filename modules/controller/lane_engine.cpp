@@ -97,6 +97,10 @@ LaneEngine::LaneEngine(const Technology& tech, const FpFormat& format, Rounding 
                        CostBasis basis)
     : tech_(tech), format_(format), rounding_(rounding), mode_(mode), basis_(basis) {
   if (format.width() > 32) throw std::invalid_argument("training takes formats of at most 32 bits");
+  if (mode == ExecMode::Fast && tech.sense.spread > 0) {
+    throw std::invalid_argument(tech.name + ": sense.spread above 0 draws search errors row by row on the bit-level "
+                                "subarrays; fast mode decides searches on the host: use bit-accurate mode");
+  }
   const ArrayShape shape = ArrayShape::of(tech);
   mac_ = build_fp_program(FpOp::Mac, format, rounding, shape);
   add_ = build_fp_program(FpOp::Add, format, rounding, shape);

@@ -38,4 +38,11 @@ SearchMargin search_margin(const SenseAmp& sa, std::uint32_t width, double sprea
   return m;
 }
 
+double search_error_probability(const SearchMargin& m, std::uint32_t mismatches) {
+  const double distance = (mismatches == 0 ? 1.0 : 2.0 * double(mismatches) - 1.0) * m.nominal_margin_uA;
+  const double clearance = distance - m.offset_uA;
+  if (m.sigma_uA == 0) return clearance > 0 ? 0.0 : 1.0;
+  return 0.5 * std::erfc(clearance / (m.sigma_uA * std::sqrt(2.0)));
+}
+
 }  // namespace mrampim

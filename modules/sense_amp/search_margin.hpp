@@ -48,4 +48,10 @@ struct SearchMargin {
 // Throws std::invalid_argument for a zero width or a spread outside [0, 1).
 SearchMargin search_margin(const SenseAmp& sa, std::uint32_t width, double spread);
 
+// The probability that the decision of a row whose searched bits hold
+// `mismatches` mismatches flips: its current sits (2 k - 1) nominal margins
+// from the reference for k >= 1 mismatches (one margin for k = 0), with the
+// row's sigma: Q((distance - offset) / sigma).
+double search_error_probability(const SearchMargin& m, std::uint32_t mismatches);
+
 }  // namespace mrampim

@@ -47,7 +47,9 @@ Subarray::Subarray(const Technology& tech, CostAccount& account)
       rows_(tech.array.rows),
       cols_(tech.array.cols),
       words_(tech.array.rows / 64),
-      bits_(std::size_t(tech.array.cols) * (tech.array.rows / 64), 0) {
+      bits_(std::size_t(tech.array.cols) * (tech.array.rows / 64), 0),
+      search_errors_(tech, sense_, account.name()),
+      search_enabled_(search_errors_.enabled() ? tech.array.rows / 64 : 0) {
   // Geometry and sensing are validated when a technology is read
   // (technology.cpp), so a bad --set never gets this far; a Technology built
   // by hand in code is checked here for what storage depends on.
@@ -330,11 +332,16 @@ void Subarray::apply_search(const MicroOp& op) {
   // register that enables the search (a chained search narrows it in place).
   const std::uint64_t* m = masks_[op.mask].data();
   std::uint64_t* out = masks_[op.out_mask].data();
+  if (search_errors_.enabled()) std::copy(m, m + words_, search_enabled_.begin());
   if (out != m) std::copy(m, m + words_, out);
   for (std::uint16_t i = 0; i < op.width; ++i) {
     const std::uint64_t* c = column_words(Column(op.src[0] + i));
     const bool key = (op.key >> i) & 1u;
     for (std::size_t w = 0; w < words_; ++w) out[w] &= ~SenseAmp::mismatch_word(c[w], key);
+  }
+  if (search_errors_.enabled()) {
+    for (std::uint16_t i = 0; i < op.width; ++i) search_columns_[i] = column_words(Column(op.src[0] + i));
+    search_errors_.draw(out, search_enabled_.data(), words_, search_columns_.data(), op.key, op.width);
   }
   mask_rows_[op.out_mask] = popcount_words(out, words_);
 }

@@ -2,8 +2,10 @@
 //
 // Owns: the cells, stored bit-sliced (one column's bits for 64 rows in one
 // 64-bit word, so an operation over all rows is rows/64 word operations), the
-// row-enable registers that select which rows take part, and a sense
-// amplifier per column (one model, shared: they are identical).
+// row-enable registers that select which rows take part, the sense
+// amplifiers of its row partitions (one model, shared: they are identical)
+// and, with device variation (sense.spread > 0), the draws that flip search
+// decisions (sense_amp/search_errors.hpp).
 // Exposes: host row/field access through the data port (costed), debug access
 // (not costed, like TLM transport_dbg), and execution of micro-programs.
 // Costs: every operation charges this subarray's account in the shared cost
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "ledger/cost_ledger.hpp"
+#include "sense_amp/search_errors.hpp"
 #include "sense_amp/sense_amp.hpp"
 #include "subarray/micro_program.hpp"
 #include "subarray/row_mask.hpp"
@@ -76,6 +79,9 @@ class Subarray {
   void read_row(std::uint32_t row, std::uint64_t* out);
   void write_row(std::uint32_t row, const std::uint64_t* in);
 
+  // Search decisions made and flipped by device variation (0 with ideal cells).
+  const SearchErrors& search_errors() const { return search_errors_; }
+
   // Column-parallel execution.
   void execute(const MicroProgram& program);
   void execute_step(const MicroProgram& program, std::size_t step);
@@ -105,6 +111,11 @@ class Subarray {
   std::vector<std::uint64_t> bits_;   // column-major: column c at [c * words_]
   std::array<RowMask, kRowEnableRegisters> masks_;
   ActiveRows mask_rows_{};  // popcount of each register
+  SearchErrors search_errors_;
+  // With variation: the rows a search enables, kept while it narrows them in
+  // place, and its columns (allocated once).
+  std::vector<std::uint64_t> search_enabled_;
+  std::array<const std::uint64_t*, 64> search_columns_{};
 };
 
 }  // namespace mrampim

@@ -119,6 +119,10 @@ const Param kParams[] = {
      "row/column decoders and drivers, per step of a subarray (any width)"},
     {"sense.offset_uA", "uA", Applies::All, Value::Positive, MRAMPIM_REAL(sense.offset_uA),
      "sense amplifier input offset the margin must exceed"},
+    {"sense.spread", "fraction", Applies::All, Value::NonNegative, MRAMPIM_REAL(sense.spread),
+     "relative spread (one sigma) of the cells' resistance as searches see it; above 0 search decisions may flip"},
+    {"sense.seed", "seed", Applies::All, Value::Count, MRAMPIM_COUNT(sense.seed),
+     "seed of the drawn search errors (with sense.spread above 0)"},
     {"area.feature_nm", "nm", Applies::All, Value::Positive, MRAMPIM_REAL(area.feature_nm),
      "feature size F"},
     {"area.line_pitch_F", "F", Applies::All, Value::Positive, MRAMPIM_REAL(area.line_pitch_F),
@@ -330,6 +334,10 @@ void check_consistency(const Technology& t, Where where) {
       throw ConfigError(where({"circuit.i_line_max_uA"}) + ": a column line must carry at least one row's " +
                         to_string(StepKind(k)) + " current, " + std::to_string(i) + " uA");
     }
+  }
+  if (t.sense.spread >= 1.0) {
+    throw ConfigError(where({"sense.spread"}) + ": a relative spread of " + std::to_string(t.sense.spread) +
+                      " is not below 1 (a resistance cannot vary by all of itself)");
   }
   const SenseAmp sense = SenseAmp::for_technology(t);
   if (!sense.senses_reliably(0.0)) {

@@ -94,6 +94,12 @@ struct ControllerParams {
 
 struct SenseParams {
   double offset_uA = 0;     // input-referred offset the sensing margin must exceed
+  // Device variation as searches see it: the relative spread (one standard
+  // deviation) of each cell's resistance. 0: ideal cells. Above 0 every
+  // search decision of every row may flip, with the probability its margin
+  // gives (sense_amp/search_margin.hpp), drawn from `seed`.
+  double spread = 0;
+  std::uint32_t seed = 0;
 };
 
 // What a subarray's area is derived from (circuit/array_circuit.hpp): the

@@ -439,6 +439,10 @@ TEST_CASE("a platform too small for the training's tensors, or too big for memor
   r = run_mrampim("--workload train --banks 60000 --subarrays 60000 --train-samples 16 --test-samples 4");
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Contains("GiB of memory"));
+  // Device variation draws search errors on the bit-level subarrays only.
+  r = run_mrampim("--workload train --set sense.spread=0.05 --train-samples 16 --test-samples 4");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("'sense.spread'") && Contains("--mode bit-accurate"));
   r = run_mrampim("--workload mac --banks 60000 --subarrays 60000");
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Contains("GiB of memory"));

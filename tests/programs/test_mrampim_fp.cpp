@@ -565,3 +565,29 @@ TEST_CASE("mrampim-fp --search-margins reports the fp32 programs' widest searche
   CHECK(fp("--search-margins --random 4").status == 2);
   CHECK(fp("--search-margins --spread 0.02").status == 0);
 }
+
+TEST_CASE("mrampim-fp with device variation draws search errors, seeded, and counts the results they spoil",
+          "[mrampim_fp][search]") {
+  const std::string report = work("fp_variation.json");
+  std::remove(report.c_str());
+  const ProgramResult r = fp("--random 1024 --set sense.spread=0.1 -o /dev/null --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("search errors at 0.1 resistance spread (sense.spread):"));
+  CHECK_THAT(r.output, Contains("differ from the same program on ideal cells"));
+  const nlohmann::json j = nlohmann::json::parse(read_file(report));
+  const auto flipped = j.at("cost").at("search_errors").at("flipped").get<std::uint64_t>();
+  const auto decisions = j.at("cost").at("search_errors").at("decisions").get<std::uint64_t>();
+  const auto spoiled = j.at("search_errors").at("results_spoiled").get<std::uint64_t>();
+  CHECK(flipped > 0);
+  CHECK(flipped < decisions);
+  CHECK(spoiled > 0);
+  CHECK(spoiled <= flipped);  // a result goes wrong only through a flipped decision
+  // The same seed repeats the run; ideal cells draw nothing.
+  const std::string again = work("fp_variation_again.json");
+  REQUIRE(fp("--random 1024 --set sense.spread=0.1 -o /dev/null --report " + again).status == 0);
+  CHECK(nlohmann::json::parse(read_file(again)).at("cost").at("search_errors").at("flipped") == flipped);
+  const std::string ideal = work("fp_variation_ideal.json");
+  REQUIRE(fp("--random 1024 -o /dev/null --report " + ideal).status == 0);
+  CHECK(nlohmann::json::parse(read_file(ideal)).at("cost").at("search_errors").at("decisions") == 0);
+}

@@ -53,6 +53,8 @@ e_search_fJ = 20
 e_periphery_pJ = 0
 [sense]
 offset_uA = 0.05
+spread = 0
+seed = 1
 [area]
 feature_nm = 28
 line_pitch_F = 2
