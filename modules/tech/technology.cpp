@@ -67,6 +67,27 @@ const Param kParams[] = {
      "voltage that sets a cell to the low-resistance state (MAGIC's output initialisation)"},
     {"device.v_nor_V", "V", Applies::Reram, Value::Positive, MRAMPIM_REAL(device.v_nor_V),
      "MAGIC NOR's V0, across the inputs in parallel and the output in series"},
+    {"switching.delta", "-", Applies::Sot, Value::Positive, MRAMPIM_REAL(switching.delta),
+     "thermal stability factor E_b / (k_B T) of the free layer"},
+    {"switching.i_c0_uA", "uA", Applies::Sot, Value::Positive, MRAMPIM_REAL(switching.i_c0_uA),
+     "critical switching current"},
+    {"switching.alpha", "-", Applies::Sot, Value::Positive, MRAMPIM_REAL(switching.alpha), "Gilbert damping"},
+    {"switching.mu0_hk_T", "T", Applies::Sot, Value::Positive, MRAMPIM_REAL(switching.mu0_hk_T),
+     "anisotropy field mu0 H_k (sets the precession time)"},
+    {"switching.tau0_ns", "ns", Applies::Sot, Value::Positive, MRAMPIM_REAL(switching.tau0_ns),
+     "thermal attempt time"},
+    {"switching.thermal_exponent", "-", Applies::Sot, Value::Positive, MRAMPIM_REAL(switching.thermal_exponent),
+     "n in the thermal regime's tau = tau0 exp(Delta (1 - I / I_c0)^n)"},
+    {"switching.near_band", "fraction", Applies::Sot, Value::NonNegative, MRAMPIM_REAL(switching.near_band),
+     "half-width of the band around I_c0 where ln(error rate) is interpolated between the regimes"},
+    {"switching.sigma_i_c0", "fraction", Applies::Sot, Value::NonNegative, MRAMPIM_REAL(switching.sigma_i_c0),
+     "cell-to-cell relative spread (one sigma) of the critical current"},
+    {"switching.sigma_delta", "fraction", Applies::Sot, Value::NonNegative, MRAMPIM_REAL(switching.sigma_delta),
+     "cell-to-cell relative spread (one sigma) of the stability factor"},
+    {"switching.sigma_r", "fraction", Applies::Sot, Value::NonNegative, MRAMPIM_REAL(switching.sigma_r),
+     "cell-to-cell relative spread (one sigma) of the write path's resistance"},
+    {"switching.cell_seed", "seed", Applies::Sot, Value::Count, MRAMPIM_COUNT(switching.cell_seed),
+     "seed of the cells' drawn spreads"},
     {"cell.v_wordline_V", "V", Applies::Sot, Value::Positive, MRAMPIM_REAL(cell.v_wordline_V),
      "word-line (access transistor gate) voltage"},
     {"cell.v_read_V", "V", Applies::All, Value::Positive, MRAMPIM_REAL(cell.v_read_V),
@@ -334,6 +355,9 @@ void check_consistency(const Technology& t, Where where) {
       throw ConfigError(where({"circuit.i_line_max_uA"}) + ": a column line must carry at least one row's " +
                         to_string(StepKind(k)) + " current, " + std::to_string(i) + " uA");
     }
+  }
+  if (t.family == LogicFamily::SotStateful && t.switching.near_band >= 1.0) {
+    throw ConfigError(where({"switching.near_band"}) + ": the band around I_c0 must be narrower than I_c0 itself");
   }
   if (t.sense.spread >= 1.0) {
     throw ConfigError(where({"sense.spread"}) + ": a relative spread of " + std::to_string(t.sense.spread) +

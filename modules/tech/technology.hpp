@@ -35,6 +35,22 @@ struct DeviceParams {
   double switch_energy_fJ() const { return i_write_uA * i_write_uA * 1e-12 * r_channel_ohm * t_switch_ns * 1e-9 * 1e15; }
 };
 
+// Stochastic switching of an MTJ free layer (device/mtj_switching.hpp;
+// approximate-writes facts sec. 2, 3). MTJ technologies only.
+struct SwitchingParams {
+  double delta = 0;             // thermal stability factor E_b / (k_B T)
+  double i_c0_uA = 0;           // critical switching current
+  double alpha = 0;             // Gilbert damping
+  double mu0_hk_T = 0;          // anisotropy field mu0 H_k
+  double tau0_ns = 0;           // thermal attempt time
+  double thermal_exponent = 0;  // n in tau = tau0 exp(Delta (1 - I / I_c0)^n)
+  double near_band = 0;         // half-width, as a fraction of I_c0, of the band where the two regimes are interpolated
+  double sigma_i_c0 = 0;        // cell-to-cell relative spreads (one sigma), drawn once per cell
+  double sigma_delta = 0;
+  double sigma_r = 0;
+  std::uint32_t cell_seed = 0;  // of the cells' draws
+};
+
 struct CellParams {
   double v_wordline_V = 0;  // SOT only: access transistor gate voltage
   double v_read_V = 0;      // magnitude of the read bias (applied negative on RBL for SOT)
@@ -139,6 +155,7 @@ struct Technology {
   std::string source;       // where it was read from, for messages and reports
   LogicFamily family = LogicFamily::SotStateful;
   DeviceParams device;
+  SwitchingParams switching;  // MTJ technologies; unset (0) for ReRAM
   CellParams cell;
   CircuitParams circuit;
   StepParams step;

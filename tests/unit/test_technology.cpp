@@ -25,6 +25,18 @@ v_write_V = 0.6
 i_write_uA = 65
 t_switch_ns = 2
 r_channel_ohm = 1420
+[switching]
+delta = 60
+i_c0_uA = 9.166
+alpha = 0.02
+mu0_hk_T = 0.3
+tau0_ns = 1
+thermal_exponent = 1
+near_band = 0.1
+sigma_i_c0 = 0.05
+sigma_delta = 0.05
+sigma_r = 0.05
+cell_seed = 1
 [cell]
 v_wordline_V = 0.7
 v_read_V = 0.1
@@ -81,7 +93,7 @@ std::string without(const std::string& text, const std::string& line_start) {
 
 TEST_CASE("every embedded technology loads and names its source", "[technology]") {
   const auto names = embedded_technology_names();
-  REQUIRE(names.size() == 3);
+  REQUIRE(names.size() == 4);
   for (const auto& n : names) {
     const Technology t = load_technology(n);
     CHECK(t.name == n);
