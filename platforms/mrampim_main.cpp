@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "approx_study.hpp"
 #include "platform.hpp"
 #include "tech/tech_options.hpp"
 #include "train_run.hpp"
@@ -39,6 +40,12 @@ constexpr const char* kUsage =
     "(--m x --n x --k) on --tech and on --compare (sot-mram-1t1r and reram-floatpim),\n"
     "side by side, writing mrampim.vcd, report.json and power CSVs into --out.\n"
     "\n"
+    "--workload approx-study: the approximate-writes study (docs/approximate-writes.md)\n"
+    "on --tech's MTJ switching (stt-mram-seed unless --tech is given): error rate\n"
+    "against pulse duration and against write energy with cell variation, closed\n"
+    "forms against a Monte Carlo; --report F writes JSON and F's CSV tables beside it,\n"
+    "which scripts/plot_approx_study.py draws. --quick: fewer points and writes.\n"
+    "\n"
     "Trace files: one item per line (docs/accelerator.md):\n"
     "  <add|mul|mac> <format> <ieee|paper> <bank> <subarray> <row> <a> <b> [<c>]\n"
     "  move <bank> <subarray> <first_row> <count> <src_col> <dst_bank> <dst_subarray> <dst_col> <width>\n"
@@ -52,7 +59,7 @@ struct Options {
   std::uint32_t dot_length = 16, dots = 64, m = 16, n = 16, k = 16;
   std::uint32_t banks = 1, subarrays = 4, rows = 0, cols = 0, queue_depth = 16, bus_width = 64;
   double bus_cycle_ns = 1.0, power_window_ns = 100;
-  bool poll = false;
+  bool poll = false, quick = false;
   std::string vcd, power_csv, report, out = "mrampim-out";
   TechOptions tech;
   TrainOptions train;
@@ -128,6 +135,38 @@ void print_comparison(const std::vector<PlatformResult>& results) {
                   b.energy_pJ / a.energy_pJ, b.area_mm2 / a.area_mm2);
     }
   }
+}
+
+// --workload approx-study: the device parts of the approximate-writes study.
+int run_approx_study(const Options& o, const Technology& t) {
+  if (t.family != LogicFamily::SotStateful) return bad_input(t.name + " has no MTJ switching ([switching]): use an MTJ --tech");
+  std::ofstream report_file;
+  if (!o.report.empty()) {
+    report_file.open(o.report);
+    if (!report_file) return bad_input("cannot write '" + o.report + "'");
+  }
+  ApproxStudyOptions so;
+  so.quick = o.quick;
+  so.seed = o.seed;
+  nlohmann::json study = approx_device_study(t, so, std::cout);
+  if (report_file.is_open()) {
+    const std::filesystem::path base = std::filesystem::path(o.report).replace_extension();
+    for (const auto& [name, text] : study["csv"].items()) {
+      const std::string path = base.string() + "." + name + ".csv";
+      std::ofstream csv(path);
+      if (!(csv << text.get<std::string>())) return bad_input("cannot write '" + path + "'");
+      study["csv_files"][name] = path;
+      std::cout << "table: " << path << '\n';
+    }
+    study.erase("csv");
+    study["technology"] = t.name;
+    study["seed"] = o.seed;
+    study["quick"] = o.quick;
+    report_file << study.dump(2) << '\n';
+    std::cout << "report: " << o.report << "\nplots: /usr/bin/python3 scripts/plot_approx_study.py " << o.report
+              << '\n';
+  }
+  return 0;
 }
 
 int run_train(Options& o, const po::variables_map& vm, const std::vector<Technology>& techs, const FpFormat& format,
@@ -264,7 +303,8 @@ int sc_main(int argc, char* argv[]) {
   Options o;
   po::options_description workload("Workload");
   workload.add_options()
-      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm, trace or train (none: the default comparison)")
+      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm, trace, train or approx-study (none: the default comparison)")
+      ("quick", po::bool_switch(&o.quick), "approx-study: fewer points and Monte Carlo writes")
       ("trace", po::value<std::string>(&o.trace_file), "the trace file of --workload trace")
       ("macs", po::value<std::uint64_t>(&o.macs)->default_value(o.macs), "mac: multiply-accumulates, one per row")
       ("dot-length", po::value<std::uint32_t>(&o.dot_length)->default_value(o.dot_length), "dot: length of each product")
@@ -339,9 +379,11 @@ int sc_main(int argc, char* argv[]) {
   // ---- Everything is checked before anything runs.
   const bool default_run = o.workload.empty();
   if (!default_run && o.workload != "mac" && o.workload != "dot" && o.workload != "gemm" && o.workload != "trace" &&
-      o.workload != "train") {
-    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm, trace or train");
+      o.workload != "train" && o.workload != "approx-study") {
+    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm, trace, train or approx-study");
   }
+  if (o.quick && o.workload != "approx-study") return bad_input("--quick belongs to --workload approx-study");
+  if (o.workload == "approx-study" && vm["tech"].defaulted()) o.tech.tech = "stt-mram-seed";
   if ((o.workload == "trace") != !o.trace_file.empty()) return bad_input("--workload trace and --trace FILE go together");
   if (o.bus_width != 32 && o.bus_width != 64) return bad_input("--bus-width " + std::to_string(o.bus_width) + ": use 32 or 64");
   if (!(o.bus_cycle_ns > 0) || !(o.power_window_ns > 0)) return bad_input("--bus-cycle-ns and --power-window-ns must be positive");
@@ -370,6 +412,7 @@ int sc_main(int argc, char* argv[]) {
     return bad_input(e.what());
   }
   if (o.workload == "train") return run_train(o, vm, techs, format, rounding);
+  if (o.workload == "approx-study") return run_approx_study(o, techs.front());
   for (const Technology& t : techs) {
     const double bytes = accelerator_bytes(t, o.banks, o.subarrays) * (default_run ? 2 : 1);
     if (bytes > kMaxPlatformBytes) {

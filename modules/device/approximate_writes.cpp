@@ -1,0 +1,69 @@
+#include "device/approximate_writes.hpp"
+
+#include <stdexcept>
+
+namespace mrampim {
+
+ApproximateWrites::ApproximateWrites(const MtjSwitching& switching, double r_p_ohm, double r_ap_ohm,
+                                     std::vector<WritePulse> pulses, std::uint64_t seed, bool variation,
+                                     bool read_before_write)
+    : switching_(switching),
+      r_p_ohm_(r_p_ohm),
+      r_ap_ohm_(r_ap_ohm),
+      pulses_(std::move(pulses)),
+      variation_(variation),
+      read_before_write_(read_before_write),
+      state_(seed * 0x9e3779b97f4a7c15ull ^ 0x6a09e667f3bcc909ull) {
+  if (pulses_.empty() || pulses_.size() > 64) throw std::invalid_argument("a word holds 1 to 64 bits");
+  for (std::size_t i = 0; i < pulses_.size(); ++i) {
+    if (!(pulses_[i].i_uA >= 0) || !(pulses_[i].t_ns > 0)) {
+      throw std::invalid_argument("bit " + std::to_string(i) + "'s write pulse (" + std::to_string(pulses_[i].i_uA) +
+                                  " uA, " + std::to_string(pulses_[i].t_ns) +
+                                  " ns) needs a current of at least 0 and a duration above 0");
+    }
+  }
+  if (!(r_p_ohm > 0) || !(r_ap_ohm > r_p_ohm)) throw std::invalid_argument("R_AP must exceed R_P > 0");
+}
+
+double ApproximateWrites::uniform() {
+  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);  // splitmix64
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  return (double(z >> 11) + 0.5) * 0x1.0p-53;
+}
+
+double ApproximateWrites::error_rate(std::uint64_t addr, unsigned bit) const {
+  const WritePulse& p = pulses_.at(bit);
+  const CellSpread c = variation_ ? switching_.draw_cell(addr, bit) : CellSpread{};
+  return switching_.error_rate(p.i_uA, p.t_ns, c);
+}
+
+std::uint64_t ApproximateWrites::write(std::uint64_t addr, std::uint64_t old, std::uint64_t value) {
+  ++counts_.words;
+  std::uint64_t stored = old;
+  for (unsigned bit = 0; bit < pulses_.size(); ++bit) {
+    const bool from = (old >> bit) & 1u, to = (value >> bit) & 1u;
+    if (read_before_write_ && from == to) continue;
+    const WritePulse& p = pulses_[bit];
+    const CellSpread c = variation_ ? switching_.draw_cell(addr, bit) : CellSpread{};
+    ++counts_.pulsed;
+    counts_.energy_fJ += MtjSwitching::write_energy_fJ(p.i_uA, p.t_ns, (from ? r_ap_ohm_ : r_p_ohm_) * c.resistance);
+    if (from == to) continue;  // pushed toward the state it holds: not disturbed
+    ++counts_.attempted;
+    if (switching_.switches(p.i_uA, p.t_ns, uniform(), c)) {
+      stored ^= std::uint64_t{1} << bit;
+    } else {
+      ++counts_.failed;
+    }
+  }
+  return stored;
+}
+
+WritePulse ApproximateWrites::safe_pulse(const MtjSwitching& switching, double i_uA, double ber, double k) {
+  const SwitchingParams& p = switching.params();
+  const CellSpread hard{1 + k * p.sigma_i_c0, 1 + k * p.sigma_delta, 1};
+  return WritePulse{i_uA, switching.pulse_for(i_uA, ber, hard)};
+}
+
+}  // namespace mrampim

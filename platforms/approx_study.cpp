@@ -1,0 +1,228 @@
+#include "approx_study.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "device/approximate_writes.hpp"
+#include "device/mtj_switching.hpp"
+
+namespace mrampim {
+
+namespace {
+
+double uniform01(std::mt19937_64& g) { return (double(g() >> 11) + 0.5) * 0x1.0p-53; }
+
+std::vector<double> log_grid(double lo, double hi, int n) {
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i) v.push_back(lo * std::pow(hi / lo, double(i) / double(n - 1)));
+  return v;
+}
+
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.6g", v);
+  return b;
+}
+
+// A Monte Carlo of `writes` switching events: each picks a cell (one of
+// `cells`, or the nominal one) and draws its switching process.
+struct MonteCarlo {
+  double rate, standard_error, z;
+  std::uint64_t writes;
+};
+
+MonteCarlo monte_carlo(const MtjSwitching& m, double i_uA, double t_ns, const std::vector<CellSpread>& cells,
+                       double expected, std::uint64_t writes, std::mt19937_64& g) {
+  std::uint64_t failed = 0;
+  for (std::uint64_t w = 0; w < writes; ++w) {
+    const CellSpread c = cells.empty() ? CellSpread{} : cells[g() % cells.size()];
+    failed += m.switches(i_uA, t_ns, uniform01(g), c) ? 0 : 1;
+  }
+  const double rate = double(failed) / double(writes);
+  const double se = std::sqrt(expected * (1 - expected) / double(writes));
+  return {rate, se, se > 0 ? (rate - expected) / se : 0.0, writes};
+}
+
+nlohmann::json mc_json(const MonteCarlo& mc) {
+  return {{"ber", mc.rate}, {"standard_error", mc.standard_error}, {"z", mc.z}, {"writes", mc.writes}};
+}
+
+// Mean error rate over a set of cells (the expected rate of a write to a
+// random one of them).
+double mean_rate(const MtjSwitching& m, double i_uA, double t_ns, const std::vector<CellSpread>& cells) {
+  double s = 0;
+  for (const CellSpread& c : cells) s += m.error_rate(i_uA, t_ns, c);
+  return s / double(cells.size());
+}
+
+// The pulse at which the cells' mean rate falls to `ber` (it falls with t).
+double mean_pulse_for(const MtjSwitching& m, double i_uA, double ber, const std::vector<CellSpread>& cells) {
+  double lo = 1e-3, hi = 1e6;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (mean_rate(m, i_uA, mid, cells) > ber ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+}  // namespace
+
+nlohmann::json approx_device_study(const Technology& t, const ApproxStudyOptions& o, std::ostream& log) {
+  if (t.family != LogicFamily::SotStateful) {
+    throw std::invalid_argument(t.name + " has no MTJ switching: the study needs a technology with [switching]");
+  }
+  const MtjSwitching nominal(t.switching);
+  const double ic0 = t.switching.i_c0_uA;
+  // A switching write leaves P or AP as often (random data): the mean of the
+  // two states' resistances.
+  const double r_mean = (t.device.r_on_ohm + t.device.r_off_ohm) / 2;
+  const int points = o.quick ? 10 : 24;
+  const std::uint64_t writes = o.quick ? 100'000 : 1'000'000;
+  const std::size_t n_cells = o.quick ? 2000 : 10000;
+  std::mt19937_64 g(o.seed);
+  nlohmann::json report;
+  std::ostringstream csv_pulse, csv_energy;
+  csv_pulse << "current_over_critical,pulse_ns,ber,ber_monte_carlo,standard_error,writes\n";
+  csv_energy << "variation_sigma,modulation,current_over_critical,pulse_ns,energy_fJ,energy_over_reference,ber,"
+                "ber_monte_carlo,standard_error,writes\n";
+  double worst_z = 0;
+  std::uint64_t mc_points = 0;
+
+  // ---- 1. Error rate against pulse duration.
+  log << "1. error rate against pulse duration (" << t.name << ": I_c0 " << ic0 << " uA, Delta "
+      << t.switching.delta << "; Monte Carlo of " << writes << " writes where the rate is at least 1e-4)\n"
+      << "   I/I_c0   pulse for 1e-9   pulse for 1e-3   pulse for 1e-1   Monte Carlo points   largest |z|\n";
+  nlohmann::json part1 = nlohmann::json::array();
+  for (const double x : {1.2, 1.5, 2.0, 3.0}) {
+    const double i = x * ic0;
+    nlohmann::json curve{{"current_over_critical", x}, {"current_uA", i}, {"points", nlohmann::json::array()}};
+    double z_max = 0;
+    int mcs = 0;
+    for (const double tp : log_grid(nominal.pulse_for(i, 0.5), nominal.pulse_for(i, 1e-9), points)) {
+      const double ber = nominal.error_rate(i, tp);
+      nlohmann::json p{{"pulse_ns", tp}, {"ber", ber}};
+      csv_pulse << num(x) << ',' << num(tp) << ',' << num(ber);
+      if (ber >= 1e-4) {
+        const MonteCarlo mc = monte_carlo(nominal, i, tp, {}, ber, writes, g);
+        p["monte_carlo"] = mc_json(mc);
+        z_max = std::max(z_max, std::abs(mc.z));
+        ++mcs;
+        csv_pulse << ',' << num(mc.rate) << ',' << num(mc.standard_error) << ',' << mc.writes << '\n';
+      } else {
+        csv_pulse << ",,,\n";
+      }
+      curve["points"].push_back(p);
+    }
+    curve["pulse_ns_for_ber"] = {{"1e-9", nominal.pulse_for(i, 1e-9)},
+                                 {"1e-3", nominal.pulse_for(i, 1e-3)},
+                                 {"1e-1", nominal.pulse_for(i, 1e-1)}};
+    char line[160];
+    std::snprintf(line, sizeof line, "   %5.2f   %11.2f ns   %11.2f ns   %11.2f ns   %18d   %11.2f\n", x,
+                  nominal.pulse_for(i, 1e-9), nominal.pulse_for(i, 1e-3), nominal.pulse_for(i, 1e-1), mcs, z_max);
+    log << line;
+    worst_z = std::max(worst_z, z_max);
+    mc_points += std::uint64_t(mcs);
+    part1.push_back(curve);
+  }
+  report["ber_vs_pulse"] = part1;
+
+  // ---- 2. Error rate against write energy, with variation.
+  const double i_ref = 2 * ic0;  // the precessional energy optimum (below)
+  log << "\n2. error rate against write energy per bit (" << n_cells << " cells drawn per spread; reference: the "
+      << "pulse at " << i_ref << " uA giving " << o.reference_ber << " for a cell " << o.reference_sigmas
+      << " sigmas harder)\n"
+      << "   sigma   reference pulse   reference energy   saving at 1e-3   saving at 1e-2   (duration modulation)\n";
+  nlohmann::json part2 = nlohmann::json::array();
+  for (const double sigma : {0.0, 0.05, 0.10}) {
+    SwitchingParams sp = t.switching;
+    sp.sigma_i_c0 = sp.sigma_delta = sp.sigma_r = sigma;
+    const MtjSwitching m(sp);
+    std::vector<CellSpread> cells;
+    double r_factor = 0;
+    for (std::size_t c = 0; c < n_cells; ++c) {
+      cells.push_back(m.draw_cell(o.seed, c));
+      r_factor += cells.back().resistance;
+    }
+    r_factor /= double(n_cells);
+    const WritePulse safe = ApproximateWrites::safe_pulse(m, i_ref, o.reference_ber, o.reference_sigmas);
+    const double e_ref = MtjSwitching::write_energy_fJ(safe.i_uA, safe.t_ns, r_mean * r_factor);
+    nlohmann::json entry{{"variation_sigma", sigma},
+                         {"reference",
+                          {{"current_uA", safe.i_uA},
+                           {"current_over_critical", safe.i_uA / ic0},
+                           {"pulse_ns", safe.t_ns},
+                           {"energy_fJ", e_ref},
+                           {"ber_of_the_hard_cell", o.reference_ber},
+                           {"sigmas", o.reference_sigmas},
+                           {"ber_mean_over_cells", mean_rate(m, safe.i_uA, safe.t_ns, cells)}}}};
+    auto point = [&](const char* modulation, double i, double tp) {
+      const double ber = mean_rate(m, i, tp, cells);
+      const double e = MtjSwitching::write_energy_fJ(i, tp, r_mean * r_factor);
+      nlohmann::json p{{"current_over_critical", i / ic0}, {"pulse_ns", tp}, {"energy_fJ", e},
+                       {"energy_over_reference", e / e_ref}, {"ber", ber}};
+      csv_energy << num(sigma) << ',' << modulation << ',' << num(i / ic0) << ',' << num(tp) << ',' << num(e) << ','
+                 << num(e / e_ref) << ',' << num(ber);
+      if (ber >= 1e-4) {
+        const MonteCarlo mc = monte_carlo(m, i, tp, cells, ber, writes / 4, g);
+        p["monte_carlo"] = mc_json(mc);
+        worst_z = std::max(worst_z, std::abs(mc.z));
+        ++mc_points;
+        csv_energy << ',' << num(mc.rate) << ',' << num(mc.standard_error) << ',' << mc.writes << '\n';
+      } else {
+        csv_energy << ",,,\n";
+      }
+      return p;
+    };
+    nlohmann::json duration = nlohmann::json::array(), amplitude = nlohmann::json::array();
+    for (const double tp : log_grid(mean_pulse_for(m, i_ref, 0.3, cells), safe.t_ns, points)) {
+      duration.push_back(point("duration", i_ref, tp));
+    }
+    for (const double x : log_grid(1.3, 2.0, points)) amplitude.push_back(point("amplitude", x * ic0, safe.t_ns));
+    entry["duration"] = duration;
+    entry["amplitude"] = amplitude;
+    nlohmann::json savings;
+    for (const double ber : {1e-3, 1e-2}) {
+      const double tp = mean_pulse_for(m, i_ref, ber, cells);
+      savings[num(ber)] = {{"pulse_ns", tp}, {"saving", 1 - tp / safe.t_ns}};
+    }
+    entry["duration_saving_at_ber"] = savings;
+    part2.push_back(entry);
+    char line[160];
+    std::snprintf(line, sizeof line, "   %5.2f   %12.2f ns   %13.1f fJ   %13.1f%%   %13.1f%%\n", sigma, safe.t_ns, e_ref,
+                  100 * savings[num(1e-3)]["saving"].get<double>(), 100 * savings[num(1e-2)]["saving"].get<double>());
+    log << line;
+  }
+  report["ber_vs_energy"] = part2;
+
+  // The energy-optimal current: E(I) = I^2 R t(I) at a fixed error rate.
+  nlohmann::json optimal = nlohmann::json::array();
+  log << "\n   energy-optimal current (nominal cell): ";
+  for (const double ber : {1e-9, 1e-3}) {
+    double best_x = 0, best_e = 1e300, best_t = 0;
+    for (double x = 1.12; x <= 5.0; x += 0.01) {
+      const double tp = nominal.pulse_for(x * ic0, ber);
+      const double e = MtjSwitching::write_energy_fJ(x * ic0, tp, r_mean);
+      if (e < best_e) {
+        best_e = e;
+        best_x = x;
+        best_t = tp;
+      }
+    }
+    optimal.push_back({{"ber", ber}, {"current_over_critical", best_x}, {"pulse_ns", best_t}, {"energy_fJ", best_e}});
+    log << "at " << num(ber) << ": " << num(best_x) << " I_c0 (" << num(best_t) << " ns, " << num(best_e) << " fJ)  ";
+  }
+  log << '\n';
+  report["optimal_current"] = optimal;
+  report["monte_carlo_agreement"] = {{"points", mc_points}, {"largest_abs_z", worst_z}};
+  log << "   Monte Carlo against the closed forms: " << mc_points << " points, largest |z| " << num(worst_z) << '\n';
+  report["csv"] = {{"ber_vs_pulse", csv_pulse.str()}, {"ber_vs_energy", csv_energy.str()}};
+  return report;
+}
+
+}  // namespace mrampim
