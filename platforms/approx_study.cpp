@@ -11,6 +11,7 @@
 
 #include "device/approximate_writes.hpp"
 #include "device/mtj_switching.hpp"
+#include "training/approximate_mlp.hpp"
 
 namespace mrampim {
 
@@ -223,6 +224,127 @@ nlohmann::json approx_device_study(const Technology& t, const ApproxStudyOptions
   log << "   Monte Carlo against the closed forms: " << mc_points << " points, largest |z| " << num(worst_z) << '\n';
   report["csv"] = {{"ber_vs_pulse", csv_pulse.str()}, {"ber_vs_energy", csv_energy.str()}};
   return report;
+}
+
+}  // namespace mrampim
+
+namespace mrampim {
+
+nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o, std::ostream& log) {
+  const MtjSwitching m(t.switching);
+  const double i = 2 * t.switching.i_c0_uA;  // the energy-optimal current (part 2)
+  const WritePulse safe = ApproximateWrites::safe_pulse(m, i, o.reference_ber, o.reference_sigmas);
+  const DataSplit data = load_split("mnist", o.data_dir, o.quick ? 2000 : 8000, o.quick ? 500 : 2000, 1);
+  ApproxMlpConfig cfg;
+  cfg.epochs = o.quick ? 2 : 3;
+  const std::vector<unsigned> approx_bits = o.quick ? std::vector<unsigned>{8, 6} : std::vector<unsigned>{8, 7, 6, 5, 4};
+  const std::vector<double> bers =
+      o.quick ? std::vector<double>{1e-3, 1e-2, 0.1} : std::vector<double>{1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3};
+  const unsigned seeds = o.training_seeds;
+  log << "\n3. training under approximate weight writes: a " << 784 << "-" << cfg.hidden << "-10 perceptron, "
+      << cfg.weight_bits << "-bit fixed-point weights, MNIST " << data.train.size() << " + " << data.test.size()
+      << " images, " << cfg.epochs << " epochs, " << seeds << " seeds; pulses at " << i << " uA (2 I_c0), the "
+      << cfg.weight_bits << "-bit words' low bits approximate, the rest at the safe pulse (" << safe.t_ns << " ns)\n";
+
+  auto memory_for = [&](unsigned low, double pulse_ns, std::uint64_t seed) {
+    std::vector<WritePulse> p(cfg.weight_bits, safe);
+    for (unsigned b = 0; b < low; ++b) p[b] = WritePulse{i, pulse_ns};
+    return ApproximateWrites(m, t.device.r_on_ohm, t.device.r_off_ohm, p, seed, true);
+  };
+  std::vector<double> base_acc, ref_energy;
+  for (unsigned s = 1; s <= seeds; ++s) {
+    cfg.seed = s;
+    base_acc.push_back(train_approximate_mlp(data, cfg, nullptr).test_accuracy);
+    ApproximateWrites ref = memory_for(0, safe.t_ns, s);
+    ref_energy.push_back(train_approximate_mlp(data, cfg, &ref).writes.energy_fJ);
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s / double(v.size());
+  };
+  auto spread = [&](const std::vector<double>& v) {
+    const double mu = mean(v);
+    double s = 0;
+    for (double x : v) s += (x - mu) * (x - mu);
+    return v.size() > 1 ? std::sqrt(s / double(v.size() - 1)) : 0.0;
+  };
+  const double a0 = mean(base_acc), e_ref = mean(ref_energy);
+  log << "   error-free accuracy " << num(100 * a0) << "% (seeds' spread " << num(100 * spread(base_acc))
+      << " points); safe writes' programming energy " << num(e_ref * 1e-6) << " nJ\n"
+      << "   approximate bits   BER      pulse ns   accuracy   loss (points)   energy saving\n";
+  nlohmann::json grid = nlohmann::json::array();
+  nlohmann::json best;
+  for (const unsigned low : approx_bits) {
+    for (const double ber : bers) {
+      const double pulse = m.pulse_for(i, ber);
+      std::vector<double> acc, energy, saving;
+      nlohmann::json per_seed = nlohmann::json::array();
+      std::uint64_t failed = 0, attempted = 0;
+      for (unsigned s = 1; s <= seeds; ++s) {
+        cfg.seed = s;
+        ApproximateWrites mem = memory_for(low, pulse, s);
+        const ApproxMlpResult r = train_approximate_mlp(data, cfg, &mem);
+        acc.push_back(r.test_accuracy);
+        energy.push_back(r.writes.energy_fJ);
+        saving.push_back(1 - r.writes.energy_fJ / ref_energy[s - 1]);
+        failed += r.writes.failed;
+        attempted += r.writes.attempted;
+        per_seed.push_back({{"seed", s}, {"accuracy", r.test_accuracy}, {"baseline_accuracy", base_acc[s - 1]},
+                            {"programming_energy_fJ", r.writes.energy_fJ}, {"saving", saving.back()}});
+      }
+      const double loss = 100 * (a0 - mean(acc)), sv = 1 - mean(energy) / e_ref;
+      nlohmann::json point{{"approximate_bits", low},
+                           {"ber", ber},
+                           {"pulse_ns", pulse},
+                           {"current_over_critical", i / t.switching.i_c0_uA},
+                           {"accuracy", mean(acc)},
+                           {"accuracy_spread_points", 100 * spread(acc)},
+                           {"accuracy_loss_points", loss},
+                           {"programming_energy_saving", sv},
+                           {"saving_spread", spread(saving)},
+                           {"failed_writes", failed},
+                           {"attempted_writes", attempted},
+                           {"seeds", per_seed}};
+      char line[160];
+      std::snprintf(line, sizeof line, "   %16u   %-7s  %8.2f   %7.2f%%   %13.2f   %12.1f%%\n", low, num(ber).c_str(),
+                    pulse, 100 * mean(acc), loss, 100 * sv);
+      log << line;
+      if (loss <= 1.0 && (best.is_null() || sv > best["programming_energy_saving"].get<double>())) best = point;
+      grid.push_back(point);
+    }
+  }
+  nlohmann::json out{{"network", "784-" + std::to_string(cfg.hidden) + "-10 perceptron, " +
+                                     std::to_string(cfg.weight_bits) + "-bit fixed-point weights"},
+                     {"dataset", "mnist"},
+                     {"train_samples", data.train.size()},
+                     {"test_samples", data.test.size()},
+                     {"epochs", cfg.epochs},
+                     {"seeds", seeds},
+                     {"baseline_accuracy", a0},
+                     {"baseline_accuracy_per_seed", base_acc},
+                     {"reference",
+                      {{"current_uA", safe.i_uA},
+                       {"pulse_ns", safe.t_ns},
+                       {"definition", "every bit at the shortest pulse whose error rate is at most " + num(o.reference_ber) +
+                                          " for a cell " + num(o.reference_sigmas) +
+                                          " sigmas harder to switch (I_c0 and Delta)"},
+                       {"programming_energy_fJ", e_ref}}},
+                     {"variation_sigma", t.switching.sigma_i_c0},
+                     {"grid", grid}};
+  if (!best.is_null()) {
+    out["operating_point"] = best;
+    out["operating_point"]["baseline_accuracy"] = a0;
+    out["operating_point"]["variation_sigma"] = t.switching.sigma_i_c0;
+    log << "   operating point (largest saving at <= 1 point lost): low " << best["approximate_bits"].get<unsigned>()
+        << " bits at BER " << num(best["ber"].get<double>()) << " (" << num(best["pulse_ns"].get<double>())
+        << " ns at 2 I_c0): accuracy " << num(100 * best["accuracy"].get<double>()) << "% against "
+        << num(100 * a0) << "%, programming energy saved " << num(100 * best["programming_energy_saving"].get<double>())
+        << "% (seed's headline: 74%)\n";
+  } else {
+    log << "   no grid point keeps accuracy within 1 point\n";
+  }
+  return out;
 }
 
 }  // namespace mrampim

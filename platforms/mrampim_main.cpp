@@ -148,7 +148,13 @@ int run_approx_study(const Options& o, const Technology& t) {
   ApproxStudyOptions so;
   so.quick = o.quick;
   so.seed = o.seed;
+  so.data_dir = o.train.data_dir.empty() ? default_data_dir() : o.train.data_dir;
   nlohmann::json study = approx_device_study(t, so, std::cout);
+  try {
+    study["training"]["mlp"] = approx_mlp_study(t, so, std::cout);
+  } catch (const DatasetError& e) {
+    return bad_input(std::string(e.what()) + " (scripts/setup.sh fetches the datasets)");
+  }
   if (report_file.is_open()) {
     const std::filesystem::path base = std::filesystem::path(o.report).replace_extension();
     for (const auto& [name, text] : study["csv"].items()) {

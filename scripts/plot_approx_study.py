@@ -64,6 +64,30 @@ def main(argv):
     fig.savefig(base + ".ber_vs_energy.png", dpi=120)
     print(base + ".ber_vs_pulse.png")
     print(base + ".ber_vs_energy.png")
+
+    mlp = report.get("training", {}).get("mlp")
+    if mlp:
+        fig, ax = plt.subplots(figsize=(6, 4.2))
+        by_bits = {}
+        for p in mlp["grid"]:
+            by_bits.setdefault(p["approximate_bits"], []).append(p)
+        for bits, pts in sorted(by_bits.items(), reverse=True):
+            ax.errorbar([1 - p["programming_energy_saving"] for p in pts], [100 * p["accuracy"] for p in pts],
+                        yerr=[p["accuracy_spread_points"] for p in pts], fmt="o-", ms=3,
+                        label=f"low {bits} bits approximate")
+        ax.axhline(100 * mlp["baseline_accuracy"], color="k", lw=0.8, label="error-free")
+        ax.axhline(100 * mlp["baseline_accuracy"] - 1, color="k", lw=0.8, ls=":", label="1 point below")
+        op = mlp.get("operating_point")
+        if op:
+            ax.plot([1 - op["programming_energy_saving"]], [100 * op["accuracy"]], "r*", ms=12,
+                    label=f"chosen: {100 * op['programming_energy_saving']:.0f}% saved")
+        ax.set_xlabel("programming energy / safe writes'")
+        ax.set_ylabel("test accuracy (%)")
+        ax.set_title(f"{mlp['network']}, {mlp['seeds']} seeds")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(base + ".training_mlp.png", dpi=120)
+        print(base + ".training_mlp.png")
     return 0
 
 

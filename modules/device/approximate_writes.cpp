@@ -39,6 +39,18 @@ double ApproximateWrites::error_rate(std::uint64_t addr, unsigned bit) const {
   return switching_.error_rate(p.i_uA, p.t_ns, c);
 }
 
+const ApproximateWrites::Cell& ApproximateWrites::cell(std::uint64_t addr, unsigned bit) {
+  const std::size_t at = std::size_t(addr) * pulses_.size() + bit;
+  if (at >= cells_.size()) cells_.resize(at + 1);
+  Cell& c = cells_[at];
+  if (c.error_rate < 0) {
+    const CellSpread s = variation_ ? switching_.draw_cell(addr, bit) : CellSpread{};
+    c.error_rate = switching_.error_rate(pulses_[bit].i_uA, pulses_[bit].t_ns, s);
+    c.resistance = s.resistance;
+  }
+  return c;
+}
+
 std::uint64_t ApproximateWrites::write(std::uint64_t addr, std::uint64_t old, std::uint64_t value) {
   ++counts_.words;
   std::uint64_t stored = old;
@@ -46,12 +58,12 @@ std::uint64_t ApproximateWrites::write(std::uint64_t addr, std::uint64_t old, st
     const bool from = (old >> bit) & 1u, to = (value >> bit) & 1u;
     if (read_before_write_ && from == to) continue;
     const WritePulse& p = pulses_[bit];
-    const CellSpread c = variation_ ? switching_.draw_cell(addr, bit) : CellSpread{};
+    const Cell& c = cell(addr, bit);
     ++counts_.pulsed;
     counts_.energy_fJ += MtjSwitching::write_energy_fJ(p.i_uA, p.t_ns, (from ? r_ap_ohm_ : r_p_ohm_) * c.resistance);
     if (from == to) continue;  // pushed toward the state it holds: not disturbed
     ++counts_.attempted;
-    if (switching_.switches(p.i_uA, p.t_ns, uniform(), c)) {
+    if (uniform() >= c.error_rate) {
       stored ^= std::uint64_t{1} << bit;
     } else {
       ++counts_.failed;

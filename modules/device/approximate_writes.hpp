@@ -5,7 +5,9 @@
 // bit, a bit already in the target state is not disturbed.
 //
 // Owns: the pulse of every bit position, the random stream of the write
-// outcomes (seeded: the same seed gives the same bits), and the counts.
+// outcomes (seeded: the same seed gives the same bits), each written cell's
+// error rate and resistance (computed when the cell is first written, kept
+// for the words up to the highest address written), and the counts.
 // Exposes: write() of one word over its old value; the safe pulse; counts.
 // Costs: the programming energy, I^2 R t per pulsed bit with R the stored
 // state's resistance (R_P for 0, R_AP for 1, times the cell's spread).
@@ -59,6 +61,13 @@ class ApproximateWrites {
 
  private:
   double uniform();
+  // The cell of bit `bit` at `addr`: its error rate under its pulse, and its
+  // resistance factor (computed on first use).
+  struct Cell {
+    double error_rate = -1, resistance = 1;
+  };
+  const Cell& cell(std::uint64_t addr, unsigned bit);
+  std::vector<Cell> cells_;
 
   const MtjSwitching& switching_;
   double r_p_ohm_, r_ap_ohm_;

@@ -521,6 +521,19 @@ TEST_CASE("mrampim --workload approx-study --quick: error rate against pulse and
         none.at("duration_saving_at_ber").at("0.01").at("saving").get<double>());
   // In the precessional form E = I^2 R t(I) is least at 2 I_c0.
   for (const auto& o : j.at("optimal_current")) CHECK(o.at("current_over_critical").get<double>() == Approx(2.0).margin(0.011));
+  // Part 3: the seed's perceptron over seeds, with the fields the issue names.
+  const auto& mlp = j.at("training").at("mlp");
+  CHECK(mlp.at("seeds") == 3);
+  CHECK(mlp.at("baseline_accuracy").get<double>() > 0.7);
+  REQUIRE(mlp.contains("operating_point"));
+  const auto& op = mlp.at("operating_point");
+  for (const char* key : {"baseline_accuracy", "accuracy", "accuracy_loss_points", "programming_energy_saving", "ber",
+                          "pulse_ns", "current_over_critical", "variation_sigma"}) {
+    CAPTURE(key);
+    CHECK(op.contains(key));
+  }
+  CHECK(op.at("accuracy_loss_points").get<double>() <= 1.0);
+  CHECK(op.at("programming_energy_saving").get<double>() > 0.5);
   // The tables beside the report, and the figures drawn from it.
   for (const auto& [name, path] : j.at("csv_files").items()) {
     CAPTURE(name);
@@ -533,6 +546,7 @@ TEST_CASE("mrampim --workload approx-study --quick: error rate against pulse and
   const std::string base = report.substr(0, report.size() - 5);
   CHECK(std::filesystem::file_size(base + ".ber_vs_pulse.png") > 1000);
   CHECK(std::filesystem::file_size(base + ".ber_vs_energy.png") > 1000);
+  CHECK(std::filesystem::file_size(base + ".training_mlp.png") > 1000);
   // Bad input.
   CHECK(run_mrampim("--workload approx-study --tech reram-floatpim").status == 2);
   CHECK(run_mrampim("--workload mac --quick").status == 2);
