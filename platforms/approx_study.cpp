@@ -244,7 +244,9 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
   log << "\n3. training under approximate weight writes: a " << 784 << "-" << cfg.hidden << "-10 perceptron, "
       << cfg.weight_bits << "-bit fixed-point weights, MNIST " << data.train.size() << " + " << data.test.size()
       << " images, " << cfg.epochs << " epochs, " << seeds << " seeds; pulses at " << i << " uA (2 I_c0), the "
-      << cfg.weight_bits << "-bit words' low bits approximate, the rest at the safe pulse (" << safe.t_ns << " ns)\n";
+      << cfg.weight_bits << "-bit words' low bits approximate, the rest at the safe pulse (" << safe.t_ns
+      << " ns); pulses priced through the MTJ (R_P, R_AP: an STT weight memory, the seed's); BER: the nominal "
+      << "cell's at the pulse, measured: failed over attempted switches on the cells with their spread\n";
 
   auto memory_for = [&](unsigned low, double pulse_ns, std::uint64_t seed) {
     std::vector<WritePulse> p(cfg.weight_bits, safe);
@@ -272,7 +274,7 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
   const double a0 = mean(base_acc), e_ref = mean(ref_energy);
   log << "   error-free accuracy " << num(100 * a0) << "% (seeds' spread " << num(100 * spread(base_acc))
       << " points); safe writes' programming energy " << num(e_ref * 1e-6) << " nJ\n"
-      << "   approximate bits   BER      pulse ns   accuracy   loss (points)   energy saving\n";
+      << "   approximate bits   BER      measured   pulse ns   accuracy   loss (points)   energy saving\n";
   nlohmann::json grid = nlohmann::json::array();
   nlohmann::json best;
   for (const unsigned low : approx_bits) {
@@ -294,8 +296,10 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
                             {"programming_energy_fJ", r.writes.energy_fJ}, {"saving", saving.back()}});
       }
       const double loss = 100 * (a0 - mean(acc)), sv = 1 - mean(energy) / e_ref;
+      const double measured = attempted ? double(failed) / double(attempted) : 0.0;
       nlohmann::json point{{"approximate_bits", low},
                            {"ber", ber},
+                           {"ber_measured", measured},
                            {"pulse_ns", pulse},
                            {"current_over_critical", i / t.switching.i_c0_uA},
                            {"accuracy", mean(acc)},
@@ -307,8 +311,8 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
                            {"attempted_writes", attempted},
                            {"seeds", per_seed}};
       char line[160];
-      std::snprintf(line, sizeof line, "   %16u   %-7s  %8.2f   %7.2f%%   %13.2f   %12.1f%%\n", low, num(ber).c_str(),
-                    pulse, 100 * mean(acc), loss, 100 * sv);
+      std::snprintf(line, sizeof line, "   %16u   %-7s  %-9s  %8.2f   %7.2f%%   %13.2f   %12.1f%%\n", low,
+                    num(ber).c_str(), num(measured).c_str(), pulse, 100 * mean(acc), loss, 100 * sv);
       log << line;
       if (loss <= 1.0 && (best.is_null() || sv > best["programming_energy_saving"].get<double>())) best = point;
       grid.push_back(point);
@@ -337,7 +341,8 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
     out["operating_point"]["baseline_accuracy"] = a0;
     out["operating_point"]["variation_sigma"] = t.switching.sigma_i_c0;
     log << "   operating point (largest saving at <= 1 point lost): low " << best["approximate_bits"].get<unsigned>()
-        << " bits at BER " << num(best["ber"].get<double>()) << " (" << num(best["pulse_ns"].get<double>())
+        << " bits at BER " << num(best["ber"].get<double>()) << " (measured "
+        << num(best["ber_measured"].get<double>()) << "; " << num(best["pulse_ns"].get<double>())
         << " ns at 2 I_c0): accuracy " << num(100 * best["accuracy"].get<double>()) << "% against "
         << num(100 * a0) << "%, programming energy saved " << num(100 * best["programming_energy_saving"].get<double>())
         << "% (seed's headline: 74%)\n";

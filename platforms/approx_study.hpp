@@ -5,7 +5,8 @@
 //   2. error rate against write energy per bit with 0, 5 and 10% cell
 //      variation, by duration and by amplitude, against the safe pulse, and
 //      the energy-optimal current;
-//   3. training under approximate weight writes: the seed's perceptron with
+//   3. training under approximate weight writes (pulses priced through the
+//      MTJ: the seed's STT weight memory): the seed's perceptron with
 //      8-bit fixed-point weights on MNIST, several seeds, test accuracy
 //      against programming energy over the safe writes', and the operating
 //      point with the largest saving at no more than 1 point of accuracy

@@ -55,8 +55,12 @@ double MtjSwitching::precession_time_ns(double i_uA, const CellSpread& c) const 
 namespace {
 double ln_thermal(double t_ns, double tau_ns) { return -t_ns / tau_ns; }
 double ln_precessional(double t_ns, double tau_d_ns, double delta) {
-  const double s = kPi * kPi * delta / 4 * std::exp(-2 * t_ns / tau_d_ns);
-  return std::log(-std::expm1(-s));  // ln(1 - exp(-s))
+  // ln s with s = (pi^2 Delta / 4) exp(-2 t / tau_D), kept in the log domain:
+  // for small s, ln(1 - exp(-s)) = ln s - s / 2 + ..., so ln s itself once s
+  // is below e^-30 (where the next term is under 1e-13).
+  const double ln_s = std::log(kPi * kPi * delta / 4) - 2 * t_ns / tau_d_ns;
+  if (ln_s < -30) return ln_s - std::exp(ln_s) / 2;
+  return std::log(-std::expm1(-std::exp(ln_s)));  // ln(1 - exp(-s))
 }
 }  // namespace
 

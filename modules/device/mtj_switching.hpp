@@ -67,8 +67,8 @@ class MtjSwitching {
   // A cell's spread, drawn once from the seed and the cell's address by a
   // counter-based hash: the same cell always gets the same draw, and no
   // cell's draw is stored (untouched cells cost no memory). Gaussian factors
-  // 1 + sigma z on I_c0, Delta and R, cut at 5% below zero so no parameter
-  // turns negative.
+  // 1 + sigma z on I_c0, Delta and R, clamped at 0.05 so no parameter
+  // turns zero or negative.
   CellSpread draw_cell(std::uint64_t stream, std::uint64_t cell) const;
 
   // Monte Carlo of the switching process itself, one write: a thermal

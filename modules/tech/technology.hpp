@@ -82,7 +82,11 @@ struct CircuitParams {
   // partition senses one column and evaluates one MAGIC NOR; a step that
   // needs more runs as that many phases. 1: every cell on its own.
   std::uint32_t partition_cols = 0;
-  std::uint32_t row_partitions(std::uint32_t cols) const { return (cols + partition_cols - 1) / partition_cols; }
+  // Partitions of a row of `cols` columns (0 columns per partition, as in a
+  // Technology built in code and not set: the whole row, one partition).
+  std::uint32_t row_partitions(std::uint32_t cols) const {
+    return partition_cols == 0 ? 1 : (cols + partition_cols - 1) / partition_cols;
+  }
 };
 
 // Latency of one array step (however many rows take part) and energy per

@@ -121,7 +121,9 @@ ApproxMlpResult train_approximate_mlp(const DataSplit& data, const ApproxMlpConf
       const double step = c.learning_rate / double(end - start);
       for (std::size_t i = 0; i < n_par; ++i) {
         if (grad[i] == 0.0f) continue;
-        const double target = double(q[i]) - step * double(grad[i]) / double(lsb);
+        // Clamped first: a huge step must not leave int32 before the word's range does.
+        const double target = std::clamp(double(q[i]) - step * double(grad[i]) / double(lsb), double(q_min) - 1,
+                                         double(q_max) + 1);
         const double fl = std::floor(target);
         const std::int32_t v = std::int32_t(fl) + (rng.unit() < target - fl ? 1 : 0);
         if (std::clamp(v, q_min, q_max) != q[i]) store(i, v);

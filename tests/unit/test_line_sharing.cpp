@@ -111,3 +111,33 @@ TEST_CASE("partitions change phases and costs, never bits", "[line-sharing][fp]"
     CHECK(ca.steps_of(StepKind::Write) <= cb.steps_of(StepKind::Write));
   }
 }
+
+TEST_CASE("shifts, gates reading their destination, and mixed writes share partitions by the same rule",
+          "[line-sharing]") {
+  // Partitions of 4 columns.
+  const ArrayShape fours{LogicFamily::SotStateful, 64, 4};
+  // A 12-bit shift by 3 from columns 0..11 into 20..31: it senses the 9 bits
+  // that stay (columns 3..11: partitions 0, 1, 2 hold 1, 4 and 4 of them).
+  {
+    ProgramBuilder b("shift", fours);
+    b.step(Phase::Logic).shift(20, 0, 12, 3);
+    const MicroProgram p = b.finish();
+    CHECK(p.steps()[0].phases[std::size_t(StepKind::Read)] == 4);
+    CHECK(p.steps()[0].phases[std::size_t(StepKind::Write)] == 4);
+  }
+  // An XOR senses its operand and its destination: two columns of partition 0.
+  {
+    ProgramBuilder b("xor", fours);
+    b.step(Phase::Logic).xor_(1, 2);
+    CHECK(b.finish().steps()[0].phases[std::size_t(StepKind::Read)] == 2);
+  }
+  // Constants beside sensed copies: the writes follow the sensing (2 phases:
+  // columns 8 and 9 share partition 2), the constants ride along.
+  {
+    ProgramBuilder b("mixed", fours);
+    b.step(Phase::Logic).copy(40, 8).copy(41, 9).set(50, true).set(51, false);
+    const MicroProgram p = b.finish();
+    CHECK(p.steps()[0].phases[std::size_t(StepKind::Read)] == 2);
+    CHECK(p.steps()[0].phases[std::size_t(StepKind::Write)] == 2);
+  }
+}

@@ -106,3 +106,26 @@ TEST_CASE("a spread of 1 or more is bad input, naming the key", "[search-errors]
   CHECK_THROWS_WITH(load_technology("sot-mram-1t1r", {"sense.spread=1"}),
                     Catch::Matchers::Contains("'sense.spread'") && Catch::Matchers::Contains("--set"));
 }
+
+TEST_CASE("a search that narrows its own register draws for the rows it enabled", "[search-errors]") {
+  // Register 1 first holds the rows whose low nibble is 0xa; a second search
+  // narrows it in place (out == the register it reads). With a spread so
+  // wide decisions flip often, every drawn decision must be one of the rows
+  // the second search enabled, and rows outside may change only by a flip.
+  std::mt19937_64 rng(21);
+  ArrayFixture f("sot-mram-1t1r", {"sense.spread=0.3"});
+  f.randomise(rng);
+  ProgramBuilder b("chained", ArrayShape::of(f.tech));
+  b.step(Phase::Logic).search(0, 4, 0xa, 1);
+  b.step(Phase::Logic).mask(1).search(4, 4, 0x5, 1);
+  const MicroProgram p = b.finish();
+  f.array.execute_step(p, 0);
+  const RowMask first = f.array.mask(1);
+  const std::uint64_t decisions_before = f.array.search_errors().decisions();
+  CHECK(decisions_before == f.array.rows());  // the first search: every row enabled
+  f.array.execute_step(p, 1);
+  CHECK(f.array.search_errors().decisions() - decisions_before == first.count());
+  for (std::uint32_t r = 0; r < f.array.rows(); ++r) {
+    if (!first.test(r)) REQUIRE_FALSE(f.array.mask(1).test(r));  // a row not enabled stays out
+  }
+}
