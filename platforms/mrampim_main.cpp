@@ -193,6 +193,26 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
                        "subarrays, which fast mode does not run: use --mode bit-accurate");
     }
   }
+  WeightWrites& ww = o.train.weight_writes;
+  if (ww.enabled() || vm.count("weight-write-ber")) {
+    if (!ww.enabled()) return bad_input("--weight-write-ber needs --weight-write-bits");
+    if (ww.approximate_bits > format.width()) {
+      return bad_input("--weight-write-bits " + std::to_string(ww.approximate_bits) + ": a " + format.name() +
+                       " word has " + std::to_string(format.width()) + " bits");
+    }
+    if (!vm.count("weight-write-ber")) return bad_input("--weight-write-bits needs --weight-write-ber");
+    for (const auto& [name, v] : {std::pair<const char*, double>{"--weight-write-ber", ww.approximate_ber},
+                                  {"--weight-write-safe-ber", ww.safe_ber}}) {
+      if (!(v > 0 && v < 1)) return bad_input(std::string(name) + " " + shortest(v) + ": an error rate lies in (0, 1)");
+    }
+    if (!(ww.safe_sigmas >= 0)) return bad_input("--weight-write-sigmas must not be negative");
+    for (const Technology& t : techs) {
+      if (t.family != LogicFamily::SotStateful) {
+        return bad_input(t.name + ": approximate weight writes need MTJ cells ([switching]); drop --compare or use an MTJ --tech");
+      }
+    }
+    if (!vm.count("weight-write-seed")) ww.seed = o.seed;
+  }
   o.train.seed = o.seed;
   o.train.subarrays_per_bank = o.subarrays;
   o.train.banks = vm.count("banks") && !vm["banks"].defaulted() ? o.banks : 0;
@@ -333,6 +353,11 @@ int sc_main(int argc, char* argv[]) {
       ("train-samples", po::value<std::size_t>(&o.train.train_samples)->default_value(o.train.train_samples), "training images")
       ("test-samples", po::value<std::size_t>(&o.train.test_samples)->default_value(o.train.test_samples), "test images")
       ("mode", po::value<std::string>(&o.mode)->default_value(o.mode), "fast (host arithmetic, same bits) or bit-accurate (every operation on the bit-level subarrays)")
+      ("weight-write-bits", po::value<std::uint32_t>(&o.train.weight_writes.approximate_bits), "approximate weight writes (docs/approximate-writes.md): this many low bits of each weight word written with the approximate pulse (1..format width; 0 or absent: exact writes)")
+      ("weight-write-ber", po::value<double>(&o.train.weight_writes.approximate_ber), "the approximate pulse: the one whose error rate on the nominal cell is this, in (0, 1)")
+      ("weight-write-safe-ber", po::value<double>(&o.train.weight_writes.safe_ber)->default_value(o.train.weight_writes.safe_ber, "1e-9"), "the other bits' safe pulse: this error rate ...")
+      ("weight-write-sigmas", po::value<double>(&o.train.weight_writes.safe_sigmas)->default_value(o.train.weight_writes.safe_sigmas, "3"), "... for a cell this many sigmas harder to switch")
+      ("weight-write-seed", po::value<std::uint64_t>(&o.train.weight_writes.seed), "seed of the weight writes' outcomes (default: --seed)")
       ("energy", po::value<std::string>(&o.energy)->default_value(o.energy), "fast mode's charges for searched steps: exact (what the bit-level run counts, row by row) or declared (every row for every step: an upper bound, faster)")
       ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")
       ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays), "subarrays of the lane pool, where the layer commands compute (default: 64, and banks enough for them and the tensors; with --banks: every subarray the tensors leave)")

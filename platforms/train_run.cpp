@@ -163,6 +163,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
     PlatformOptions po;
     po.tech = r.tech;
     po.accelerator = AcceleratorConfig{r.banks, o.subarrays_per_bank, o.queue_depth, o.bus_cycle_ns, o.mode, o.energy};
+    po.accelerator.weight_writes = o.weight_writes;
     po.bus_width_bits = o.bus_width_bits;
     po.power_window_ns = o.power_window_ns;
     po.poll = o.poll;
@@ -367,6 +368,25 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
               {"wall_seconds_per_epoch", r.epoch_seconds}};
     if (!r.failure.empty()) r.json["failure"] = r.failure;
     if (!r.host.problems.empty()) r.json["problems"] = r.host.problems;
+    if (const ApproximateWrites* m = run.platform->accelerator().weight_memory()) {
+      const ApproximateWriteCounts& w = m->counts();
+      r.json["weight_writes"] = {
+          {"approximate_bits", o.weight_writes.approximate_bits},
+          {"approximate_ber", o.weight_writes.approximate_ber},
+          {"approximate_pulse_ns", m->pulses().front().t_ns},
+          {"safe_pulse_ns", m->pulses().back().t_ns},
+          {"current_uA", m->pulses().front().i_uA},
+          {"safe_ber", o.weight_writes.safe_ber},
+          {"safe_sigmas", o.weight_writes.safe_sigmas},
+          {"words", w.words},
+          {"pulsed", w.pulsed},
+          {"attempted", w.attempted},
+          {"switched", w.switched()},
+          {"failed", w.failed},
+          {"programming_energy_pJ", w.energy_fJ * 1e-3},
+          {"basis", "every SGD update's weight words through the weight memory, read before write: only the bits "
+                    "that change are pulsed, at I^2 (R_channel + R_access) t"}};
+    }
     if (!o.power_csv.empty()) {
       std::string path = o.power_csv;
       if (runs.size() > 1) {

@@ -16,6 +16,7 @@
 #include "compute/fp_program.hpp"
 #include "host/host_bus.hpp"
 #include "tech/technology.hpp"
+#include "accelerator/accelerator.hpp"
 #include "controller/lane_engine.hpp"
 #include "training/lane_mapping.hpp"
 
@@ -53,6 +54,7 @@ struct TrainOptions {
   std::string power_csv;         // non-empty: the power series (one file per run, suffixed, with two runs)
   std::string export_setup;  // non-empty: write the run's setup here (JSON) before training
   bool progress_bar = false;  // a terminal: one line redrawn; otherwise a line per tenth of an epoch
+  WeightWrites weight_writes;  // approximate weight writes (off by default)
 };
 
 // The training's cost by one method: counted (the ledger and the platform's

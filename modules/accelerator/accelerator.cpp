@@ -43,6 +43,29 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
       cells_stale_(std::size_t(config.banks) * config.subarrays, false),
       row_changed_(row_count_total_, 0),
       peq_(this, &AcceleratorCore::peq_callback) {
+  const WeightWrites& w = config.weight_writes;
+  if (w.enabled()) {
+    if (tech.family != LogicFamily::SotStateful) {
+      throw std::invalid_argument(tech.name + ": approximate weight writes need MTJ cells ([switching])");
+    }
+    if (w.approximate_bits > 32 || !(w.approximate_ber > 0 && w.approximate_ber < 1) ||
+        !(w.safe_ber > 0 && w.safe_ber < 1) || !(w.safe_sigmas >= 0)) {
+      throw std::invalid_argument("approximate weight writes: 1 to 32 approximate bits, error rates in (0, 1), "
+                                  "a non-negative margin in sigmas");
+    }
+    weight_switching_ = std::make_unique<MtjSwitching>(tech.switching);
+    const double i = tech.device.i_write_uA;
+    const WritePulse safe = ApproximateWrites::safe_pulse(*weight_switching_, i, w.safe_ber, w.safe_sigmas);
+    std::vector<WritePulse> pulses(32, safe);
+    for (std::uint32_t b = 0; b < w.approximate_bits; ++b) {
+      pulses[b] = WritePulse{i, weight_switching_->pulse_for(i, w.approximate_ber)};
+    }
+    // The SOT write current passes the spin-Hall channel and the access
+    // transistor, whatever the stored state.
+    const double r = tech.device.r_channel_ohm + tech.cell.r_access_ohm;
+    weight_memory_ = std::make_unique<ApproximateWrites>(*weight_switching_, r, r, pulses, w.seed, w.variation);
+    controller_.set_weight_memory(weight_memory_.get());
+  }
   SC_HAS_PROCESS(AcceleratorCore);
   SC_THREAD(run_commands);
   SC_METHOD(retire_commands);

@@ -35,6 +35,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <queue>
 #include <string>
 #include <vector>
@@ -48,6 +49,22 @@
 
 namespace mrampim {
 
+// Approximate weight writes (docs/approximate-writes.md): every SGD update
+// writes its weight words through an MRAM weight memory of the technology's
+// cells (device/approximate_writes.hpp) at the write current
+// device.i_write_uA. The low `approximate_bits` bits of each word take the
+// pulse whose error rate on the nominal cell is `approximate_ber`; the
+// others the safe pulse (`safe_ber` for a cell `safe_sigmas` sigmas harder).
+// Off when approximate_bits is 0.
+struct WeightWrites {
+  std::uint32_t approximate_bits = 0;
+  double approximate_ber = 0;
+  double safe_ber = 1e-9, safe_sigmas = 3;
+  std::uint64_t seed = 1;   // of the write outcomes
+  bool variation = true;    // cells carry their drawn spreads
+  bool enabled() const { return approximate_bits > 0; }
+};
+
 struct AcceleratorConfig {
   std::uint32_t banks = 1;
   std::uint32_t subarrays = 4;     // per bank
@@ -60,6 +77,7 @@ struct AcceleratorConfig {
   // Fast mode's charges for searched steps: exact (each row by its
   // trajectory) or declared (an upper bound, faster).
   CostBasis energy = CostBasis::Exact;
+  WeightWrites weight_writes = {};
 };
 
 // The host memory an accelerator of this shape takes: every subarray's cells
@@ -99,6 +117,9 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   unsigned bus_width_bits() const { return bus_width_bits_; }
   std::deque<Bank>& banks() { return banks_; }
   Controller& controller() { return controller_; }
+  // The weight memory of approximate weight writes (nullptr when off), and
+  // its pulses.
+  const ApproximateWrites* weight_memory() const { return weight_memory_.get(); }
   std::uint64_t row_bytes() const { return row_words_ * 8; }
   std::uint64_t data_window_bytes() const { return std::uint64_t(row_count_total_) * row_bytes(); }
   // Where to report the intervals of what the ledger counts (a power
@@ -170,6 +191,8 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   CostLedger& ledger_;
   std::deque<Bank> banks_;
   Controller controller_;
+  std::unique_ptr<MtjSwitching> weight_switching_;
+  std::unique_ptr<ApproximateWrites> weight_memory_;
   std::size_t row_words_;
   std::uint32_t row_count_total_;
   std::vector<std::uint64_t> image_;

@@ -10,6 +10,38 @@ namespace mrampim {
 
 namespace {
 
+// The port an SGD update writes its weights through with approximate weight
+// writes: each word over its old value through the weight memory, so the
+// bits a write fails to switch keep their value. Reads pass through.
+class WeightMemoryPort : public TensorPort {
+ public:
+  WeightMemoryPort(TensorPort& inner, ApproximateWrites& memory, std::uint32_t words_per_row)
+      : inner_(inner), memory_(memory), words_per_row_(words_per_row) {}
+  void read(std::uint32_t row, std::size_t n, std::uint32_t* out) override { inner_.read(row, n, out); }
+  void write(std::uint32_t row, std::size_t n, const std::uint32_t* in) override {
+    old_.resize(n);
+    stored_.resize(n);
+    inner_.read(row, n, old_.data());
+    const std::uint64_t first = std::uint64_t(row) * words_per_row_;
+    for (std::size_t i = 0; i < n; ++i) stored_[i] = std::uint32_t(memory_.write(first + i, old_[i], in[i]));
+    inner_.write(row, n, stored_.data());
+  }
+  std::uint64_t last_change(std::uint32_t row, std::uint64_t rows) const override {
+    return inner_.last_change(row, rows);
+  }
+
+ private:
+  TensorPort& inner_;
+  ApproximateWrites& memory_;
+  std::uint32_t words_per_row_;
+  std::vector<std::uint32_t> old_, stored_;
+};
+
+}  // namespace
+
+
+namespace {
+
 PlatformShape shape_of(const std::deque<Bank>& banks) {
   if (banks.empty()) throw std::invalid_argument("a controller needs at least one bank");
   const Technology& t = banks.front().technology();
@@ -222,7 +254,12 @@ CommandOutcome Controller::execute_layer(const Command& c, double now_ns, const 
     energy0[i] = e->published(p).energy_pJ(e->published_prices());
   }
   for (std::size_t b = 0; b < banks_used.size(); ++b) path_load[b] = banks_[banks_used[b]].transfer_account().latency_ns();
-  run_layer(c, *e, port, &lane_blocks_);
+  if (c.opcode == Opcode::SgdUpdate && weight_memory_) {
+    WeightMemoryPort weights(port, *weight_memory_, geometry.words_per_row);
+    run_layer(c, *e, weights, &lane_blocks_);
+  } else {
+    run_layer(c, *e, port, &lane_blocks_);
+  }
   e->flush();
   double lanes = 0, published = 0;
   for (std::uint32_t i = 0; i < used; ++i) {

@@ -68,6 +68,7 @@
 #include "ledger/cost_ledger.hpp"
 #include "controller/lane_engine.hpp"
 #include "controller/resource_calendar.hpp"
+#include "device/approximate_writes.hpp"
 
 namespace mrampim {
 
@@ -102,6 +103,11 @@ class Controller {
   // Fast mode's batched path for fp32 layer commands (on by default); off,
   // the lane path computes them (the same bits and charges, slower).
   void allow_batched_layers(bool on);
+  // Approximate weight writes (docs/approximate-writes.md): an SGD update's
+  // weight words go to their rows through `memory` (each word over its old
+  // value, by its global word address), in every mode alike. nullptr: exact.
+  // The memory must outlive the controller's commands.
+  void set_weight_memory(ApproximateWrites* memory) { weight_memory_ = memory; }
 
   // Pool subarrays (global indices) the last layer command used.
   const std::vector<std::uint32_t>& last_layer_subarrays() const { return last_layer_subarrays_; }
@@ -164,6 +170,7 @@ class Controller {
   std::map<std::tuple<std::uint8_t, std::uint8_t, Rounding>, std::unique_ptr<LaneEngine>> engines_;
   std::vector<RowAccess> recent_;  // accesses of commands that may still be running
   LaneBlockCache lane_blocks_;     // fast mode's batched path: lane blocks between commands
+  ApproximateWrites* weight_memory_ = nullptr;
   std::vector<std::uint32_t> last_layer_subarrays_;
   double published_latency_ns_ = 0, published_energy_pJ_ = 0;
   bool batched_layers_ = true;

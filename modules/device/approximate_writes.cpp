@@ -22,7 +22,8 @@ ApproximateWrites::ApproximateWrites(const MtjSwitching& switching, double r_p_o
                                   " ns) needs a current of at least 0 and a duration above 0");
     }
   }
-  if (!(r_p_ohm > 0) || !(r_ap_ohm > r_p_ohm)) throw std::invalid_argument("R_AP must exceed R_P > 0");
+  // An SOT cell's write current passes its channel, not the MTJ: one resistance for both states.
+  if (!(r_p_ohm > 0) || !(r_ap_ohm >= r_p_ohm)) throw std::invalid_argument("the write path needs R_AP >= R_P > 0");
 }
 
 double ApproximateWrites::uniform() {

@@ -561,3 +561,46 @@ TEST_CASE("mrampim --workload approx-study --quick: error rate against pulse and
   CHECK(run_mrampim("--workload mac --quick").status == 2);
   CHECK(run_program("/usr/bin/python3 " MRAMPIM_SOURCE_DIR "/scripts/plot_approx_study.py " + work("nothing.json")).status == 2);
 }
+
+TEST_CASE("approximate weight writes on the platform: exact at a vanishing error rate, the same in both modes, counted",
+          "[mrampim][training][approx-study]") {
+  const std::string small = "--workload train --epochs 1 --train-samples 4 --batch 2 --test-samples 2 --compute-subarrays 2 ";
+  auto run = [&](const std::string& name, const std::string& args) {
+    const std::string report = work("mrampim_ww_" + name + ".json");
+    const ProgramResult r = run_mrampim(small + args + " --report " + report);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    return read_json(report)["runs"][0];
+  };
+  const auto exact = run("exact", "");
+  CHECK_FALSE(exact.contains("weight_writes"));
+  // An error rate of 1e-300: every write lands, so the weights are exact training's.
+  const auto tiny = run("tiny", "--weight-write-bits 20 --weight-write-ber 1e-300");
+  CHECK(tiny["weights_fnv1a64"] == exact["weights_fnv1a64"]);
+  const auto& t = tiny["weight_writes"];
+  CHECK(t["failed"] == 0);
+  CHECK(t["attempted"].get<std::uint64_t>() > 0);
+  CHECK(t["switched"] == t["attempted"]);
+  CHECK(t["safe_pulse_ns"].get<double>() > 2.0);  // 3 sigmas harder than the cell Table 1's 2 ns pulse writes at 1e-9
+  // Failing writes: the weights differ, and fast and bit-accurate modes draw
+  // the same failures (the weight memory sits behind both).
+  const auto fast = run("fast", "--weight-write-bits 20 --weight-write-ber 0.3 --mode fast");
+  const auto bit = run("bit", "--weight-write-bits 20 --weight-write-ber 0.3 --mode bit-accurate");
+  CHECK(fast["weights_fnv1a64"] != exact["weights_fnv1a64"]);
+  CHECK(fast["weights_fnv1a64"] == bit["weights_fnv1a64"]);
+  CHECK(fast["weight_writes"] == bit["weight_writes"]);
+  const auto& w = fast["weight_writes"];
+  const double rate = double(w["failed"].get<std::uint64_t>()) / double(w["attempted"].get<std::uint64_t>());
+  CHECK(rate > 0.05);  // only the low 20 of 32 bits fail, at about 0.3 each
+  CHECK(rate < 0.5);
+  CHECK(w["programming_energy_pJ"].get<double>() > 0);
+  // Bad input, naming the option.
+  for (const char* bad : {"--weight-write-bits 40 --weight-write-ber 0.1", "--weight-write-bits 8 --weight-write-ber 1.5",
+                          "--weight-write-ber 0.1", "--weight-write-bits 8",
+                          "--weight-write-bits 8 --weight-write-ber 0.1 --compare reram-floatpim"}) {
+    CAPTURE(bad);
+    const ProgramResult r = run_mrampim(small + bad);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains("weight") || Contains("MTJ"));
+  }
+}
