@@ -1,6 +1,10 @@
 #include "approx_study.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -346,6 +350,126 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
         << " ns at 2 I_c0): accuracy " << num(100 * best["accuracy"].get<double>()) << "% against "
         << num(100 * a0) << "%, programming energy saved " << num(100 * best["programming_energy_saving"].get<double>())
         << "% (seed's headline: 74%)\n";
+  } else {
+    log << "   no grid point keeps accuracy within 1 point\n";
+  }
+  return out;
+}
+
+}  // namespace mrampim
+
+namespace mrampim {
+
+namespace {
+
+// One training run of `exe` with `args`; its report's first run.
+nlohmann::json train_run_report(const std::string& exe, const std::string& args, const std::string& report) {
+  const std::string cmd = "'" + exe + "' --workload train --tech sot-mram-1t1r " + args + " --report '" + report +
+                          "' > /dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  std::ifstream in(report);
+  if (status != 0 || !in) throw std::runtime_error("approx-study: a LeNet training run failed: " + cmd);
+  return nlohmann::json::parse(in)["runs"][0];
+}
+
+double accuracy_of(const nlohmann::json& run) { return run["test_accuracy"].back().get<double>(); }
+
+}  // namespace
+
+nlohmann::json approx_lenet_study(const ApproxStudyOptions& o, std::ostream& log, const std::string& exe) {
+  const Technology sot = load_technology("sot-mram-1t1r");
+  const std::size_t train = o.quick ? 4000 : 8000, test = o.quick ? 500 : 2000;
+  const std::uint32_t epochs = o.quick ? 1 : 3;
+  const std::vector<unsigned> bits = o.quick ? std::vector<unsigned>{20, 12} : std::vector<unsigned>{23, 20, 16, 12};
+  const std::vector<double> bers = o.quick ? std::vector<double>{1e-2, 0.3} : std::vector<double>{1e-3, 1e-2, 0.1, 0.3};
+  const unsigned seeds = o.training_seeds;
+  // Fast mode's declared energy basis: the fast kernels; the training's
+  // counted energy is then its upper bound (docs/training.md), which only the
+  // whole-training share below uses.
+  const std::string base = "--energy declared --epochs " + std::to_string(epochs) + " --train-samples " + std::to_string(train) +
+                           " --test-samples " + std::to_string(test) + " --data-dir '" + o.data_dir + "' ";
+  const std::string report = (std::filesystem::temp_directory_path() /
+                              ("mrampim-approx-lenet-" + std::to_string(::getpid()) + ".json")).string();
+  log << "\n3b. training under approximate weight writes: the fp32 LeNet on sot-mram-1t1r (fast mode, declared "
+      << "energy basis), MNIST "
+      << train << " + " << test << " images, " << epochs << " epoch(s), " << seeds << " seeds; each SGD update's "
+      << "weight words through the weight memory at " << sot.device.i_write_uA
+      << " uA, the low mantissa bits approximate, sign, exponent and "
+      << "top mantissa bits at the safe pulse\n";
+  std::vector<double> base_acc, ref_prog, ref_total;
+  double safe_ns = 0;
+  for (unsigned s = 1; s <= seeds; ++s) {
+    const std::string seed = "--seed " + std::to_string(s) + " ";
+    base_acc.push_back(accuracy_of(train_run_report(exe, base + seed, report)));
+    const nlohmann::json ref = train_run_report(exe, base + seed + "--weight-write-safe", report);
+    ref_prog.push_back(ref["weight_writes"]["programming_energy_pJ"].get<double>());
+    ref_total.push_back(ref["counted"]["energy_pJ"].get<double>() + ref_prog.back());
+    safe_ns = ref["weight_writes"]["safe_pulse_ns"].get<double>();
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s / double(v.size());
+  };
+  const double a0 = mean(base_acc), e_ref = mean(ref_prog), whole_ref = mean(ref_total);
+  log << "   error-free accuracy " << num(100 * a0) << "%; safe weight writes (" << num(safe_ns) << " ns): "
+      << num(e_ref * 1e-3) << " nJ of programming, " << num(100 * e_ref / whole_ref)
+      << "% of the training's energy with them\n"
+      << "   approximate bits   BER      measured   pulse ns   accuracy   loss (points)   programming saved   whole training saved\n";
+  nlohmann::json grid = nlohmann::json::array(), best;
+  for (const unsigned k : bits) {
+    for (const double ber : bers) {
+      std::vector<double> acc, prog, whole;
+      std::uint64_t failed = 0, attempted = 0;
+      double pulse = 0;
+      for (unsigned s = 1; s <= seeds; ++s) {
+        const nlohmann::json r = train_run_report(
+            exe, base + "--seed " + std::to_string(s) + " --weight-write-bits " + std::to_string(k) +
+                     " --weight-write-ber " + num(ber), report);
+        acc.push_back(accuracy_of(r));
+        prog.push_back(r["weight_writes"]["programming_energy_pJ"].get<double>());
+        whole.push_back(r["counted"]["energy_pJ"].get<double>() + prog.back());
+        failed += r["weight_writes"]["failed"].get<std::uint64_t>();
+        attempted += r["weight_writes"]["attempted"].get<std::uint64_t>();
+        pulse = r["weight_writes"]["approximate_pulse_ns"].get<double>();
+      }
+      const double loss = 100 * (a0 - mean(acc)), saved = 1 - mean(prog) / e_ref, whole_saved = 1 - mean(whole) / whole_ref;
+      const double measured = attempted ? double(failed) / double(attempted) : 0.0;
+      nlohmann::json p{{"approximate_bits", k},          {"ber", ber},
+                       {"ber_measured", measured},       {"pulse_ns", pulse},
+                       {"current_over_critical", sot.device.i_write_uA / sot.switching.i_c0_uA},
+                       {"accuracy", mean(acc)},          {"accuracy_loss_points", loss},
+                       {"programming_energy_saving", saved},
+                       {"training_energy_saving", whole_saved},
+                       {"accuracy_per_seed", acc}};
+      char line[200];
+      std::snprintf(line, sizeof line, "   %16u   %-7s  %-9s  %8.3f   %7.2f%%   %13.2f   %16.1f%%   %18.5f%%\n", k,
+                    num(ber).c_str(), num(measured).c_str(), pulse, 100 * mean(acc), loss, 100 * saved,
+                    100 * whole_saved);
+      log << line;
+      if (loss <= 1.0 && (best.is_null() || saved > best["programming_energy_saving"].get<double>())) best = p;
+      grid.push_back(p);
+    }
+  }
+  std::remove(report.c_str());
+  nlohmann::json out{{"network", "the fp32 LeNet of docs/training.md on sot-mram-1t1r"},
+                     {"train_samples", train},
+                     {"test_samples", test},
+                     {"epochs", epochs},
+                     {"seeds", seeds},
+                     {"baseline_accuracy", a0},
+                     {"baseline_accuracy_per_seed", base_acc},
+                     {"reference", {{"pulse_ns", safe_ns}, {"programming_energy_pJ", e_ref},
+                                    {"training_energy_pJ", whole_ref}}},
+                     {"grid", grid}};
+  if (!best.is_null()) {
+    out["operating_point"] = best;
+    out["operating_point"]["baseline_accuracy"] = a0;
+    out["operating_point"]["variation_sigma"] = sot.switching.sigma_i_c0;
+    log << "   operating point (largest programming saving at <= 1 point lost): low "
+        << best["approximate_bits"].get<unsigned>() << " bits at BER " << num(best["ber"].get<double>()) << ": "
+        << num(100 * best["programming_energy_saving"].get<double>()) << "% of the weight programming saved, "
+        << num(100 * best["training_energy_saving"].get<double>()) << "% of the whole training's energy\n";
   } else {
     log << "   no grid point keeps accuracy within 1 point\n";
   }

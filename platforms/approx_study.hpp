@@ -42,4 +42,11 @@ nlohmann::json approx_device_study(const Technology& t, const ApproxStudyOptions
 // where `o.data_dir` says.
 nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o, std::ostream& log);
 
+// Part 3 for the project's fp32 LeNet on the SOT-MRAM platform
+// (sot-mram-1t1r): each training run is `mrampim` itself (`exe`) with
+// --weight-write-* options, its report read back. Low mantissa bits
+// approximate, sign, exponent and top mantissa bits at the safe pulse.
+// Throws std::runtime_error when a run fails.
+nlohmann::json approx_lenet_study(const ApproxStudyOptions& o, std::ostream& log, const std::string& exe);
+
 }  // namespace mrampim

@@ -155,6 +155,8 @@ int run_approx_study(const Options& o, const Technology& t) {
   } catch (const DatasetError& e) {
     return bad_input(std::string(e.what()) + " (scripts/setup.sh fetches the datasets)");
   }
+  std::cout.flush();
+  study["training"]["lenet"] = approx_lenet_study(so, std::cout, std::filesystem::read_symlink("/proc/self/exe").string());
   if (report_file.is_open()) {
     const std::filesystem::path base = std::filesystem::path(o.report).replace_extension();
     for (const auto& [name, text] : study["csv"].items()) {
@@ -194,14 +196,17 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
     }
   }
   WeightWrites& ww = o.train.weight_writes;
+  if (ww.all_safe && (ww.approximate_bits > 0 || vm.count("weight-write-ber"))) {
+    return bad_input("--weight-write-safe writes every bit at the safe pulse: drop --weight-write-bits and -ber");
+  }
   if (ww.enabled() || vm.count("weight-write-ber")) {
     if (!ww.enabled()) return bad_input("--weight-write-ber needs --weight-write-bits");
     if (ww.approximate_bits > format.width()) {
       return bad_input("--weight-write-bits " + std::to_string(ww.approximate_bits) + ": a " + format.name() +
                        " word has " + std::to_string(format.width()) + " bits");
     }
-    if (!vm.count("weight-write-ber")) return bad_input("--weight-write-bits needs --weight-write-ber");
-    for (const auto& [name, v] : {std::pair<const char*, double>{"--weight-write-ber", ww.approximate_ber},
+    if (!ww.all_safe && !vm.count("weight-write-ber")) return bad_input("--weight-write-bits needs --weight-write-ber");
+    for (const auto& [name, v] : {std::pair<const char*, double>{"--weight-write-ber", ww.all_safe ? 0.5 : ww.approximate_ber},
                                   {"--weight-write-safe-ber", ww.safe_ber}}) {
       if (!(v > 0 && v < 1)) return bad_input(std::string(name) + " " + shortest(v) + ": an error rate lies in (0, 1)");
     }
@@ -358,6 +363,7 @@ int sc_main(int argc, char* argv[]) {
       ("weight-write-safe-ber", po::value<double>(&o.train.weight_writes.safe_ber)->default_value(o.train.weight_writes.safe_ber, "1e-9"), "the other bits' safe pulse: this error rate ...")
       ("weight-write-sigmas", po::value<double>(&o.train.weight_writes.safe_sigmas)->default_value(o.train.weight_writes.safe_sigmas, "3"), "... for a cell this many sigmas harder to switch")
       ("weight-write-seed", po::value<std::uint64_t>(&o.train.weight_writes.seed), "seed of the weight writes' outcomes (default: --seed)")
+      ("weight-write-safe", po::bool_switch(&o.train.weight_writes.all_safe), "every weight bit at the safe pulse: the reference approximate writes are measured against")
       ("energy", po::value<std::string>(&o.energy)->default_value(o.energy), "fast mode's charges for searched steps: exact (what the bit-level run counts, row by row) or declared (every row for every step: an upper bound, faster)")
       ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")
       ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays), "subarrays of the lane pool, where the layer commands compute (default: 64, and banks enough for them and the tensors; with --banks: every subarray the tensors leave)")

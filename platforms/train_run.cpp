@@ -372,6 +372,7 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
       const ApproximateWriteCounts& w = m->counts();
       r.json["weight_writes"] = {
           {"approximate_bits", o.weight_writes.approximate_bits},
+          {"all_safe", o.weight_writes.all_safe},
           {"approximate_ber", o.weight_writes.approximate_ber},
           {"approximate_pulse_ns", m->pulses().front().t_ns},
           {"safe_pulse_ns", m->pulses().back().t_ns},

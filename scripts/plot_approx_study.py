@@ -65,7 +65,13 @@ def main(argv):
     print(base + ".ber_vs_pulse.png")
     print(base + ".ber_vs_energy.png")
 
-    mlp = report.get("training", {}).get("mlp")
+    for key in ("mlp", "lenet"):
+        plot_training(report.get("training", {}).get(key), base + f".training_{key}.png")
+    return 0
+
+
+def plot_training(mlp, path):
+    """Test accuracy against programming energy over the safe writes'."""
     if mlp:
         fig, ax = plt.subplots(figsize=(6, 4.2))
         by_bits = {}
@@ -73,7 +79,7 @@ def main(argv):
             by_bits.setdefault(p["approximate_bits"], []).append(p)
         for bits, pts in sorted(by_bits.items(), reverse=True):
             ax.errorbar([1 - p["programming_energy_saving"] for p in pts], [100 * p["accuracy"] for p in pts],
-                        yerr=[p["accuracy_spread_points"] for p in pts], fmt="o-", ms=3,
+                        yerr=[p.get("accuracy_spread_points", 0) for p in pts], fmt="o-", ms=3,
                         label=f"low {bits} bits approximate")
         ax.axhline(100 * mlp["baseline_accuracy"], color="k", lw=0.8, label="error-free")
         ax.axhline(100 * mlp["baseline_accuracy"] - 1, color="k", lw=0.8, ls=":", label="1 point below")
@@ -86,9 +92,8 @@ def main(argv):
         ax.set_title(f"{mlp['network']}, {mlp['seeds']} seeds")
         ax.legend(fontsize=7)
         fig.tight_layout()
-        fig.savefig(base + ".training_mlp.png", dpi=120)
-        print(base + ".training_mlp.png")
-    return 0
+        fig.savefig(path, dpi=120)
+        print(path)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
     if (tech.family != LogicFamily::SotStateful) {
       throw std::invalid_argument(tech.name + ": approximate weight writes need MTJ cells ([switching])");
     }
-    if (w.approximate_bits > 32 || !(w.approximate_ber > 0 && w.approximate_ber < 1) ||
+    if (w.approximate_bits > 32 || (w.approximate_bits > 0 && !(w.approximate_ber > 0 && w.approximate_ber < 1)) ||
         !(w.safe_ber > 0 && w.safe_ber < 1) || !(w.safe_sigmas >= 0)) {
       throw std::invalid_argument("approximate weight writes: 1 to 32 approximate bits, error rates in (0, 1), "
                                   "a non-negative margin in sigmas");

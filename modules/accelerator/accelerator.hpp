@@ -55,14 +55,16 @@ namespace mrampim {
 // device.i_write_uA. The low `approximate_bits` bits of each word take the
 // pulse whose error rate on the nominal cell is `approximate_ber`; the
 // others the safe pulse (`safe_ber` for a cell `safe_sigmas` sigmas harder).
-// Off when approximate_bits is 0.
+// Off when approximate_bits is 0, unless all_safe: every bit at the safe
+// pulse (the reference approximate writes are measured against).
 struct WeightWrites {
   std::uint32_t approximate_bits = 0;
+  bool all_safe = false;
   double approximate_ber = 0;
   double safe_ber = 1e-9, safe_sigmas = 3;
   std::uint64_t seed = 1;   // of the write outcomes
   bool variation = true;    // cells carry their drawn spreads
-  bool enabled() const { return approximate_bits > 0; }
+  bool enabled() const { return approximate_bits > 0 || all_safe; }
 };
 
 struct AcceleratorConfig {

@@ -543,6 +543,20 @@ TEST_CASE("mrampim --workload approx-study --quick: error rate against pulse and
       CHECK(p.at("programming_energy_saving").get<double>() <= op.at("programming_energy_saving").get<double>());
     }
   }
+  // Part 3 for the platform's fp32 LeNet: each grid point over three seeds,
+  // the programming energy against the safe writes', and how little of the
+  // whole training's energy the weight writes are.
+  const auto& lenet = j.at("training").at("lenet");
+  CHECK(lenet.at("baseline_accuracy").get<double>() > 0.5);
+  REQUIRE(lenet.at("grid").size() == 4);
+  for (const auto& p : lenet.at("grid")) {
+    CHECK(p.at("accuracy_per_seed").size() == 3);
+    CHECK(p.at("programming_energy_saving").get<double>() > 0.2);  // shorter pulses on most pulsed bits
+    CHECK(std::abs(p.at("training_energy_saving").get<double>()) < 1e-3);
+    CHECK(p.at("ber_measured").get<double>() > 0);
+  }
+  const auto& ref = lenet.at("reference");
+  CHECK(ref.at("programming_energy_pJ").get<double>() < 1e-3 * ref.at("training_energy_pJ").get<double>());
   // The tables beside the report, and the figures drawn from it.
   for (const auto& [name, path] : j.at("csv_files").items()) {
     CAPTURE(name);
@@ -556,6 +570,7 @@ TEST_CASE("mrampim --workload approx-study --quick: error rate against pulse and
   CHECK(std::filesystem::file_size(base + ".ber_vs_pulse.png") > 1000);
   CHECK(std::filesystem::file_size(base + ".ber_vs_energy.png") > 1000);
   CHECK(std::filesystem::file_size(base + ".training_mlp.png") > 1000);
+  CHECK(std::filesystem::file_size(base + ".training_lenet.png") > 1000);
   // Bad input.
   CHECK(run_mrampim("--workload approx-study --tech reram-floatpim").status == 2);
   CHECK(run_mrampim("--workload mac --quick").status == 2);
