@@ -65,6 +65,7 @@ struct Options {
   TrainOptions train;
   std::string mode = "fast", energy = "exact";
   double until_accuracy = 0;  // percent
+  std::string weight_write_class;
 };
 
 // A default shown in --help as written (0.1, not 0.10000000000000001).
@@ -196,6 +197,22 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
     }
   }
   WeightWrites& ww = o.train.weight_writes;
+  if (!o.weight_write_class.empty()) {
+    if (vm.count("weight-write-bits")) return bad_input("--weight-write-class and --weight-write-bits name the same bits: give one");
+    if (o.weight_write_class == "mantissa") ww.approximate_bits = format.nm;
+    else if (o.weight_write_class == "mantissa-low") ww.approximate_bits = format.nm / 2;
+    else if (o.weight_write_class == "all") ww.approximate_bits = format.width();
+    else return bad_input("--weight-write-class '" + o.weight_write_class + "': use mantissa, mantissa-low or all");
+  }
+  if (vm.count("weight-write-current-uA") && !(ww.approximate_current_uA > 0)) {
+    return bad_input("--weight-write-current-uA " + shortest(ww.approximate_current_uA) + ": a write current must be positive");
+  }
+  if (vm.count("weight-write-pulse-ns")) {
+    if (!(ww.approximate_pulse_ns > 0)) {
+      return bad_input("--weight-write-pulse-ns " + shortest(ww.approximate_pulse_ns) + ": a pulse must last longer than 0");
+    }
+    if (vm.count("weight-write-ber")) return bad_input("--weight-write-pulse-ns and --weight-write-ber both set the pulse: give one");
+  }
   if (ww.all_safe && (ww.approximate_bits > 0 || vm.count("weight-write-ber"))) {
     return bad_input("--weight-write-safe writes every bit at the safe pulse: drop --weight-write-bits and -ber");
   }
@@ -205,8 +222,11 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
       return bad_input("--weight-write-bits " + std::to_string(ww.approximate_bits) + ": a " + format.name() +
                        " word has " + std::to_string(format.width()) + " bits");
     }
-    if (!ww.all_safe && !vm.count("weight-write-ber")) return bad_input("--weight-write-bits needs --weight-write-ber");
-    for (const auto& [name, v] : {std::pair<const char*, double>{"--weight-write-ber", ww.all_safe ? 0.5 : ww.approximate_ber},
+    const bool by_pulse = vm.count("weight-write-pulse-ns") > 0;
+    if (!ww.all_safe && !by_pulse && !vm.count("weight-write-ber")) {
+      return bad_input("--weight-write-bits needs --weight-write-ber or --weight-write-pulse-ns");
+    }
+    for (const auto& [name, v] : {std::pair<const char*, double>{"--weight-write-ber", ww.all_safe || by_pulse ? 0.5 : ww.approximate_ber},
                                   {"--weight-write-safe-ber", ww.safe_ber}}) {
       if (!(v > 0 && v < 1)) return bad_input(std::string(name) + " " + shortest(v) + ": an error rate lies in (0, 1)");
     }
@@ -214,6 +234,16 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
     for (const Technology& t : techs) {
       if (t.family != LogicFamily::SotStateful) {
         return bad_input(t.name + ": approximate weight writes need MTJ cells ([switching]); drop --compare or use an MTJ --tech");
+      }
+      // The pulses must exist before anything is written or simulated.
+      const MtjSwitching m(t.switching);
+      const double i = ww.approximate_current_uA > 0 ? ww.approximate_current_uA : t.device.i_write_uA;
+      try {
+        (void)ApproximateWrites::safe_pulse(m, t.device.i_write_uA, ww.safe_ber, ww.safe_sigmas);
+        if (!ww.all_safe && !by_pulse) (void)m.pulse_for(i, ww.approximate_ber);
+      } catch (const std::invalid_argument& e) {
+        return bad_input(t.name + ": --weight-write-ber " + shortest(ww.approximate_ber) + " at " + shortest(i) +
+                         " uA: " + e.what());
       }
     }
     if (!vm.count("weight-write-seed")) ww.seed = o.seed;
@@ -359,7 +389,10 @@ int sc_main(int argc, char* argv[]) {
       ("test-samples", po::value<std::size_t>(&o.train.test_samples)->default_value(o.train.test_samples), "test images")
       ("mode", po::value<std::string>(&o.mode)->default_value(o.mode), "fast (host arithmetic, same bits) or bit-accurate (every operation on the bit-level subarrays)")
       ("weight-write-bits", po::value<std::uint32_t>(&o.train.weight_writes.approximate_bits), "approximate weight writes (docs/approximate-writes.md): this many low bits of each weight word written with the approximate pulse (1..format width; 0 or absent: exact writes)")
+      ("weight-write-class", po::value<std::string>(&o.weight_write_class), "instead of --weight-write-bits, a bit class of the weight word: mantissa (every fraction bit), mantissa-low (the low half of them) or all")
       ("weight-write-ber", po::value<double>(&o.train.weight_writes.approximate_ber), "the approximate pulse: the one whose error rate on the nominal cell is this, in (0, 1)")
+      ("weight-write-pulse-ns", po::value<double>(&o.train.weight_writes.approximate_pulse_ns), "instead of --weight-write-ber, the approximate pulse's duration, ns (> 0)")
+      ("weight-write-current-uA", po::value<double>(&o.train.weight_writes.approximate_current_uA), "the approximate pulse's current, uA (> 0; default the technology's write current: lower for a weaker pulse)")
       ("weight-write-safe-ber", po::value<double>(&o.train.weight_writes.safe_ber)->default_value(o.train.weight_writes.safe_ber, "1e-9"), "the other bits' safe pulse: this error rate ...")
       ("weight-write-sigmas", po::value<double>(&o.train.weight_writes.safe_sigmas)->default_value(o.train.weight_writes.safe_sigmas, "3"), "... for a cell this many sigmas harder to switch")
       ("weight-write-seed", po::value<std::uint64_t>(&o.train.weight_writes.seed), "seed of the weight writes' outcomes (default: --seed)")

@@ -48,18 +48,23 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
     if (tech.family != LogicFamily::SotStateful) {
       throw std::invalid_argument(tech.name + ": approximate weight writes need MTJ cells ([switching])");
     }
-    if (w.approximate_bits > 32 || (w.approximate_bits > 0 && !(w.approximate_ber > 0 && w.approximate_ber < 1)) ||
-        !(w.safe_ber > 0 && w.safe_ber < 1) || !(w.safe_sigmas >= 0)) {
+    const bool by_pulse = w.approximate_pulse_ns > 0;
+    if (w.approximate_bits > 32 ||
+        (w.approximate_bits > 0 && !by_pulse && !(w.approximate_ber > 0 && w.approximate_ber < 1)) ||
+        !(w.safe_ber > 0 && w.safe_ber < 1) || !(w.safe_sigmas >= 0) || !(w.approximate_current_uA >= 0) ||
+        !(w.approximate_pulse_ns >= 0)) {
       throw std::invalid_argument("approximate weight writes: 1 to 32 approximate bits, error rates in (0, 1), "
-                                  "a non-negative margin in sigmas");
+                                  "a non-negative margin in sigmas, current and pulse");
     }
     weight_switching_ = std::make_unique<MtjSwitching>(tech.switching);
     const double i = tech.device.i_write_uA;
     const WritePulse safe = ApproximateWrites::safe_pulse(*weight_switching_, i, w.safe_ber, w.safe_sigmas);
     std::vector<WritePulse> pulses(32, safe);
-    for (std::uint32_t b = 0; b < w.approximate_bits; ++b) {
-      pulses[b] = WritePulse{i, weight_switching_->pulse_for(i, w.approximate_ber)};
-    }
+    const double ia = w.approximate_current_uA > 0 ? w.approximate_current_uA : i;
+    const WritePulse approximate{ia, by_pulse ? w.approximate_pulse_ns
+                                              : (w.approximate_bits > 0 ? weight_switching_->pulse_for(ia, w.approximate_ber)
+                                                                        : safe.t_ns)};
+    for (std::uint32_t b = 0; b < w.approximate_bits; ++b) pulses[b] = approximate;
     // The SOT write current passes the spin-Hall channel and the access
     // transistor, whatever the stored state.
     const double r = tech.device.r_channel_ohm + tech.cell.r_access_ohm;

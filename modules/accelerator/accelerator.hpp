@@ -61,6 +61,10 @@ struct WeightWrites {
   std::uint32_t approximate_bits = 0;
   bool all_safe = false;
   double approximate_ber = 0;
+  // The approximate pulse's current (0: device.i_write_uA; lower: a weaker
+  // pulse) and duration (0: the one giving approximate_ber at that current).
+  double approximate_current_uA = 0;
+  double approximate_pulse_ns = 0;
   double safe_ber = 1e-9, safe_sigmas = 3;
   std::uint64_t seed = 1;   // of the write outcomes
   bool variation = true;    // cells carry their drawn spreads

@@ -53,6 +53,10 @@ class ApproximateWrites {
   // The probability that bit `bit` of word `addr` fails a write that must
   // switch it (its cell's spread included when variation is on).
   double error_rate(std::uint64_t addr, unsigned bit) const;
+  // The error rate of bit `bit`'s pulse on the nominal cell.
+  double nominal_error_rate(unsigned bit) const {
+    return switching_.error_rate(pulses_.at(bit).i_uA, pulses_.at(bit).t_ns);
+  }
 
   // The safe pulse at current i_uA: the shortest whose error rate is at most
   // `ber` for a cell `k` sigmas harder to switch than nominal (I_c0 and Delta

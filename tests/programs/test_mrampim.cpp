@@ -609,10 +609,20 @@ TEST_CASE("approximate weight writes on the platform: exact at a vanishing error
   CHECK(rate > 0.05);  // only the low 20 of 32 bits fail, at about 0.3 each
   CHECK(rate < 0.5);
   CHECK(w["programming_energy_pJ"].get<double>() > 0);
+  // A bit class and a weaker, explicit pulse.
+  const auto weak = run("weak", "--weight-write-class mantissa-low --weight-write-pulse-ns 0.5 --weight-write-current-uA 30");
+  CHECK(weak["weight_writes"]["approximate_bits"] == 11);  // half of fp32's 23 fraction bits
+  CHECK(weak["weight_writes"]["approximate_current_uA"] == 30.0);
+  CHECK(weak["weight_writes"]["approximate_pulse_ns"] == 0.5);
+  CHECK(weak["weight_writes"]["approximate_ber_nominal_cell"].get<double>() > 0.5);  // too weak and short to switch well
   // Bad input, naming the option.
   for (const char* bad : {"--weight-write-bits 40 --weight-write-ber 0.1", "--weight-write-bits 8 --weight-write-ber 1.5",
                           "--weight-write-ber 0.1", "--weight-write-bits 8",
-                          "--weight-write-bits 8 --weight-write-ber 0.1 --compare reram-floatpim"}) {
+                          "--weight-write-bits 8 --weight-write-ber 0.1 --compare reram-floatpim",
+                          "--weight-write-class bogus --weight-write-ber 0.1",
+                          "--weight-write-bits 8 --weight-write-pulse-ns 0",
+                          "--weight-write-bits 8 --weight-write-pulse-ns 0.5 --weight-write-current-uA -3",
+                          "--weight-write-bits 8 --weight-write-ber 0.1 --weight-write-current-uA 1"}) {
     CAPTURE(bad);
     const ProgramResult r = run_mrampim(small + bad);
     CHECK(r.status == 2);
