@@ -157,7 +157,14 @@ int run_approx_study(const Options& o, const Technology& t) {
     return bad_input(std::string(e.what()) + " (scripts/setup.sh fetches the datasets)");
   }
   std::cout.flush();
-  study["training"]["lenet"] = approx_lenet_study(so, std::cout, std::filesystem::read_symlink("/proc/self/exe").string());
+  try {
+    // This very program, by the process's own link: it stays valid even if
+    // the file is rebuilt while the study runs.
+    study["training"]["lenet"] = approx_lenet_study(so, std::cout, "/proc/" + std::to_string(::getpid()) + "/exe");
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
+  }
   if (report_file.is_open()) {
     const std::filesystem::path base = std::filesystem::path(o.report).replace_extension();
     for (const auto& [name, text] : study["csv"].items()) {

@@ -13,7 +13,7 @@ ApproximateWrites::ApproximateWrites(const MtjSwitching& switching, double r_p_o
       pulses_(std::move(pulses)),
       variation_(variation),
       read_before_write_(read_before_write),
-      state_(seed * 0x9e3779b97f4a7c15ull ^ 0x6a09e667f3bcc909ull) {
+      rng_{seed * 0x9e3779b97f4a7c15ull ^ 0x6a09e667f3bcc909ull} {
   if (pulses_.empty() || pulses_.size() > 64) throw std::invalid_argument("a word holds 1 to 64 bits");
   for (std::size_t i = 0; i < pulses_.size(); ++i) {
     if (!(pulses_[i].i_uA >= 0) || !(pulses_[i].t_ns > 0)) {
@@ -26,13 +26,7 @@ ApproximateWrites::ApproximateWrites(const MtjSwitching& switching, double r_p_o
   if (!(r_p_ohm > 0) || !(r_ap_ohm >= r_p_ohm)) throw std::invalid_argument("the write path needs R_AP >= R_P > 0");
 }
 
-double ApproximateWrites::uniform() {
-  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);  // splitmix64
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z ^= z >> 31;
-  return (double(z >> 11) + 0.5) * 0x1.0p-53;
-}
+double ApproximateWrites::uniform() { return (double(rng_.next() >> 11) + 0.5) * 0x1.0p-53; }  // (0, 1)
 
 double ApproximateWrites::error_rate(std::uint64_t addr, unsigned bit) const {
   const WritePulse& p = pulses_.at(bit);
@@ -55,9 +49,12 @@ const ApproximateWrites::Cell& ApproximateWrites::cell(std::uint64_t addr, unsig
 std::uint64_t ApproximateWrites::write(std::uint64_t addr, std::uint64_t old, std::uint64_t value) {
   ++counts_.words;
   std::uint64_t stored = old;
-  for (unsigned bit = 0; bit < pulses_.size(); ++bit) {
+  const std::uint64_t word = pulses_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << pulses_.size()) - 1;
+  // The bits pulsed, lowest first: only those that change when the old
+  // word is read first, else every bit of the word.
+  for (std::uint64_t todo = read_before_write_ ? (old ^ value) & word : word; todo != 0; todo &= todo - 1) {
+    const unsigned bit = unsigned(__builtin_ctzll(todo));
     const bool from = (old >> bit) & 1u, to = (value >> bit) & 1u;
-    if (read_before_write_ && from == to) continue;
     const WritePulse& p = pulses_[bit];
     const Cell& c = cell(addr, bit);
     ++counts_.pulsed;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "device/mtj_switching.hpp"
+#include "support/splitmix64.hpp"
 
 namespace mrampim {
 
@@ -77,7 +78,7 @@ class ApproximateWrites {
   double r_p_ohm_, r_ap_ohm_;
   std::vector<WritePulse> pulses_;
   bool variation_, read_before_write_;
-  std::uint64_t state_;
+  SplitMix64 rng_;
   ApproximateWriteCounts counts_;
 };
 

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/splitmix64.hpp"
+
 namespace mrampim {
 
 namespace {
@@ -17,13 +19,8 @@ void check_pulse(double i_uA, double t_ns) {
   if (!(t_ns > 0)) throw std::invalid_argument("write pulse " + std::to_string(t_ns) + " ns is not positive");
 }
 
-// splitmix64's finaliser: a well-mixed 64-bit hash of a 64-bit key.
-std::uint64_t mix(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+// A well-mixed 64-bit hash of a 64-bit key: SplitMix64's first output from it.
+std::uint64_t mix(std::uint64_t z) { return SplitMix64{z}.next(); }
 
 double unit(std::uint64_t h) { return (double(h >> 11) + 0.5) * 0x1.0p-53; }  // (0, 1)
 

@@ -27,15 +27,7 @@ SearchErrors::SearchErrors(const Technology& t, const SenseAmp& sa, const std::s
     probability_[w].resize(std::size_t(w) + 1);
     for (std::uint32_t k = 0; k <= w; ++k) probability_[w][k] = search_error_probability(m, k);
   }
-  state_ = fnv1a(stream) ^ (std::uint64_t(t.sense.seed) * 0x9e3779b97f4a7c15ull);
-}
-
-double SearchErrors::uniform() {
-  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);  // splitmix64
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z ^= z >> 31;
-  return double(z >> 11) * 0x1.0p-53;
+  rng_.state = fnv1a(stream) ^ (std::uint64_t(t.sense.seed) * 0x9e3779b97f4a7c15ull);
 }
 
 void SearchErrors::draw(std::uint64_t* out, const std::uint64_t* m, std::size_t words,
@@ -49,7 +41,7 @@ void SearchErrors::draw(std::uint64_t* out, const std::uint64_t* m, std::size_t 
         mismatches += unsigned((SenseAmp::mismatch_word(columns[i][w], (key >> i) & 1u) >> b) & 1u);
       }
       ++decisions_;
-      if (uniform() < p[mismatches]) {
+      if (rng_.uniform() < p[mismatches]) {
         out[w] ^= std::uint64_t{1} << b;
         ++flips_;
       }

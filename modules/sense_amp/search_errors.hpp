@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sense_amp/sense_amp.hpp"
+#include "support/splitmix64.hpp"
 #include "tech/technology.hpp"
 
 namespace mrampim {
@@ -42,11 +43,9 @@ class SearchErrors {
   }
 
  private:
-  double uniform();  // [0, 1), 53 bits
-
   bool enabled_ = false;
   std::vector<std::vector<double>> probability_;  // [width][mismatches]
-  std::uint64_t state_ = 0;
+  SplitMix64 rng_{0};
   std::uint64_t decisions_ = 0, flips_ = 0;
 };
 

@@ -5,23 +5,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/splitmix64.hpp"
+
 namespace mrampim {
-
-namespace {
-
-// SplitMix64: the run's random stream (initial weights, stochastic rounding).
-struct Stream {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-};
-
-}  // namespace
 
 ApproxMlpResult train_approximate_mlp(const DataSplit& data, const ApproxMlpConfig& c, ApproximateWrites* memory) {
   if (c.hidden == 0 || c.weight_bits < 2 || c.weight_bits > 16 || !(c.learning_rate > 0) || c.batch == 0) {
@@ -38,7 +24,7 @@ ApproxMlpResult train_approximate_mlp(const DataSplit& data, const ApproxMlpConf
   const std::int32_t q_max = (1 << (c.weight_bits - 1)) - 1, q_min = -(1 << (c.weight_bits - 1));
   const std::uint32_t word_mask = (1u << c.weight_bits) - 1;
   const float lsb = std::ldexp(1.0f, -c.frac_bits);
-  Stream rng{c.seed * 0x2545f4914f6cdd1dull + 1};
+  SplitMix64 rng{c.seed * 0x2545f4914f6cdd1dull + 1};  // initial weights, stochastic rounding
   std::vector<std::int32_t> q(n_par, 0);
   std::vector<float> w(n_par, 0.0f);
   auto to_word = [&](std::int32_t v) { return std::uint64_t(std::uint32_t(v) & word_mask); };
@@ -57,7 +43,7 @@ ApproxMlpResult train_approximate_mlp(const DataSplit& data, const ApproxMlpConf
   auto init = [&](std::size_t first, std::size_t count, std::size_t fan_in, std::size_t fan_out) {
     const double a = std::sqrt(6.0 / double(fan_in + fan_out));
     for (std::size_t i = first; i < first + count; ++i) {
-      store(i, std::int32_t(std::lround((rng.unit() * 2 - 1) * a / lsb)));
+      store(i, std::int32_t(std::lround((rng.uniform() * 2 - 1) * a / lsb)));
     }
   };
   init(0, n_h * n_in, n_in, n_h);
@@ -125,7 +111,7 @@ ApproxMlpResult train_approximate_mlp(const DataSplit& data, const ApproxMlpConf
         const double target = std::clamp(double(q[i]) - step * double(grad[i]) / double(lsb), double(q_min) - 1,
                                          double(q_max) + 1);
         const double fl = std::floor(target);
-        const std::int32_t v = std::int32_t(fl) + (rng.unit() < target - fl ? 1 : 0);
+        const std::int32_t v = std::int32_t(fl) + (rng.uniform() < target - fl ? 1 : 0);
         if (std::clamp(v, q_min, q_max) != q[i]) store(i, v);
       }
     }
