@@ -89,6 +89,8 @@ struct Options {
   bool cost_table = false;
   bool search_margins = false;
   std::vector<double> spreads;
+  bool write_errors = false;
+  std::uint64_t write_error_seed = 1;
 };
 
 // Every operation and result is held in memory (and, with --report, in
@@ -349,6 +351,8 @@ int main(int argc, char** argv) {
       ("random", po::value<long long>(&o.random),
        "run N operations on uniformly random bit patterns instead of a file (1..1000000)")
       ("seed", po::value<std::uint64_t>(&o.seed)->default_value(o.seed), "seed of the --random and --cost-table operands")
+      ("write-errors", po::bool_switch(&o.write_errors), "every cell a computation's write must switch fails with the probability the technology's write pulse (device.i_write_uA for device.t_switch_ns) gives on that cell, its [switching] spread included (docs/approximate-writes.md; MTJ technologies)")
+      ("write-error-seed", po::value<std::uint64_t>(&o.write_error_seed)->default_value(o.write_error_seed), "seed of the drawn write errors")
       ("output,o", po::value<std::string>(&o.output), "write the results here ('-': standard output, the default)")
       ("report", po::value<std::string>(&o.report), "write the JSON cost report (and the results) here")
       ("quiet,q", po::bool_switch(&o.quiet), "no cost summary on standard error")
@@ -403,6 +407,10 @@ int main(int argc, char** argv) {
     return bad_input(e.what());
   }
   if (o.compare.empty() && !o.compare_overrides.empty()) return bad_input("--compare-set needs --compare");
+  if ((o.write_errors || !vm["write-error-seed"].defaulted()) && (o.search_margins || o.cost_table)) {
+    return bad_input("--write-errors runs operations (an operand file or --random), not --search-margins or --cost-table");
+  }
+  if (!vm["write-error-seed"].defaulted() && !o.write_errors) return bad_input("--write-error-seed needs --write-errors");
   if (o.search_margins) {
     if (o.cost_table || !o.operands.empty() || vm.count("random") || !o.output.empty() || !vm["op"].defaulted() ||
         !vm["format"].defaulted() || o.quiet) {
@@ -475,6 +483,10 @@ int main(int argc, char** argv) {
   try {
     main_m = std::make_unique<FpSubarray>(tech, op, format, rounding);
     other_m = std::make_unique<FpSubarray>(tech, op, format, other_rounding);
+    if (o.write_errors) {
+      main_m->array.enable_write_errors(o.write_error_seed, true);
+      other_m->array.enable_write_errors(o.write_error_seed, true);
+    }
     if (!o.compare.empty()) compare_m = std::make_unique<FpSubarray>(compare_tech, op, format, rounding);
   } catch (const std::invalid_argument& e) {
     return bad_input(e.what());  // the row is too narrow for the format
@@ -502,7 +514,7 @@ int main(int argc, char** argv) {
   // With device variation the drawn search errors may spoil results: count
   // them against the same program on ideal cells.
   std::size_t spoiled = 0;
-  if (tech.sense.spread > 0) {
+  if (tech.sense.spread > 0 || o.write_errors) {
     Technology ideal_tech = tech;
     ideal_tech.sense.spread = 0;
     FpSubarray ideal(ideal_tech, op, format, rounding);
@@ -566,9 +578,17 @@ int main(int argc, char** argv) {
     std::cerr << '\n'
               << lines.size() << " operation(s); " << differ << " result(s) differ between " << to_string(rounding)
               << " and " << to_string(other_rounding) << " rounding (marked 'differs')\n";
-    if (tech.sense.spread > 0) {
-      std::cerr << spoiled << " result(s) differ from the same program on ideal cells (search errors drawn at "
-                << "sense.spread " << tech.sense.spread << ", seed " << tech.sense.seed << ")\n";
+    if (o.write_errors) {
+      const CellWriteErrors& w = main_m->array.write_errors();
+      std::cerr << "write errors: " << w.failed() << " of " << w.attempted() << " switching writes failed (pulse "
+                << w.pulse().t_ns << " ns at " << w.pulse().i_uA << " uA: " << w.nominal_rate()
+                << " on the nominal cell; seed " << o.write_error_seed << ")\n";
+    }
+    if (tech.sense.spread > 0 || o.write_errors) {
+      std::cerr << spoiled << " result(s) differ from the same program on ideal cells ("
+                << (tech.sense.spread > 0 ? "search errors at sense.spread " + std::to_string(tech.sense.spread) : "")
+                << (tech.sense.spread > 0 && o.write_errors ? ", " : "") << (o.write_errors ? "write errors" : "")
+                << ")\n";
     }
   }
   if (report_file.is_open()) {
@@ -580,6 +600,13 @@ int main(int argc, char** argv) {
                       {{"other_rounding", to_string(other_rounding)}, {"count", differ}, {"lines", differing_lines}}},
                      {"results", json_results}};
     if (tech.sense.spread > 0) j["search_errors"] = {{"results_spoiled", spoiled}};
+    if (o.write_errors) {
+      const CellWriteErrors& w = main_m->array.write_errors();
+      j["write_errors"] = {{"pulse_ns", w.pulse().t_ns},       {"current_uA", w.pulse().i_uA},
+                           {"nominal_rate", w.nominal_rate()}, {"attempted", w.attempted()},
+                           {"failed", w.failed()},             {"seed", o.write_error_seed},
+                           {"results_spoiled", spoiled}};
+    }
     if (compare_report) {
       j["compare"] = {{"cost", to_json(*compare_report)},
                       {"results_identical", mismatches == 0},

@@ -203,6 +203,18 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
                        "subarrays, which fast mode does not run: use --mode bit-accurate");
     }
   }
+  if (o.train.compute_write_errors) {
+    if (o.train.mode == ExecMode::Fast) {
+      return bad_input("--write-errors draws errors in the bit-level subarrays' writes, which fast mode does not run: "
+                       "use --mode bit-accurate");
+    }
+    for (const Technology& t : techs) {
+      if (t.family != LogicFamily::SotStateful) return bad_input(t.name + ": --write-errors needs MTJ cells ([switching])");
+    }
+    if (!vm.count("write-error-seed")) o.train.compute_write_error_seed = o.seed;
+  } else if (vm.count("write-error-seed")) {
+    return bad_input("--write-error-seed needs --write-errors");
+  }
   WeightWrites& ww = o.train.weight_writes;
   if (!o.weight_write_class.empty()) {
     if (vm.count("weight-write-bits")) return bad_input("--weight-write-class and --weight-write-bits name the same bits: give one");
@@ -404,6 +416,8 @@ int sc_main(int argc, char* argv[]) {
       ("weight-write-sigmas", po::value<double>(&o.train.weight_writes.safe_sigmas)->default_value(o.train.weight_writes.safe_sigmas, "3"), "... for a cell this many sigmas harder to switch")
       ("weight-write-seed", po::value<std::uint64_t>(&o.train.weight_writes.seed), "seed of the weight writes' outcomes (default: --seed)")
       ("weight-write-safe", po::bool_switch(&o.train.weight_writes.all_safe), "every weight bit at the safe pulse: the reference approximate writes are measured against")
+      ("write-errors", po::bool_switch(&o.train.compute_write_errors), "write errors in every computation step: each cell a subarray's write must switch fails with the probability the technology's write pulse gives on it (--mode bit-accurate; MTJ technologies)")
+      ("write-error-seed", po::value<std::uint64_t>(&o.train.compute_write_error_seed), "seed of --write-errors (default: --seed)")
       ("energy", po::value<std::string>(&o.energy)->default_value(o.energy), "fast mode's charges for searched steps: exact (what the bit-level run counts, row by row) or declared (every row for every step: an upper bound, faster)")
       ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")
       ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays), "subarrays of the lane pool, where the layer commands compute (default: 64, and banks enough for them and the tensors; with --banks: every subarray the tensors leave)")
@@ -460,6 +474,11 @@ int sc_main(int argc, char* argv[]) {
     return bad_input("--workload '" + o.workload + "': use mac, dot, gemm, trace, train or approx-study");
   }
   if (o.quick && o.workload != "approx-study") return bad_input("--quick belongs to --workload approx-study");
+  for (const char* opt : {"write-errors", "write-error-seed", "weight-write-bits", "weight-write-class", "weight-write-ber",
+                          "weight-write-pulse-ns", "weight-write-current-uA", "weight-write-safe", "weight-write-seed"}) {
+    const bool given = vm.count(opt) && !vm[opt].defaulted();
+    if (given && o.workload != "train") return bad_input(std::string("--") + opt + " belongs to --workload train");
+  }
   if (o.workload == "approx-study" && vm["tech"].defaulted()) o.tech.tech = "stt-mram-seed";
   if ((o.workload == "trace") != !o.trace_file.empty()) return bad_input("--workload trace and --trace FILE go together");
   if (o.bus_width != 32 && o.bus_width != 64) return bad_input("--bus-width " + std::to_string(o.bus_width) + ": use 32 or 64");

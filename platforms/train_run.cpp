@@ -164,6 +164,8 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
     po.tech = r.tech;
     po.accelerator = AcceleratorConfig{r.banks, o.subarrays_per_bank, o.queue_depth, o.bus_cycle_ns, o.mode, o.energy};
     po.accelerator.weight_writes = o.weight_writes;
+    po.accelerator.compute_write_errors = o.compute_write_errors;
+    po.accelerator.compute_write_error_seed = o.compute_write_error_seed;
     po.bus_width_bits = o.bus_width_bits;
     po.power_window_ns = o.power_window_ns;
     po.poll = o.poll;
@@ -368,6 +370,15 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
               {"wall_seconds_per_epoch", r.epoch_seconds}};
     if (!r.failure.empty()) r.json["failure"] = r.failure;
     if (!r.host.problems.empty()) r.json["problems"] = r.host.problems;
+    if (o.compute_write_errors) {
+      const auto& acc = run.platform->accelerator();
+      r.json["compute_write_errors"] = {{"pulse_ns", run.tech.device.t_switch_ns},
+                                        {"current_uA", run.tech.device.i_write_uA},
+                                        {"seed", o.compute_write_error_seed},
+                                        {"attempted", acc.compute_writes_attempted()},
+                                        {"failed", acc.compute_writes_failed()},
+                                        {"switched", acc.compute_writes_attempted() - acc.compute_writes_failed()}};
+    }
     if (const ApproximateWrites* m = run.platform->accelerator().weight_memory()) {
       const ApproximateWriteCounts& w = m->counts();
       r.json["weight_writes"] = {

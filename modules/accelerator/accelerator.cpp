@@ -71,6 +71,17 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
     weight_memory_ = std::make_unique<ApproximateWrites>(*weight_switching_, r, r, pulses, w.seed, w.variation);
     controller_.set_weight_memory(weight_memory_.get());
   }
+  if (config.compute_write_errors) {
+    if (config.mode == ExecMode::Fast) {
+      throw std::invalid_argument("write errors in every computation step run on the bit-level subarrays: "
+                                  "fast mode computes its lanes on the host");
+    }
+    for (Bank& b : banks_) {
+      for (std::uint32_t s = 0; s < b.subarray_count(); ++s) {
+        b.subarray(s).enable_write_errors(config.compute_write_error_seed, true);
+      }
+    }
+  }
   SC_HAS_PROCESS(AcceleratorCore);
   SC_THREAD(run_commands);
   SC_METHOD(retire_commands);
@@ -78,6 +89,22 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
   dont_initialize();
   SC_METHOD(drive_outputs);
   sensitive << outputs_event_;
+}
+
+std::uint64_t AcceleratorCore::compute_writes_attempted() const {
+  std::uint64_t n = 0;
+  for (const Bank& b : banks_) {
+    for (std::uint32_t s = 0; s < b.subarray_count(); ++s) n += b.subarray(s).write_errors().attempted();
+  }
+  return n;
+}
+
+std::uint64_t AcceleratorCore::compute_writes_failed() const {
+  std::uint64_t n = 0;
+  for (const Bank& b : banks_) {
+    for (std::uint32_t s = 0; s < b.subarray_count(); ++s) n += b.subarray(s).write_errors().failed();
+  }
+  return n;
 }
 
 std::uint64_t AcceleratorCore::row_address(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row) const {

@@ -84,6 +84,12 @@ struct AcceleratorConfig {
   // trajectory) or declared (an upper bound, faster).
   CostBasis energy = CostBasis::Exact;
   WeightWrites weight_writes = {};
+  // Write errors in every computation step (device/cell_write_errors.hpp):
+  // each subarray's stateful writes and shifts fail cell by cell with the
+  // write pulse's probability. Bit-accurate mode only (fast mode computes
+  // its lanes on the host).
+  bool compute_write_errors = false;
+  std::uint64_t compute_write_error_seed = 1;
 };
 
 // The host memory an accelerator of this shape takes: every subarray's cells
@@ -126,6 +132,10 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   // The weight memory of approximate weight writes (nullptr when off), and
   // its pulses.
   const ApproximateWrites* weight_memory() const { return weight_memory_.get(); }
+  // Switching writes of computation attempted and failed over every
+  // subarray (0 and 0 without compute_write_errors).
+  std::uint64_t compute_writes_attempted() const;
+  std::uint64_t compute_writes_failed() const;
   std::uint64_t row_bytes() const { return row_words_ * 8; }
   std::uint64_t data_window_bytes() const { return std::uint64_t(row_count_total_) * row_bytes(); }
   // Where to report the intervals of what the ledger counts (a power

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "ledger/cost_ledger.hpp"
+#include "device/cell_write_errors.hpp"
 #include "sense_amp/search_errors.hpp"
 #include "sense_amp/sense_amp.hpp"
 #include "subarray/micro_program.hpp"
@@ -81,6 +82,12 @@ class Subarray {
 
   // Search decisions made and flipped by device variation (0 with ideal cells).
   const SearchErrors& search_errors() const { return search_errors_; }
+  // Write errors of computation (device/cell_write_errors.hpp): from now on,
+  // every cell a stateful write or shift must switch fails with its pulse's
+  // probability. Throws std::invalid_argument on a technology without MTJ
+  // switching. Host writes through the port are not affected.
+  void enable_write_errors(std::uint64_t seed, bool variation);
+  const CellWriteErrors& write_errors() const { return write_errors_; }
 
   // Column-parallel execution.
   void execute(const MicroProgram& program);
@@ -116,6 +123,8 @@ class Subarray {
   // place, and its columns (allocated once).
   std::vector<std::uint64_t> search_enabled_;
   std::array<const std::uint64_t*, 64> search_columns_{};
+  CellWriteErrors write_errors_;
+  std::vector<std::uint64_t> write_before_;  // a column's words before a write (with write errors)
 };
 
 }  // namespace mrampim

@@ -629,3 +629,24 @@ TEST_CASE("approximate weight writes on the platform: exact at a vanishing error
     CHECK_THAT(r.output, Contains("weight") || Contains("MTJ"));
   }
 }
+
+TEST_CASE("write errors in every computation step: bit-accurate training counts them, fast mode refuses",
+          "[mrampim][training][write-errors]") {
+  const std::string small = "--workload train --epochs 1 --train-samples 2 --batch 2 --test-samples 1 --compute-subarrays 2 ";
+  const std::string report = work("mrampim_compute_write_errors.json");
+  const ProgramResult r =
+      run_mrampim(small + "--mode bit-accurate --write-errors --set device.t_switch_ns=1 --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto w = read_json(report)["runs"][0]["compute_write_errors"];
+  CHECK(w["pulse_ns"] == 1.0);
+  const double rate = double(w["failed"].get<std::uint64_t>()) / double(w["attempted"].get<std::uint64_t>());
+  // 1 ns at 65 uA: 3.8e-4 on the nominal cell, more on the cells of the 5% spread's weak side.
+  CHECK(rate > 2e-4);
+  CHECK(rate < 2e-3);
+  CHECK(w["switched"].get<std::uint64_t>() + w["failed"].get<std::uint64_t>() == w["attempted"].get<std::uint64_t>());
+  CHECK(run_mrampim(small + "--write-errors").status == 2);  // fast mode
+  CHECK(run_mrampim(small + "--mode bit-accurate --write-errors --tech reram-floatpim").status == 2);
+  CHECK(run_mrampim(small + "--write-error-seed 4").status == 2);
+  CHECK(run_mrampim("--workload mac --write-errors").status == 2);
+}

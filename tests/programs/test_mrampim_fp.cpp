@@ -591,3 +591,25 @@ TEST_CASE("mrampim-fp with device variation draws search errors, seeded, and cou
   REQUIRE(fp("--random 1024 -o /dev/null --report " + ideal).status == 0);
   CHECK(nlohmann::json::parse(read_file(ideal)).at("cost").at("search_errors").at("decisions") == 0);
 }
+
+TEST_CASE("mrampim-fp --write-errors: a short write pulse spoils results, counted and seeded", "[mrampim_fp][write-errors]") {
+  const std::string report = work("fp_write_errors.json");
+  std::remove(report.c_str());
+  const ProgramResult r = fp("--random 256 --write-errors --set device.t_switch_ns=1 -o /dev/null --report " + report);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("switching writes failed (pulse 1 ns at 65 uA"));
+  const nlohmann::json j = nlohmann::json::parse(read_file(report));
+  const auto& w = j.at("write_errors");
+  CHECK(w.at("failed").get<std::uint64_t>() > 0);
+  CHECK(w.at("failed").get<std::uint64_t>() < w.at("attempted").get<std::uint64_t>());
+  CHECK(w.at("results_spoiled").get<std::uint64_t>() > 0);
+  // Table 1's own pulse: no error in a run this size.
+  const std::string table1 = work("fp_write_errors_table1.json");
+  REQUIRE(fp("--random 256 --write-errors -o /dev/null --report " + table1).status == 0);
+  CHECK(nlohmann::json::parse(read_file(table1)).at("write_errors").at("failed") == 0);
+  // Bad input.
+  CHECK(fp("--cost-table --write-errors").status == 2);
+  CHECK(fp("--random 4 --write-error-seed 3").status == 2);
+  CHECK(fp("--random 4 --write-errors --tech reram-floatpim").status == 2);
+}
