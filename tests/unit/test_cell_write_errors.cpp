@@ -40,7 +40,7 @@ std::uint64_t copy_runs(ArrayFixture& f, int times, std::uint64_t* wrong, std::m
 
 }  // namespace
 
-TEST_CASE("Table 1's pulse writes without errors; a short one fails as often as its rate says", "[write-errors]") {
+TEST_CASE("Table 1's pulse writes without errors, and a short one fails as often as its rate says", "[write-errors]") {
   std::mt19937_64 rng(3);
   {
     ArrayFixture f("sot-mram-1t1r");
