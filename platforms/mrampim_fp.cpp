@@ -585,10 +585,11 @@ int main(int argc, char** argv) {
                 << " on the nominal cell; seed " << o.write_error_seed << ")\n";
     }
     if (tech.sense.spread > 0 || o.write_errors) {
-      std::cerr << spoiled << " result(s) differ from the same program on ideal cells ("
-                << (tech.sense.spread > 0 ? "search errors at sense.spread " + std::to_string(tech.sense.spread) : "")
-                << (tech.sense.spread > 0 && o.write_errors ? ", " : "") << (o.write_errors ? "write errors" : "")
-                << ")\n";
+      std::ostringstream causes;
+      if (tech.sense.spread > 0) causes << "search errors at sense.spread " << tech.sense.spread;
+      if (tech.sense.spread > 0 && o.write_errors) causes << ", ";
+      if (o.write_errors) causes << "write errors";
+      std::cerr << spoiled << " result(s) differ from the same program on ideal cells (" << causes.str() << ")\n";
     }
   }
   if (report_file.is_open()) {

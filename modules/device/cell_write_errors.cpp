@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "support/fnv1a.hpp"
+
 namespace mrampim {
 
 void CellWriteErrors::enable(const Technology& t, std::uint64_t seed, const std::string& stream, bool variation) {
@@ -12,11 +14,7 @@ void CellWriteErrors::enable(const Technology& t, std::uint64_t seed, const std:
   pulse_ = WritePulse{t.device.i_write_uA, t.device.t_switch_ns};
   nominal_rate_ = switching_->error_rate(pulse_.i_uA, pulse_.t_ns);
   variation_ = variation;
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a of the subarray's name: its own stream
-  for (const unsigned char c : stream) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
+  const std::uint64_t h = fnv1a64(stream);  // the subarray's name: its own stream
   stream_ = h;
   cols_ = t.array.cols;
   rows_ = t.array.rows;

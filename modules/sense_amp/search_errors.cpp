@@ -1,22 +1,10 @@
 #include "sense_amp/search_errors.hpp"
 
 #include "sense_amp/search_margin.hpp"
+#include "support/fnv1a.hpp"
 
 namespace mrampim {
 
-namespace {
-
-// FNV-1a: a name's stream number, the same on every platform.
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-}  // namespace
 
 SearchErrors::SearchErrors(const Technology& t, const SenseAmp& sa, const std::string& stream)
     : enabled_(t.sense.spread > 0) {
@@ -27,7 +15,7 @@ SearchErrors::SearchErrors(const Technology& t, const SenseAmp& sa, const std::s
     probability_[w].resize(std::size_t(w) + 1);
     for (std::uint32_t k = 0; k <= w; ++k) probability_[w][k] = search_error_probability(m, k);
   }
-  rng_.state = fnv1a(stream) ^ (std::uint64_t(t.sense.seed) * 0x9e3779b97f4a7c15ull);
+  rng_.state = fnv1a64(stream) ^ (std::uint64_t(t.sense.seed) * 0x9e3779b97f4a7c15ull);
 }
 
 void SearchErrors::draw(std::uint64_t* out, const std::uint64_t* m, std::size_t words,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "support/splitmix64.hpp"
+#include "training/weights_hash.hpp"
 
 namespace mrampim {
 
@@ -124,12 +125,9 @@ ApproxMlpResult train_approximate_mlp(const DataSplit& data, const ApproxMlpConf
   }
   r.test_accuracy = data.test.size() ? double(right) / double(data.test.size()) : 0.0;
   if (memory) r.writes = memory->counts();
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (const std::int32_t v : q) {
-    hash ^= std::uint64_t(std::uint32_t(v));
-    hash *= 0x100000001b3ull;
-  }
-  r.weights_fnv1a64 = hash;
+  std::vector<std::uint32_t> words(n_par);
+  for (std::size_t i = 0; i < n_par; ++i) words[i] = std::uint32_t(to_word(q[i]));
+  r.weights_fnv1a64 = weights_fnv1a64({words}, c.weight_bits);
   return r;
 }
 

@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "support/fnv1a.hpp"
+
 namespace mrampim {
 
 inline std::uint64_t weights_fnv1a64(const std::vector<std::vector<std::uint32_t>>& tensors, unsigned width_bits) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+  std::uint64_t h = kFnv1aBasis;
   const unsigned bytes = (width_bits + 7) / 8;
   for (const auto& t : tensors) {
     for (std::uint32_t w : t) {
