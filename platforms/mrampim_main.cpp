@@ -143,8 +143,13 @@ int run_approx_study(const Options& o, const Technology& t) {
   if (t.family != LogicFamily::SotStateful) return bad_input(t.name + " has no MTJ switching ([switching]): use an MTJ --tech");
   std::ofstream report_file;
   if (!o.report.empty()) {
+    // The report's folder is made if missing: the study writes its tables
+    // and figures beside the report.
+    const std::filesystem::path dir = std::filesystem::path(o.report).parent_path();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     report_file.open(o.report);
-    if (!report_file) return bad_input("cannot write '" + o.report + "'");
+    if (!report_file) return bad_input("cannot write '" + o.report + "'" + (ec ? ": " + ec.message() : ""));
   }
   ApproxStudyOptions so;
   so.quick = o.quick;
