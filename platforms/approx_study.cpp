@@ -250,7 +250,8 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
       << " images, " << cfg.epochs << " epochs, " << seeds << " seeds; pulses at " << i << " uA (2 I_c0), the "
       << cfg.weight_bits << "-bit words' low bits approximate, the rest at the safe pulse (" << safe.t_ns
       << " ns); pulses priced through the MTJ (R_P, R_AP: an STT weight memory, the seed's); BER: the nominal "
-      << "cell's at the pulse, measured: failed over attempted switches on the cells with their spread\n";
+      << "cell's at the approximate pulse, measured: failed over attempted switches of every bit (the safe ones "
+      << "included), on the cells with their spread\n";
 
   auto memory_for = [&](unsigned low, double pulse_ns, std::uint64_t seed) {
     std::vector<WritePulse> p(cfg.weight_bits, safe);
@@ -362,14 +363,29 @@ namespace mrampim {
 
 namespace {
 
-// One training run of `exe` with `args`; its report's first run.
+// A word for the shell, in single quotes (a quote inside closed and escaped).
+std::string shell_quoted(const std::string& s) {
+  std::string q = "'";
+  for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// One training run of `exe` with `args`; its report's first run. A stale
+// report is removed first, and one that does not parse is a failed run.
 nlohmann::json train_run_report(const std::string& exe, const std::string& args, const std::string& report) {
-  const std::string cmd = "'" + exe + "' --workload train --tech sot-mram-1t1r " + args + " --report '" + report +
-                          "' > /dev/null 2>&1";
+  std::remove(report.c_str());
+  const std::string cmd = shell_quoted(exe) + " --workload train --tech sot-mram-1t1r " + args + " --report " +
+                          shell_quoted(report) + " > /dev/null 2>&1";
   const int status = std::system(cmd.c_str());
   std::ifstream in(report);
   if (status != 0 || !in) throw std::runtime_error("approx-study: a LeNet training run failed: " + cmd);
-  return nlohmann::json::parse(in)["runs"][0];
+  try {
+    nlohmann::json run = nlohmann::json::parse(in).at("runs").at(0);
+    std::remove(report.c_str());
+    return run;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("approx-study: the report of " + cmd + " does not read: " + e.what());
+  }
 }
 
 double accuracy_of(const nlohmann::json& run) { return run["test_accuracy"].back().get<double>(); }
@@ -387,7 +403,7 @@ nlohmann::json approx_lenet_study(const ApproxStudyOptions& o, std::ostream& log
   // counted energy is then its upper bound (docs/training.md), which only the
   // whole-training share below uses.
   const std::string base = "--energy declared --epochs " + std::to_string(epochs) + " --train-samples " + std::to_string(train) +
-                           " --test-samples " + std::to_string(test) + " --data-dir '" + o.data_dir + "' ";
+                           " --test-samples " + std::to_string(test) + " --data-dir " + shell_quoted(o.data_dir) + " ";
   const std::string report = (std::filesystem::temp_directory_path() /
                               ("mrampim-approx-lenet-" + std::to_string(::getpid()) + ".json")).string();
   log << "\n3b. training under approximate weight writes: the fp32 LeNet on sot-mram-1t1r (fast mode, declared "
@@ -395,7 +411,7 @@ nlohmann::json approx_lenet_study(const ApproxStudyOptions& o, std::ostream& log
       << train << " + " << test << " images, " << epochs << " epoch(s), " << seeds << " seeds; each SGD update's "
       << "weight words through the weight memory at " << sot.device.i_write_uA
       << " uA, the low mantissa bits approximate, sign, exponent and "
-      << "top mantissa bits at the safe pulse\n";
+      << "top mantissa bits at the safe pulse; measured: failed over attempted switches of every weight bit\n";
   std::vector<double> base_acc, ref_prog, ref_total;
   double safe_ns = 0;
   for (unsigned s = 1; s <= seeds; ++s) {

@@ -411,6 +411,10 @@ int main(int argc, char** argv) {
     return bad_input("--write-errors runs operations (an operand file or --random), not --search-margins or --cost-table");
   }
   if (!vm["write-error-seed"].defaulted() && !o.write_errors) return bad_input("--write-error-seed needs --write-errors");
+  if (o.write_errors && !o.compare.empty()) {
+    return bad_input("--write-errors with --compare: drawn errors would read as the technologies disagreeing; "
+                     "the run counts what they spoil against the same program on ideal cells");
+  }
   if (o.search_margins) {
     if (o.cost_table || !o.operands.empty() || vm.count("random") || !o.output.empty() || !vm["op"].defaulted() ||
         !vm["format"].defaulted() || o.quiet) {

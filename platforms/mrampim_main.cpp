@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <systemc>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -228,12 +229,24 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
     else if (o.weight_write_class == "all") ww.approximate_bits = format.width();
     else return bad_input("--weight-write-class '" + o.weight_write_class + "': use mantissa, mantissa-low or all");
   }
-  if (vm.count("weight-write-current-uA") && !(ww.approximate_current_uA > 0)) {
+  if (!ww.enabled()) {
+    for (const char* opt : {"weight-write-pulse-ns", "weight-write-current-uA", "weight-write-seed", "weight-write-safe-ber",
+                            "weight-write-sigmas"}) {
+      if (vm.count(opt) && !vm[opt].defaulted()) {
+        return bad_input(std::string("--") + opt + " needs --weight-write-bits, --weight-write-class or --weight-write-safe");
+      }
+    }
+  }
+  if (ww.all_safe && (vm.count("weight-write-pulse-ns") || vm.count("weight-write-current-uA"))) {
+    return bad_input("--weight-write-safe writes every bit at the safe pulse: --weight-write-pulse-ns and "
+                     "--weight-write-current-uA set the approximate one");
+  }
+  if (vm.count("weight-write-current-uA") && !(ww.approximate_current_uA > 0 && std::isfinite(ww.approximate_current_uA))) {
     return bad_input("--weight-write-current-uA " + shortest(ww.approximate_current_uA) + ": a write current must be positive");
   }
   if (vm.count("weight-write-pulse-ns")) {
-    if (!(ww.approximate_pulse_ns > 0)) {
-      return bad_input("--weight-write-pulse-ns " + shortest(ww.approximate_pulse_ns) + ": a pulse must last longer than 0");
+    if (!(ww.approximate_pulse_ns > 0 && std::isfinite(ww.approximate_pulse_ns))) {
+      return bad_input("--weight-write-pulse-ns " + shortest(ww.approximate_pulse_ns) + ": a pulse is a finite duration above 0");
     }
     if (vm.count("weight-write-ber")) return bad_input("--weight-write-pulse-ns and --weight-write-ber both set the pulse: give one");
   }
@@ -264,6 +277,11 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
       const double i = ww.approximate_current_uA > 0 ? ww.approximate_current_uA : t.device.i_write_uA;
       try {
         (void)ApproximateWrites::safe_pulse(m, t.device.i_write_uA, ww.safe_ber, ww.safe_sigmas);
+      } catch (const std::invalid_argument& e) {
+        return bad_input(t.name + ": --weight-write-safe-ber " + shortest(ww.safe_ber) + " with --weight-write-sigmas " +
+                         shortest(ww.safe_sigmas) + " at " + shortest(t.device.i_write_uA) + " uA: " + e.what());
+      }
+      try {
         if (!ww.all_safe && !by_pulse) (void)m.pulse_for(i, ww.approximate_ber);
       } catch (const std::invalid_argument& e) {
         return bad_input(t.name + ": --weight-write-ber " + shortest(ww.approximate_ber) + " at " + shortest(i) +
@@ -480,7 +498,8 @@ int sc_main(int argc, char* argv[]) {
   }
   if (o.quick && o.workload != "approx-study") return bad_input("--quick belongs to --workload approx-study");
   for (const char* opt : {"write-errors", "write-error-seed", "weight-write-bits", "weight-write-class", "weight-write-ber",
-                          "weight-write-pulse-ns", "weight-write-current-uA", "weight-write-safe", "weight-write-seed"}) {
+                          "weight-write-pulse-ns", "weight-write-current-uA", "weight-write-safe", "weight-write-seed",
+                          "weight-write-safe-ber", "weight-write-sigmas"}) {
     const bool given = vm.count(opt) && !vm[opt].defaulted();
     if (given && o.workload != "train") return bad_input(std::string("--") + opt + " belongs to --workload train");
   }

@@ -381,15 +381,12 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
     }
     if (const ApproximateWrites* m = run.platform->accelerator().weight_memory()) {
       const ApproximateWriteCounts& w = m->counts();
+      const auto& acc = run.platform->accelerator();
       r.json["weight_writes"] = {
           {"approximate_bits", o.weight_writes.approximate_bits},
           {"all_safe", o.weight_writes.all_safe},
-          {"approximate_ber", o.weight_writes.approximate_ber},
-          {"approximate_ber_nominal_cell", m->nominal_error_rate(0)},
-          {"approximate_current_uA", m->pulses().front().i_uA},
-          {"approximate_pulse_ns", m->pulses().front().t_ns},
-          {"safe_pulse_ns", m->pulses().back().t_ns},
-          {"safe_current_uA", m->pulses().back().i_uA},
+          {"safe_pulse_ns", acc.weight_safe_pulse().t_ns},
+          {"safe_current_uA", acc.weight_safe_pulse().i_uA},
           {"safe_ber", o.weight_writes.safe_ber},
           {"safe_sigmas", o.weight_writes.safe_sigmas},
           {"words", w.words},
@@ -397,9 +394,17 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
           {"attempted", w.attempted},
           {"switched", w.switched()},
           {"failed", w.failed},
+          {"failure_rate_all_bits", w.attempted ? double(w.failed) / double(w.attempted) : 0.0},
           {"programming_energy_pJ", w.energy_fJ * 1e-3},
           {"basis", "every SGD update's weight words through the weight memory, read before write: only the bits "
-                    "that change are pulsed, at I^2 (R_channel + R_access) t"}};
+                    "that change are pulsed, at I^2 (R_channel + R_access) t, the path's resistance times the "
+                    "cell's drawn spread"}};
+      if (o.weight_writes.approximate_bits > 0) {
+        r.json["weight_writes"]["approximate_ber"] = o.weight_writes.approximate_ber;
+        r.json["weight_writes"]["approximate_pulse_ns"] = acc.weight_approximate_pulse().t_ns;
+        r.json["weight_writes"]["approximate_current_uA"] = acc.weight_approximate_pulse().i_uA;
+        r.json["weight_writes"]["approximate_ber_nominal_cell"] = m->nominal_error_rate(0);
+      }
     }
     if (!o.power_csv.empty()) {
       std::string path = o.power_csv;

@@ -65,6 +65,8 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
                                               : (w.approximate_bits > 0 ? weight_switching_->pulse_for(ia, w.approximate_ber)
                                                                         : safe.t_ns)};
     for (std::uint32_t b = 0; b < w.approximate_bits; ++b) pulses[b] = approximate;
+    weight_safe_pulse_ = safe;
+    weight_approximate_pulse_ = approximate;
     // The SOT write current passes the spin-Hall channel and the access
     // transistor, whatever the stored state.
     const double r = tech.device.r_channel_ohm + tech.cell.r_access_ohm;

@@ -132,6 +132,8 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   // The weight memory of approximate weight writes (nullptr when off), and
   // its pulses.
   const ApproximateWrites* weight_memory() const { return weight_memory_.get(); }
+  const WritePulse& weight_safe_pulse() const { return weight_safe_pulse_; }
+  const WritePulse& weight_approximate_pulse() const { return weight_approximate_pulse_; }
   // Switching writes of computation attempted and failed over every
   // subarray (0 and 0 without compute_write_errors).
   std::uint64_t compute_writes_attempted() const;
@@ -209,6 +211,7 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   Controller controller_;
   std::unique_ptr<MtjSwitching> weight_switching_;
   std::unique_ptr<ApproximateWrites> weight_memory_;
+  WritePulse weight_safe_pulse_, weight_approximate_pulse_;
   std::size_t row_words_;
   std::uint32_t row_count_total_;
   std::vector<std::uint64_t> image_;
