@@ -245,7 +245,8 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
   const std::vector<double> bers =
       o.quick ? std::vector<double>{1e-3, 1e-2, 0.1} : std::vector<double>{1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3};
   const unsigned seeds = o.training_seeds;
-  log << "\n3. training under approximate weight writes: a " << 784 << "-" << cfg.hidden << "-10 perceptron, "
+  const std::string inputs = std::to_string(data.train.pixels_per_image());
+  log << "\n3. training under approximate weight writes: a " << inputs << "-" << cfg.hidden << "-10 perceptron, "
       << cfg.weight_bits << "-bit fixed-point weights, MNIST " << data.train.size() << " + " << data.test.size()
       << " images, " << cfg.epochs << " epochs, " << seeds << " seeds; pulses at " << i << " uA (2 I_c0), the "
       << cfg.weight_bits << "-bit words' low bits approximate, the rest at the safe pulse (" << safe.t_ns
@@ -323,7 +324,7 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
       grid.push_back(point);
     }
   }
-  nlohmann::json out{{"network", "784-" + std::to_string(cfg.hidden) + "-10 perceptron, " +
+  nlohmann::json out{{"network", inputs + "-" + std::to_string(cfg.hidden) + "-10 perceptron, " +
                                      std::to_string(cfg.weight_bits) + "-bit fixed-point weights"},
                      {"dataset", "mnist"},
                      {"train_samples", data.train.size()},
