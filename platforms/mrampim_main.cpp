@@ -210,10 +210,6 @@ int run_train(Options& o, const po::variables_map& vm, const std::vector<Technol
     }
   }
   if (o.train.compute_write_errors) {
-    if (o.train.mode == ExecMode::Fast) {
-      return bad_input("--write-errors draws errors in the bit-level subarrays' writes, which fast mode does not run: "
-                       "use --mode bit-accurate");
-    }
     for (const Technology& t : techs) {
       if (t.family != LogicFamily::SotStateful) return bad_input(t.name + ": --write-errors needs MTJ cells ([switching])");
     }
@@ -439,7 +435,7 @@ int sc_main(int argc, char* argv[]) {
       ("weight-write-sigmas", po::value<double>(&o.train.weight_writes.safe_sigmas)->default_value(o.train.weight_writes.safe_sigmas, "3"), "... for a cell this many sigmas harder to switch")
       ("weight-write-seed", po::value<std::uint64_t>(&o.train.weight_writes.seed), "seed of the weight writes' outcomes (default: --seed)")
       ("weight-write-safe", po::bool_switch(&o.train.weight_writes.all_safe), "every weight bit at the safe pulse: the reference approximate writes are measured against")
-      ("write-errors", po::bool_switch(&o.train.compute_write_errors), "write errors in every computation step: each cell a subarray's write must switch fails with the probability the technology's write pulse gives on it (--mode bit-accurate; MTJ technologies)")
+      ("write-errors", po::bool_switch(&o.train.compute_write_errors), "write errors in every computation step: each cell a subarray's write must switch fails with the probability the technology's write pulse gives on it, its [switching] spread included (MTJ technologies). Fast mode draws the same failures by sampling each lane row and replaying on the bit level the rows that can fail: it slows as the error rate grows, and reports its attempted writes as an estimate (docs/approximate-writes.md)")
       ("write-error-seed", po::value<std::uint64_t>(&o.train.compute_write_error_seed), "seed of --write-errors (default: --seed)")
       ("energy", po::value<std::string>(&o.energy)->default_value(o.energy), "fast mode's charges for searched steps: exact (what the bit-level run counts, row by row) or declared (every row for every step: an upper bound, faster)")
       ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")

@@ -55,7 +55,7 @@ struct TrainOptions {
   std::string export_setup;  // non-empty: write the run's setup here (JSON) before training
   bool progress_bar = false;  // a terminal: one line redrawn; otherwise a line per tenth of an epoch
   WeightWrites weight_writes;  // approximate weight writes (off by default)
-  bool compute_write_errors = false;  // write errors in every computation step (bit-accurate mode)
+  bool compute_write_errors = false;  // write errors in every computation step (both modes)
   std::uint64_t compute_write_error_seed = 1;
 };
 

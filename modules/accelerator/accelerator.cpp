@@ -74,10 +74,7 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
     controller_.set_weight_memory(weight_memory_.get());
   }
   if (config.compute_write_errors) {
-    if (config.mode == ExecMode::Fast) {
-      throw std::invalid_argument("write errors in every computation step run on the bit-level subarrays: "
-                                  "fast mode computes its lanes on the host");
-    }
+    if (config.mode == ExecMode::Fast) controller_.enable_lane_write_errors(config.compute_write_error_seed, true);
     for (Bank& b : banks_) {
       for (std::uint32_t s = 0; s < b.subarray_count(); ++s) {
         b.subarray(s).enable_write_errors(config.compute_write_error_seed, true);

@@ -86,8 +86,10 @@ struct AcceleratorConfig {
   WeightWrites weight_writes = {};
   // Write errors in every computation step (device/cell_write_errors.hpp):
   // each subarray's stateful writes and shifts fail cell by cell with the
-  // write pulse's probability. Bit-accurate mode only (fast mode computes
-  // its lanes on the host).
+  // write pulse's probability. In fast mode the layer commands' lanes,
+  // computed on the host, draw the same failures by sampling and replaying
+  // the rows that can fail (controller/lane_write_errors.hpp); row commands
+  // run on the subarrays in both modes.
   bool compute_write_errors = false;
   std::uint64_t compute_write_error_seed = 1;
 };
@@ -134,10 +136,14 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   const ApproximateWrites* weight_memory() const { return weight_memory_.get(); }
   const WritePulse& weight_safe_pulse() const { return weight_safe_pulse_; }
   const WritePulse& weight_approximate_pulse() const { return weight_approximate_pulse_; }
-  // Switching writes of computation attempted and failed over every
-  // subarray (0 and 0 without compute_write_errors).
+  // Switching writes of computation attempted and failed on the bit-level
+  // subarrays (0 and 0 without compute_write_errors): every write in
+  // bit-accurate mode, the row commands' in fast mode.
   std::uint64_t compute_writes_attempted() const;
   std::uint64_t compute_writes_failed() const;
+  // Fast mode: the layer commands' lanes (all zero otherwise); their
+  // attempted writes are an estimate (device/sampled_write_errors.hpp).
+  SampledWriteCounts lane_write_errors() const { return controller_.lane_write_errors(); }
   std::uint64_t row_bytes() const { return row_words_ * 8; }
   std::uint64_t data_window_bytes() const { return std::uint64_t(row_count_total_) * row_bytes(); }
   // Where to report the intervals of what the ledger counts (a power

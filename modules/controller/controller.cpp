@@ -192,8 +192,38 @@ LaneEngine& Controller::lane_engine(const FpFormat& f, Rounding r) {
   if (!e) {
     e = std::make_unique<LaneEngine>(banks_.front().technology(), f, r, mode_, basis_);
     e->allow_batched(batched_layers_);
+    if (lane_write_errors_) e->enable_write_errors(lane_write_error_seed_, lane_write_error_variation_);
   }
   return *e;
+}
+
+void Controller::enable_lane_write_errors(std::uint64_t seed, bool variation) {
+  if (mode_ != ExecMode::Fast) {
+    throw std::logic_error("Controller::enable_lane_write_errors: bit-accurate lanes draw them on their subarrays");
+  }
+  if (banks_.front().technology().family != LogicFamily::SotStateful) {
+    throw std::invalid_argument(banks_.front().technology().name + ": write errors need MTJ cells ([switching])");
+  }
+  lane_write_errors_ = true;
+  lane_write_error_seed_ = seed;
+  lane_write_error_variation_ = variation;
+  for (auto& [key, e] : engines_) e->enable_write_errors(seed, variation);
+}
+
+SampledWriteCounts Controller::lane_write_errors() const {
+  SampledWriteCounts sum;
+  for (const auto& [key, e] : engines_) {
+    if (e->write_errors() == nullptr) continue;
+    const SampledWriteCounts& c = e->write_errors()->counts();
+    sum.sampled_rows += c.sampled_rows;
+    sum.replayed_rows += c.replayed_rows;
+    sum.candidates += c.candidates;
+    sum.replay_attempted += c.replay_attempted;
+    sum.failed += c.failed;
+    sum.attempted_estimate += c.attempted_estimate;
+    sum.attempted_estimate_variance += c.attempted_estimate_variance;
+  }
+  return sum;
 }
 
 void Controller::allow_batched_layers(bool on) {

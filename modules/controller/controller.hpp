@@ -109,6 +109,16 @@ class Controller {
   // The memory must outlive the controller's commands.
   void set_weight_memory(ApproximateWrites* memory) { weight_memory_ = memory; }
 
+  // Fast mode: write errors in the layer commands' lanes, computed on the
+  // host (LaneEngine::enable_write_errors), for this and every later lane
+  // engine. Bit-accurate lanes and row commands draw them on their
+  // subarrays (Subarray::enable_write_errors). Throws std::logic_error in
+  // bit-accurate mode, std::invalid_argument for a technology without MTJ
+  // switching.
+  void enable_lane_write_errors(std::uint64_t seed, bool variation);
+  // Their counts over every lane engine (all zero when off).
+  SampledWriteCounts lane_write_errors() const;
+
   // Pool subarrays (global indices) the last layer command used.
   const std::vector<std::uint32_t>& last_layer_subarrays() const { return last_layer_subarrays_; }
   // Time each subarray has been busy with commands (bank-major), ns.
@@ -174,6 +184,8 @@ class Controller {
   std::vector<std::uint32_t> last_layer_subarrays_;
   double published_latency_ns_ = 0, published_energy_pJ_ = 0;
   bool batched_layers_ = true;
+  bool lane_write_errors_ = false, lane_write_error_variation_ = false;
+  std::uint64_t lane_write_error_seed_ = 0;
 };
 
 }  // namespace mrampim

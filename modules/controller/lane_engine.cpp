@@ -11,6 +11,7 @@
 #include "compute/fp_trajectory.hpp"
 #include "controller/batch_kernels.hpp"
 #include "controller/mac_trajectory_kernel.hpp"
+#include "support/fnv1a.hpp"
 
 namespace mrampim {
 
@@ -86,9 +87,11 @@ void LaneEngine::bind(const std::vector<Subarray*>& pool, const std::vector<Cost
   paths_ = paths;
   accounts_.clear();
   arrays_.clear();
+  streams_.clear();
   for (Subarray* s : pool) {
     accounts_.push_back(&s->account());
     if (mode_ == ExecMode::BitAccurate) arrays_.push_back(s);
+    streams_.push_back(fnv1a64(s->account().name()));  // the stream its own write errors draw from
   }
   first_ = first % std::uint32_t(pool.size());
 }
@@ -322,6 +325,17 @@ void LaneEngine::charge_batch(std::uint32_t subarray, const OpCost& cost, std::u
   }
 }
 
+void LaneEngine::enable_write_errors(std::uint64_t seed, bool variation) {
+  if (mode_ != ExecMode::Fast) {
+    throw std::logic_error("LaneEngine::enable_write_errors: bit-accurate lanes draw them on their subarrays");
+  }
+  // One engine per format and rounding: each its own streams.
+  const std::uint64_t engine = (std::uint64_t(format_.ne) << 16) ^ (std::uint64_t(format_.nm) << 8) ^
+                               std::uint64_t(rounding_);
+  write_errors_ = std::make_unique<LaneWriteErrors>(tech_, seed ^ (engine * 0x9e3779b97f4a7c15ull), variation,
+                                                    lane_columns_);
+}
+
 void LaneEngine::charge(LaneOp op, std::size_t n, std::uint64_t times) {
   if (mode_ != ExecMode::Fast || basis_ != CostBasis::Declared) {
     throw std::logic_error("LaneEngine::charge: only fast mode's declared basis charges lanes without their rows");
@@ -384,6 +398,7 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
       return RowKey{fp_mac_trajectory(format_, rounding_, acc[i], x, y, p), x, y, acc[i]};
     });
   }
+  if (write_errors_) write_errors_->sample(LaneProgram{&mac_.program, mac_.layout.a, mac_.layout.b, mac_.layout.c, mac_.layout.result}, streams_, first_, n, a, a_stride, b, acc);
   if (rounding_ == Rounding::Paper) {
     for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_paper_mac(format_, acc[i], a[i * a_stride], b[i]));
   } else if (format_ == FpFormat::fp32()) {
@@ -391,6 +406,7 @@ void LaneEngine::mac(std::uint32_t* acc, const std::uint32_t* a, std::size_t a_s
   } else {
     for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_mac(format_, acc[i], a[i * a_stride], b[i]));
   }
+  if (write_errors_) write_errors_->replay(acc);
 }
 
 void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) {
@@ -406,6 +422,7 @@ void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) 
       return RowKey{fp_add_trajectory(format_, rounding_, acc[i], b[i]), acc[i], b[i], 0};
     });
   }
+  if (write_errors_) write_errors_->sample(LaneProgram{&add_.program, add_.layout.a, add_.layout.b, {}, add_.layout.result}, streams_, first_, n, acc, 1, b, nullptr);
   if (rounding_ == Rounding::Paper) {
     for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_paper_add(format_, acc[i], b[i]));
   } else if (format_ == FpFormat::fp32()) {
@@ -413,6 +430,7 @@ void LaneEngine::add(std::uint32_t* acc, const std::uint32_t* b, std::size_t n) 
   } else {
     for (std::size_t i = 0; i < n; ++i) acc[i] = std::uint32_t(fp_host_add(format_, acc[i], b[i]));
   }
+  if (write_errors_) write_errors_->replay(acc);
 }
 
 void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_stride, const std::uint32_t* b,
@@ -429,10 +447,12 @@ void LaneEngine::mul(std::uint32_t* r, const std::uint32_t* a, std::size_t a_str
       return RowKey{fp_mul_trajectory(format_, rounding_, a[i * a_stride], b[i]), a[i * a_stride], b[i], 0};
     });
   }
+  if (write_errors_) write_errors_->sample(LaneProgram{&mul_.program, mul_.layout.a, mul_.layout.b, {}, mul_.layout.result}, streams_, first_, n, a, a_stride, b, nullptr);
   for (std::size_t i = 0; i < n; ++i) {
     r[i] = std::uint32_t(rounding_ == Rounding::Paper ? fp_host_paper_mul(format_, a[i * a_stride], b[i])
                                                       : fp_host_mul(format_, a[i * a_stride], b[i]));
   }
+  if (write_errors_) write_errors_->replay(r);
 }
 
 void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, const std::uint32_t* b,
@@ -456,9 +476,15 @@ void LaneEngine::select(SelectOp op, std::uint32_t* r, const std::uint32_t* a, c
       return RowKey{select_trajectory(op, format_, x, y, z), x, y, z};
     });
   }
+  const SelectProgram& sp = select_[std::size_t(op)];
+  if (write_errors_) {
+    const LaneProgram lp{&sp.program, sp.a, inputs > 1 ? sp.b : Field{}, inputs > 2 ? sp.c : Field{}, sp.result};
+    write_errors_->sample(lp, streams_, first_, n, a, 1, inputs > 1 ? b : nullptr, inputs > 2 ? c : nullptr);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     r[i] = std::uint32_t(select_host(op, format_, a[i], inputs > 1 ? b[i] : 0, inputs > 2 ? c[i] : 0));
   }
+  if (write_errors_) write_errors_->replay(r);
 }
 
 }  // namespace mrampim

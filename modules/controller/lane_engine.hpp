@@ -48,6 +48,7 @@
 
 #include "compute/fp_program.hpp"
 #include "compute/select_program.hpp"
+#include "controller/lane_write_errors.hpp"
 #include "controller/trajectory_costs.hpp"
 #include "ledger/cost_ledger.hpp"
 #include "subarray/subarray.hpp"
@@ -120,7 +121,7 @@ class LaneEngine {
   // Whether layer commands may take the batched path (layer_ops.hpp) on this
   // engine (fast mode, fp32, ieee); off, they take the lane path. Both give
   // the same bits and charges; the lane path is the definition.
-  bool batched_allowed() const { return batched_allowed_; }
+  bool batched_allowed() const { return batched_allowed_ && !write_errors_; }
   void allow_batched(bool on) { batched_allowed_ = on; }
 
   // Fast mode, exact basis: the cells of the rows charged so far go to the
@@ -129,6 +130,16 @@ class LaneEngine {
   // batch, is what keeps exact charges affordable. The controller flushes
   // after each command; bind() flushes first.
   void flush();
+
+  // Fast mode: write errors in the lanes' computation (lane_write_errors.hpp),
+  // the failures bit-accurate lanes draw on their subarrays
+  // (Subarray::enable_write_errors), with the same probabilities; the
+  // batched path is off from now on (the lanes are sampled row by row).
+  // Throws std::logic_error in bit-accurate mode (the subarrays draw them),
+  // std::invalid_argument for a technology without MTJ switching.
+  void enable_write_errors(std::uint64_t seed, bool variation);
+  // Their counts (nullptr: not enabled).
+  const LaneWriteErrors* write_errors() const { return write_errors_.get(); }
 
   // Lanes each operation has run (operations, not batches).
   std::uint64_t lanes(LaneOp op) const { return lanes_[std::size_t(op)]; }
@@ -222,6 +233,8 @@ class LaneEngine {
   std::uint32_t lane_columns_ = 0;
   std::array<std::uint64_t, kLaneOps> lanes_{};
   std::vector<std::uint64_t> scratch_;  // bit-accurate: one batch of read-back fields
+  std::unique_ptr<LaneWriteErrors> write_errors_;  // fast mode, when enabled
+  std::vector<std::uint64_t> streams_;  // fast mode with write errors: the pool subarrays' streams
 };
 
 }  // namespace mrampim

@@ -283,12 +283,28 @@ void Subarray::enable_write_errors(std::uint64_t seed, bool variation) {
   write_before_.assign(words_, 0);
 }
 
+void Subarray::attach_sampled_write_errors(SampledWriteErrors* errors) {
+  if (errors != nullptr && write_errors_.enabled()) {
+    throw std::logic_error("Subarray::attach_sampled_write_errors: its own write errors are already drawn");
+  }
+  sampled_errors_ = errors;
+  write_before_.assign(words_, 0);
+}
+
+void Subarray::draw_write_errors(std::uint64_t* words, Column col) {
+  if (sampled_errors_ != nullptr) {
+    sampled_errors_->draw(words, write_before_.data(), words_, col);
+  } else {
+    write_errors_.draw(words, write_before_.data(), words_, col);
+  }
+}
+
 void Subarray::apply_stateful(const MicroOp& op) {
   std::uint64_t* y = column_words(op.dst);
   const std::uint64_t* x = column_words(op.src[0]);
   const std::uint64_t* m = masks_[op.mask].data();
   const bool full = mask_rows_[op.mask] == rows_;
-  const bool errors = write_errors_.enabled();
+  const bool errors = drawing_write_errors();
   if (errors) std::copy(y, y + words_, write_before_.begin());
   switch (op.gate) {
     case StatefulGate::Copy: stateful<StatefulGate::Copy>(y, x, m, words_, full); break;
@@ -299,7 +315,7 @@ void Subarray::apply_stateful(const MicroOp& op) {
     case StatefulGate::Or: stateful<StatefulGate::Or>(y, x, m, words_, full); break;
     case StatefulGate::Xor: stateful<StatefulGate::Xor>(y, x, m, words_, full); break;
   }
-  if (errors) write_errors_.draw(y, write_before_.data(), words_, op.dst);
+  if (errors) draw_write_errors(y, op.dst);
 }
 
 void Subarray::apply_nor(const MicroOp& op) {
@@ -318,7 +334,7 @@ void Subarray::apply_shift(const MicroOp& op) {
   const int width = op.width, k = op.amount;
   // dst[i] = src[i + k]. Walking away from the source side keeps an in-place
   // shift from reading a column it has already overwritten.
-  const bool errors = write_errors_.enabled();
+  const bool errors = drawing_write_errors();
   auto move_column = [&](int i) {
     std::uint64_t* __restrict d = column_words(Column(op.dst + i));
     if (errors) std::copy(d, d + words_, write_before_.begin());
@@ -329,7 +345,7 @@ void Subarray::apply_shift(const MicroOp& op) {
       const std::uint64_t* s = column_words(Column(op.src[0] + from));
       for (std::size_t w = 0; w < words_; ++w) d[w] = (d[w] & ~m[w]) | (s[w] & m[w]);
     }
-    if (errors) write_errors_.draw(d, write_before_.data(), words_, Column(op.dst + i));
+    if (errors) draw_write_errors(d, Column(op.dst + i));
   };
   if (k >= 0) {
     for (int i = 0; i < width; ++i) move_column(i);

@@ -22,6 +22,7 @@
 
 #include "ledger/cost_ledger.hpp"
 #include "device/cell_write_errors.hpp"
+#include "device/sampled_write_errors.hpp"
 #include "sense_amp/search_errors.hpp"
 #include "sense_amp/sense_amp.hpp"
 #include "subarray/micro_program.hpp"
@@ -88,6 +89,11 @@ class Subarray {
   // switching. Host writes through the port are not affected.
   void enable_write_errors(std::uint64_t seed, bool variation);
   const CellWriteErrors& write_errors() const { return write_errors_; }
+  // Fast mode's replays (device/sampled_write_errors.hpp): from now on,
+  // every stateful write and shift column is a write event of `errors`,
+  // which decides its candidates' failures. nullptr detaches. For a scratch
+  // subarray of the model's own, not one of the platform's.
+  void attach_sampled_write_errors(SampledWriteErrors* errors);
 
   // Column-parallel execution.
   void execute(const MicroProgram& program);
@@ -108,6 +114,9 @@ class Subarray {
   void apply_nor(const MicroOp& op);
   void apply_shift(const MicroOp& op);
   void apply_search(const MicroOp& op);
+  // Write errors, when drawn: column `col` held write_before_ and now holds `words`.
+  bool drawing_write_errors() const { return write_errors_.enabled() || sampled_errors_ != nullptr; }
+  void draw_write_errors(std::uint64_t* words, Column col);
   void charge_host_access(StepKind kind, std::uint32_t cells);
 
   const Technology tech_;
@@ -124,6 +133,7 @@ class Subarray {
   std::vector<std::uint64_t> search_enabled_;
   std::array<const std::uint64_t*, 64> search_columns_{};
   CellWriteErrors write_errors_;
+  SampledWriteErrors* sampled_errors_ = nullptr;
   std::vector<std::uint64_t> write_before_;  // a column's words before a write (with write errors)
 };
 

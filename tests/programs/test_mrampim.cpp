@@ -630,7 +630,7 @@ TEST_CASE("approximate weight writes on the platform: exact at a vanishing error
   }
 }
 
-TEST_CASE("write errors in every computation step: bit-accurate training counts them, fast mode refuses",
+TEST_CASE("write errors in every computation step: training counts them in both modes",
           "[mrampim][training][write-errors]") {
   const std::string small = "--workload train --epochs 1 --train-samples 2 --batch 2 --test-samples 1 --compute-subarrays 2 ";
   const std::string report = work("mrampim_compute_write_errors.json");
@@ -642,11 +642,26 @@ TEST_CASE("write errors in every computation step: bit-accurate training counts 
   CHECK(w["pulse_ns"] == 1.0);
   const double rate = double(w["failed"].get<std::uint64_t>()) / double(w["attempted"].get<std::uint64_t>());
   // 1 ns at 65 uA: 3.8e-4 on the nominal cell, more on the cells of the 5% spread's weak side.
+  CHECK(w["nominal_error_rate"].get<double>() == Approx(3.85e-4).epsilon(0.01));
   CHECK(rate > 2e-4);
   CHECK(rate < 2e-3);
   CHECK(w["switched"].get<std::uint64_t>() + w["failed"].get<std::uint64_t>() == w["attempted"].get<std::uint64_t>());
-  CHECK(run_mrampim(small + "--write-errors").status == 2);  // fast mode
+  // Fast mode: failures drawn for every lane row, attempted writes estimated
+  // from the rows replayed (1.5 ns: 6.2e-7 on the nominal cell).
+  const std::string fast_report = work("mrampim_compute_write_errors_fast.json");
+  const ProgramResult f = run_mrampim(small + "--write-errors --set device.t_switch_ns=1.5 --report " + fast_report);
+  INFO(f.output);
+  REQUIRE(f.status == 0);
+  const auto fw = read_json(fast_report)["runs"][0]["compute_write_errors"];
+  CHECK_FALSE(fw.contains("attempted"));  // not counted: estimated
+  const double estimate = fw["attempted_estimate"].get<double>();
+  CHECK(fw["attempted_standard_error"].get<double>() < 0.01 * estimate);
+  const double fast_rate = double(fw["failed"].get<std::uint64_t>()) / estimate;
+  CHECK(fast_rate > fw["nominal_error_rate"].get<double>());  // the weak cells of the spread fail more
+  CHECK(fast_rate < 3 * fw["nominal_error_rate"].get<double>());
+  CHECK(fw["lane_rows_replayed"].get<std::uint64_t>() < fw["lane_rows_sampled"].get<std::uint64_t>() / 2);
   CHECK(run_mrampim(small + "--mode bit-accurate --write-errors --tech reram-floatpim").status == 2);
+  CHECK(run_mrampim(small + "--write-errors --tech reram-floatpim").status == 2);
   CHECK(run_mrampim(small + "--write-error-seed 4").status == 2);
   CHECK(run_mrampim("--workload mac --write-errors").status == 2);
 }
