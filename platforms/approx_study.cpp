@@ -342,6 +342,23 @@ nlohmann::json approx_mlp_study(const Technology& t, const ApproxStudyOptions& o
                        {"programming_energy_fJ", e_ref}}},
                      {"variation_sigma", t.switching.sigma_i_c0},
                      {"grid", grid}};
+  // The limits: every bit of the word approximate, half of the switches
+  // failing, then nearly all. A failed write keeps its bit, so at 0.5 half
+  // the intended flips still land (docs/approximate-writes.md).
+  nlohmann::json limits = nlohmann::json::array();
+  for (const double ber : {0.5, 0.999}) {
+    std::vector<double> acc;
+    for (unsigned s = 1; s <= seeds; ++s) {
+      cfg.seed = s;
+      ApproximateWrites mem = memory_for(cfg.weight_bits, m.pulse_for(i, ber), s);
+      acc.push_back(train_approximate_mlp(data, cfg, &mem).test_accuracy);
+    }
+    limits.push_back({{"approximate_bits", cfg.weight_bits}, {"ber", ber}, {"accuracy", mean(acc)},
+                      {"accuracy_per_seed", acc}});
+    log << "   limit: all " << cfg.weight_bits << " bits at BER " << num(ber) << ": accuracy " << num(100 * mean(acc))
+        << "% (chance 10%)\n";
+  }
+  out["limits"] = limits;
   if (!best.is_null()) {
     out["operating_point"] = best;
     out["operating_point"]["baseline_accuracy"] = a0;
@@ -468,8 +485,19 @@ nlohmann::json approx_lenet_study(const ApproxStudyOptions& o, std::ostream& log
       grid.push_back(p);
     }
   }
+  // The limit: every bit of the fp32 words (sign and exponent too) failing
+  // half of its switches. One seed: the weights turn NaN within the first
+  // updates, and fast mode computes NaN lanes one by one (by the reference,
+  // for the model's NaN payloads), some 50x slower than a sane run.
+  std::vector<double> limit_acc;
+  limit_acc.push_back(
+      accuracy_of(train_run_report(exe, base + "--seed 1 --weight-write-class all --weight-write-ber 0.5", report)));
+  log << "   limit: all 32 bits at BER 0.5 (seed 1): accuracy " << num(100 * mean(limit_acc)) << "% (chance 10%)\n";
   std::remove(report.c_str());
   nlohmann::json out{{"network", "the fp32 LeNet of docs/training.md on sot-mram-1t1r"},
+                     {"limits", nlohmann::json::array({{{"approximate_bits", 32}, {"ber", 0.5},
+                                                        {"accuracy", mean(limit_acc)},
+                                                        {"accuracy_per_seed", limit_acc}}})},
                      {"train_samples", train},
                      {"test_samples", test},
                      {"epochs", epochs},

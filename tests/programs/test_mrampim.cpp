@@ -555,6 +555,15 @@ TEST_CASE("mrampim --workload approx-study --quick: error rate against pulse and
     CHECK(std::abs(p.at("training_energy_saving").get<double>()) < 1e-3);
     CHECK(p.at("ber_measured").get<double>() > 0);
   }
+  // The limits: the LeNet at chance when every bit of its words fails half
+  // its switches; the perceptron's 8-bit words still learn at 0.5 (a failed
+  // write keeps its bit, half the flips land) and reach chance near 1.
+  CHECK(lenet.at("limits")[0].at("ber") == 0.5);
+  CHECK(lenet.at("limits")[0].at("accuracy").get<double>() < 0.2);
+  REQUIRE(mlp.at("limits").size() == 2);
+  CHECK(mlp.at("limits")[0].at("accuracy").get<double>() < mlp.at("baseline_accuracy").get<double>() - 0.1);
+  CHECK(mlp.at("limits")[1].at("ber") == 0.999);
+  CHECK(mlp.at("limits")[1].at("accuracy").get<double>() < 0.25);
   const auto& ref = lenet.at("reference");
   CHECK(ref.at("programming_energy_pJ").get<double>() < 1e-3 * ref.at("training_energy_pJ").get<double>());
   // The tables beside the report, and the figures drawn from it.
