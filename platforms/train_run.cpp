@@ -390,9 +390,15 @@ std::vector<TrainResult> run_training(const TrainOptions& o, const std::vector<T
         j["attempted"] = acc.compute_writes_attempted();
         j["switched"] = acc.compute_writes_attempted() - acc.compute_writes_failed();
       } else {
-        j["attempted_estimate"] = attempted;
-        j["attempted_standard_error"] = std::sqrt(lanes.attempted_estimate_variance);
-        j["switched_estimate"] = attempted - double(failed);
+        if (lanes.sampled_rows > 0 && lanes.replayed_rows == 0) {
+          // Nothing seen to estimate from (a rate too low for any replay).
+          j["attempted_estimate"] = nullptr;
+          j["switched_estimate"] = nullptr;
+        } else {
+          j["attempted_estimate"] = attempted;
+          j["attempted_standard_error"] = std::sqrt(lanes.attempted_estimate_variance);
+          j["switched_estimate"] = attempted - double(failed);
+        }
         j["lane_rows_sampled"] = lanes.sampled_rows;
         j["lane_rows_replayed"] = lanes.replayed_rows;
       }
