@@ -1,7 +1,5 @@
 #include "tech/technology.hpp"
 
-#include <boost/program_options/options_description.hpp>
-#include <boost/program_options/parsers.hpp>
 
 #include <cerrno>
 #include <cmath>
@@ -28,6 +26,14 @@ const char* to_string(LogicFamily f) {
 ArrayShape ArrayShape::of(const Technology& t) { return ArrayShape{t.family, t.array.cols, t.circuit.partition_cols}; }
 
 namespace {
+
+using config::Entries;
+using config::Entry;
+using config::apply_overrides;
+using config::parse_count;
+using config::parse_real;
+using config::read_entries;
+using config::trim;
 
 enum class Applies { All, Sot, Reram };
 // What a value may be: most are physical quantities that cannot be zero; a
@@ -184,19 +190,6 @@ const char* applies_name(Applies a) {
   return "?";
 }
 
-struct Entry {
-  std::string value;
-  std::string origin;  // file (or "--set") that gave it, for messages
-};
-using Entries = std::map<std::string, Entry>;
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
 const detail::EmbeddedTechnology* find_embedded(const std::string& name) {
   for (std::size_t i = 0; i < detail::kEmbeddedTechnologyCount; ++i) {
     if (name == detail::kEmbeddedTechnologies[i].name) return &detail::kEmbeddedTechnologies[i];
@@ -239,28 +232,6 @@ Source open_source(const std::string& name_or_path, const std::string& dir_hint)
   return {ss.str(), name_or_path, slash == std::string::npos ? "." : name_or_path.substr(0, slash)};
 }
 
-// Reads key/value pairs with Boost.Program_options' config-file grammar
-// (INI sections become "section.key"; '#' starts a comment).
-Entries read_entries(const std::string& text, const std::string& origin) {
-  namespace po = boost::program_options;
-  std::istringstream in(text);
-  po::options_description none;
-  po::parsed_options parsed(&none);
-  try {
-    parsed = po::parse_config_file(in, none, /*allow_unregistered=*/true);
-  } catch (const po::error& e) {
-    throw ConfigError(origin + ": " + e.what());
-  }
-  Entries out;
-  for (const auto& opt : parsed.options) {
-    const std::string value = opt.value.empty() ? std::string() : trim(opt.value.front());
-    if (!out.emplace(opt.string_key, Entry{value, origin}).second) {
-      throw ConfigError("key '" + opt.string_key + "' is given twice in " + origin);
-    }
-  }
-  return out;
-}
-
 // Resolves technology.base chains: the base's entries first, this file's on top.
 Entries read_with_bases(const Source& src, std::set<std::string>& seen) {
   if (!seen.insert(src.origin).second) {
@@ -275,50 +246,6 @@ Entries read_with_bases(const Source& src, std::set<std::string>& seen) {
   Entries merged = read_with_bases(open_source(base_name, src.dir), seen);
   for (auto& [k, e] : own) merged[k] = e;
   return merged;
-}
-
-double parse_real(const Entry& e, const std::string& key, bool zero_allowed) {
-  const char* begin = e.value.c_str();
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(begin, &end);
-  // strtod also reads hexadecimal floats, "inf" and "nan": none is a
-  // physical quantity a config file should spell.
-  const bool hex = e.value.find_first_of("xX") != std::string::npos;
-  const bool out_of_range = errno == ERANGE;
-  if (e.value.empty() || end == begin || *end != '\0' || hex || (!out_of_range && !std::isfinite(v))) {
-    throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
-                      "' is not a number (write a decimal such as 1.5 or 2e-3)");
-  }
-  if (zero_allowed && v == 0 && !out_of_range) return 0.0;  // "not modelled"; -0 too
-  if (v <= 0 && !(out_of_range && v == 0 && !std::signbit(v))) {
-    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
-                      (zero_allowed ? " must be zero or positive (0 leaves it out of the costs)"
-                                    : " must be positive (a physical quantity cannot be zero or negative)"));
-  }
-  // ERANGE also flags subnormal results, which are stored fine; only a value
-  // that became 0 or infinity is lost.
-  if (out_of_range && (v == 0 || !std::isfinite(v))) {
-    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value + " is " +
-                      (v == 0 ? "too small" : "too large") + " for a double");
-  }
-  return v;
-}
-
-std::uint32_t parse_count(const Entry& e, const std::string& key) {
-  const char* begin = e.value.c_str();
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(begin, &end, 10);
-  if (e.value.empty() || end == begin || *end != '\0' || errno == ERANGE) {
-    throw ConfigError("key '" + key + "' in " + e.origin + ": '" + e.value +
-                      "' is not a whole number");
-  }
-  if (v <= 0 || v > 1'000'000) {
-    throw ConfigError("key '" + key + "' in " + e.origin + ": " + e.value +
-                      " must be between 1 and 1000000");
-  }
-  return static_cast<std::uint32_t>(v);
 }
 
 // Cross-parameter physics, checked once here so no model has to; `where`
@@ -374,17 +301,12 @@ void check_consistency(const Technology& t, Where where) {
 Technology build(Entries entries, const std::string& origin,
                  const std::vector<std::string>& overrides) {
   for (const auto& kv : overrides) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw ConfigError("--set '" + kv + "' is not key=value (overriding " + origin + ")");
-    }
-    const std::string key = trim(kv.substr(0, eq));
-    if (key == kBaseKey) {
+    if (trim(kv.substr(0, kv.find('='))) == kBaseKey) {
       throw ConfigError("--set technology.base: the base is resolved when the file is read and cannot be "
                         "overridden; choose the technology with --tech instead");
     }
-    entries[key] = Entry{trim(kv.substr(eq + 1)), "--set (command line, overriding " + origin + ")"};
   }
+  apply_overrides(entries, overrides, origin);
 
   Technology t;
   t.source = origin;

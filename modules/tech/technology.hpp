@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tech/config_file.hpp"
+
 namespace mrampim {
 
 // Which logic the array's write path computes.
@@ -170,13 +172,6 @@ struct Technology {
 
   // The area of one bit-cell and of a subarray: circuit/array_circuit.hpp
   // derives them (ArrayCircuit::cell_area_um2, subarray_area_um2).
-};
-
-// Every config problem: bad key, missing key, bad value. The message names
-// the key and the file; programs exit with status 2 on it and run nothing.
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 // One documented parameter of the technology schema.
