@@ -1,11 +1,18 @@
-# Writes a C++ source holding every platforms/tech/*.cfg file as a string.
+# Writes a C++ source holding every .cfg file of a folder as a string
+# (platforms/tech: the technologies; platforms/analog: the analog tiles).
 # Called at build time (cmake -P) so edits to a .cfg rebuild the library.
-# Inputs: TECH_DIR, OUTPUT, ROOT.
+# Inputs: TECH_DIR, OUTPUT, ROOT; TABLE and COUNT name the table and its
+# size (default: the technologies').
+if(NOT DEFINED TABLE)
+  set(TABLE kEmbeddedTechnologies)
+  set(COUNT kEmbeddedTechnologyCount)
+endif()
 file(GLOB cfgs "${TECH_DIR}/*.cfg")
 list(SORT cfgs)
-set(body "// Generated from platforms/tech/*.cfg by embed_technologies.cmake. Do not edit.\n")
+file(RELATIVE_PATH dir_rel "${ROOT}" "${TECH_DIR}")
+set(body "// Generated from ${dir_rel}/*.cfg by embed_technologies.cmake. Do not edit.\n")
 string(APPEND body "#include \"tech/embedded_technologies.hpp\"\n\nnamespace mrampim::detail {\n\n")
-string(APPEND body "const EmbeddedTechnology kEmbeddedTechnologies[] = {\n")
+string(APPEND body "const EmbeddedTechnology ${TABLE}[] = {\n")
 set(count 0)
 foreach(cfg IN LISTS cfgs)
   get_filename_component(stem "${cfg}" NAME_WE)
@@ -21,7 +28,7 @@ endforeach()
 if(count EQUAL 0)
   message(FATAL_ERROR "no technology files in ${TECH_DIR}")
 endif()
-string(APPEND body "};\n\nconst std::size_t kEmbeddedTechnologyCount = ${count};\n\n}  // namespace mrampim::detail\n")
+string(APPEND body "};\n\nconst std::size_t ${COUNT} = ${count};\n\n}  // namespace mrampim::detail\n")
 # Only touch the output when it changes, so unchanged configs do not rebuild.
 if(EXISTS "${OUTPUT}")
   file(READ "${OUTPUT}" old)
