@@ -57,6 +57,8 @@ const Param kParams[] = {
     {"synapse.r_wire_ohm", "ohm", Kind::NonNegative, MRAMPIM_REAL(synapse.r_wire_ohm),
      "column line resistance per cell pitch (0: ideal lines)"},
     {"synapse.c_wire_fF", "fF", Kind::Positive, MRAMPIM_REAL(synapse.c_wire_fF), "column line capacitance per cell"},
+    {"synapse.rows_per_subarray", "rows", Kind::Count, MRAMPIM_COUNT(synapse.rows_per_subarray),
+     "rows of a synapse subarray: a column line's length"},
     {"amplifier.settle_ns", "ns", Kind::Positive, MRAMPIM_REAL(amplifier.settle_ns), "amplifier settling time"},
     {"amplifier.power_uW", "uW", Kind::NonNegative, MRAMPIM_REAL(amplifier.power_uW), "amplifier static power"},
     {"amplifier.area_um2", "um2", Kind::NonNegative, MRAMPIM_REAL(amplifier.area_um2), "amplifier area"},

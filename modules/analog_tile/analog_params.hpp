@@ -38,6 +38,10 @@ struct SynapseParams {
   double r_high_ohm = 0;  // antiparallel state
   double r_wire_ohm = 0;  // column line resistance per cell pitch
   double c_wire_fF = 0;   // column line capacitance per cell it crosses
+  // A layer's rows are split among subarrays of at most this many rows; each
+  // subarray's column lines end at the layer's summing amplifier (their
+  // currents add there), so a line is at most this long.
+  std::uint32_t rows_per_subarray = 0;
 };
 
 struct AmplifierParams {

@@ -1,0 +1,135 @@
+#include "analog_tile/analog_mlp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "circuit/array_circuit.hpp"
+#include "ledger/cost_ledger.hpp"
+#include "support/fnv1a.hpp"
+#include "support/splitmix64.hpp"
+
+namespace mrampim {
+
+namespace {
+
+// A neuron MTJ's spread factor, drawn from the seed and its address.
+double spread(const VariationParams& v, std::uint64_t device) {
+  if (v.sigma_r == 0) return 1;
+  SplitMix64 g{v.seed * 0x2545f4914f6cdd1dull ^ fnv1a64("neurons") ^ (device * 0x9e3779b97f4a7c15ull)};
+  g.next();
+  const double u1 = (double(g.next() >> 11) + 0.5) * 0x1.0p-53, u2 = double(g.next() >> 11) * 0x1.0p-53;
+  return 1 + v.sigma_r * std::sqrt(-2 * std::log(u1)) * std::cos(2 * 3.14159265358979323846 * u2);
+}
+
+}  // namespace
+
+AnalogMlp::AnalogMlp(const AnalogTileParams& p, const Technology& cell_tech)
+    : p_(p),
+      inverter_(p.inverter),
+      layer1_(p.synapse, p.variation, p.inputs, p.hidden, fnv1a64("layer1")),
+      layer2_(p.synapse, p.variation, p.hidden, p.outputs, fnv1a64("layer2")) {
+  if (cell_tech.family != LogicFamily::SotStateful) {
+    throw std::invalid_argument("analog tile: its MTJs are written through an SOT write path; '" + cell_tech.name +
+                                "' has none");
+  }
+  nominal_ = std::make_unique<SotSigmoidNeuron>(inverter_, p.neuron.r_in_ohm, p.neuron.r_feedback_ohm);
+  centre_V_ = nominal_->centre_V();
+  logistic_V_ = nominal_->logistic_scale_V();
+  const std::uint32_t n = p.hidden + p.outputs;
+  neurons_.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double r_in = p.neuron.r_in_ohm * spread(p.variation, 2 * i);
+    // A spread that would make the feedback MTJ the smaller is kept just above the input's.
+    const double r_f = std::max(p.neuron.r_feedback_ohm * spread(p.variation, 2 * i + 1), r_in * 1.0001);
+    neurons_.emplace_back(inverter_, r_in, r_f);
+  }
+  const StepPrices prices = StepPrices::from(cell_tech);
+  write_fJ_ = prices.energy_fJ[std::size_t(StepKind::Write)];
+  write_ns_ = prices.latency_ns[std::size_t(StepKind::Write)];
+  cell_area_um2_ = ArrayCircuit(cell_tech).cell_area_um2();
+}
+
+double AnalogMlp::volts_per_unit(int layer) const {
+  return logistic_V_ * (layer == 0 ? net_.scale1 : net_.scale2);
+}
+
+void AnalogMlp::program(const BinarizedMlp& net) {
+  net.check();
+  if (net.inputs != p_.inputs || net.hidden != p_.hidden || net.outputs != p_.outputs) {
+    throw std::invalid_argument("analog tile: a " + std::to_string(net.inputs) + "-" + std::to_string(net.hidden) +
+                                "-" + std::to_string(net.outputs) + " network for a " + std::to_string(p_.inputs) +
+                                "-" + std::to_string(p_.hidden) + "-" + std::to_string(p_.outputs) + " tile");
+  }
+  const std::uint64_t before = devices_written();
+  layer1_.program(net.w1);
+  layer2_.program(net.w2);
+  // Row by row, each row's devices in two passes (the two write directions).
+  if (devices_written() != before) programming_ns_ += 2.0 * (layer1_.rows() + layer2_.rows()) * write_ns_;
+  net_ = net;
+  programmed_ = true;
+}
+
+AnalogInference AnalogMlp::infer(const std::uint8_t* pixels) const {
+  if (!programmed_) throw std::logic_error("analog tile: inference before its weights were programmed");
+  const double vdd = p_.inverter.vdd_V;
+  AnalogInference r;
+  auto layer = [&](const BinarySynapseArray& a, const std::vector<double>& rows, std::uint32_t first_neuron, int l,
+                   std::vector<double>& out) {
+    std::vector<double> ip(a.outputs()), in(a.outputs());
+    r.array_power_W += a.evaluate(rows.data(), vdd, ip.data(), in.data());
+    // The amplifier: one unit of the weighted sum is unit_current_A(vdd) of difference.
+    const double gain = volts_per_unit(l) / a.unit_current_A(vdd);
+    out.resize(a.outputs());
+    for (std::uint32_t c = 0; c < a.outputs(); ++c) {
+      const double v_x = std::clamp(centre_V_ + gain * (ip[c] - in[c]), -vdd, vdd);
+      const NeuronPoint np = neurons_[first_neuron + c].solve(v_x);
+      r.amplifier_V.push_back(v_x);
+      out[c] = np.v_out_V;
+      r.neuron_power_W += np.power_W;
+    }
+    r.amplifier_power_W += p_.amplifier.power_uW * 1e-6 * a.outputs();
+  };
+  std::vector<double> rows(p_.inputs + 1);
+  for (std::uint32_t i = 0; i < p_.inputs; ++i) rows[i] = pixels[i] > 0 ? vdd : 0.0;
+  rows[p_.inputs] = vdd;
+  layer(layer1_, rows, 0, 0, r.hidden_V);
+  rows.assign(r.hidden_V.begin(), r.hidden_V.end());
+  rows.push_back(vdd);
+  layer(layer2_, rows, p_.hidden, 1, r.output_V);
+  r.predicted = std::uint32_t(std::max_element(r.output_V.begin(), r.output_V.end()) - r.output_V.begin());
+  return r;
+}
+
+double AnalogMlp::neuron_load_F(int layer) const {
+  // A hidden neuron drives a row of the next array (two devices per output
+  // column on it); an output neuron its own sampling (its inverter's gates).
+  return layer == 0 ? 2.0 * p_.outputs * p_.synapse.c_wire_fF * 1e-15 : inverter_.input_capacitance_F();
+}
+
+double AnalogMlp::layer_latency_ns(int layer) const {
+  const double all_rows = layer == 0 ? p_.inputs + 1.0 : p_.hidden + 1.0;
+  const double rows = std::min(all_rows, double(p_.synapse.rows_per_subarray));  // a subarray's line
+  // A distributed RC line settles to 1% in about ln(100) times its Elmore delay R C / 2.
+  const double line_ns = std::log(100.0) * 0.5 * (rows * p_.synapse.r_wire_ohm) * (rows * p_.synapse.c_wire_fF * 1e-15) * 1e9;
+  return line_ns + p_.amplifier.settle_ns + nominal_->delay_ns(neuron_load_F(layer));
+}
+
+double AnalogMlp::synapse_area_um2() const {
+  return 2.0 * (double(layer1_.rows()) * layer1_.outputs() + double(layer2_.rows()) * layer2_.outputs()) * cell_area_um2_;
+}
+
+double AnalogMlp::neuron_area_um2() const { return nominal_->area_um2(); }
+
+double AnalogMlp::amplifier_area_um2() const { return p_.amplifier.area_um2 * (p_.hidden + p_.outputs); }
+
+double AnalogMlp::area_um2() const {
+  return synapse_area_um2() + neuron_area_um2() * (p_.hidden + p_.outputs) + amplifier_area_um2();
+}
+
+double AnalogMlp::neuron_power_W() const { return nominal_->solve(centre_V_).power_W; }
+
+double AnalogMlp::neuron_delay_ns() const { return nominal_->delay_ns(neuron_load_F(0)); }
+
+}  // namespace mrampim
