@@ -27,6 +27,7 @@ const char* to_string(Phase p) {
     case Phase::Normalise: return "normalise";
     case Phase::Transfer: return "transfer";
     case Phase::Control: return "control";
+    case Phase::Analog: return "analog";
   }
   return "?";
 }
@@ -53,6 +54,8 @@ ActivityCounts ActivityCounts::operator*(std::uint64_t times) const {
     r.column_lines[k] = column_lines[k] * times;
   }
   r.row_lines = row_lines * times;
+  r.analog_cycles = analog_cycles * times;
+  r.analog_fJ = analog_fJ * times;
   return r;
 }
 
@@ -65,6 +68,8 @@ ActivityCounts& ActivityCounts::operator+=(const ActivityCounts& o) {
     column_lines[k] += o.column_lines[k];
   }
   row_lines += o.row_lines;
+  analog_cycles += o.analog_cycles;
+  analog_fJ += o.analog_fJ;
   return *this;
 }
 
@@ -78,16 +83,19 @@ ActivityCounts ActivityCounts::operator-(const ActivityCounts& o) const {
     d.column_lines[k] = column_lines[k] - o.column_lines[k];
   }
   d.row_lines = row_lines - o.row_lines;
+  d.analog_cycles = analog_cycles - o.analog_cycles;
+  d.analog_fJ = analog_fJ - o.analog_fJ;
   return d;
 }
 
 bool ActivityCounts::operator==(const ActivityCounts& o) const {
   return compute_steps == o.compute_steps && commands == o.commands && steps == o.steps && cells == o.cells &&
-         column_lines == o.column_lines && row_lines == o.row_lines;
+         column_lines == o.column_lines && row_lines == o.row_lines && analog_cycles == o.analog_cycles &&
+         analog_fJ == o.analog_fJ;
 }
 
 double ActivityCounts::latency_ns(const StepPrices& p) const {
-  double t = double(compute_steps) * p.step_ns;
+  double t = double(compute_steps) * p.step_ns + double(analog_cycles) * p.analog_cycle_ns;
   for (std::size_t k = 0; k < kStepKinds; ++k) t += double(steps[k]) * p.latency_ns[k];
   return t;
 }
@@ -105,7 +113,7 @@ double ActivityCounts::line_energy_pJ(const StepPrices& p) const {
 }
 
 double ActivityCounts::energy_pJ(const StepPrices& p) const {
-  return cell_energy_pJ(p) + line_energy_pJ(p) + periphery_energy_pJ(p) + command_energy_pJ(p);
+  return cell_energy_pJ(p) + line_energy_pJ(p) + periphery_energy_pJ(p) + command_energy_pJ(p) + analog_energy_pJ();
 }
 
 RowCost RowCost::per_operation(const ActivityCounts& counts, std::uint64_t runs, std::uint64_t operations) {

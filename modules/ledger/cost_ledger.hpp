@@ -38,8 +38,9 @@ enum class Phase : std::uint8_t {
   Normalise,   // floating point: normalisation, rounding, packing
   Transfer,    // moves between subarrays
   Control,     // commands decoded and issued by the controller
+  Analog,      // the analog tile: its MTJs programmed, its inference cycles (analog_tile/)
 };
-inline constexpr std::size_t kPhases = 8;
+inline constexpr std::size_t kPhases = 9;
 const char* to_string(Phase p);
 
 // Price of each step kind: latency per step and energy per bit-cell; and
@@ -60,6 +61,7 @@ struct StepPrices {
   double step_ns = 0;       // per compute step: decoding, once however many kinds it holds
   double periphery_pJ = 0;  // per compute step: decoders and row-enable registers
   double command_pJ = 0;    // per command (controller.e_command_pJ)
+  double analog_cycle_ns = 0;  // the analog tile's inference cycle (0: no tile)
 
   // The counted prices: derived from the device and the array's circuits
   // (circuit/array_circuit.hpp).
@@ -82,6 +84,11 @@ struct ActivityCounts {
   // stay enabled: MicroStep::masks_raised).
   std::array<std::uint64_t, kStepKinds> column_lines{};
   std::uint64_t row_lines = 0;
+  // The analog tile's inference cycles, and the energy its circuits drew in
+  // them, fJ (integer: what its circuit model computed from their currents
+  // over the cycle, analog_tile/analog_mlp.hpp; it depends on the data).
+  std::uint64_t analog_cycles = 0;
+  std::uint64_t analog_fJ = 0;
 
   ActivityCounts& operator+=(const ActivityCounts& o);
   ActivityCounts operator-(const ActivityCounts& o) const;
@@ -93,11 +100,12 @@ struct ActivityCounts {
   std::uint64_t steps_of(StepKind k) const { return steps[std::size_t(k)]; }
   std::uint64_t cells_of(StepKind k) const { return cells[std::size_t(k)]; }
   double latency_ns(const StepPrices& p) const;
-  double energy_pJ(const StepPrices& p) const;  // cells, lines, periphery and commands
+  double energy_pJ(const StepPrices& p) const;  // cells, lines, periphery, commands and analog cycles
   double cell_energy_pJ(const StepPrices& p) const;
   double line_energy_pJ(const StepPrices& p) const;
   double periphery_energy_pJ(const StepPrices& p) const { return double(compute_steps) * p.periphery_pJ; }
   double command_energy_pJ(const StepPrices& p) const { return double(commands) * p.command_pJ; }
+  double analog_energy_pJ() const { return double(analog_fJ) * 1e-3; }
 };
 
 // The cost of one operation in one row, as reports compare them: steps of
