@@ -15,6 +15,7 @@ const char* to_string(PowerComponent c) {
     case PowerComponent::DataPort: return "data_port";
     case PowerComponent::Transfers: return "transfers";
     case PowerComponent::Controller: return "controller";
+    case PowerComponent::AnalogTile: return "analog_tile";
   }
   return "?";
 }
@@ -23,6 +24,7 @@ namespace {
 
 PowerComponent component_of(Phase p, StepKind k) {
   if (p == Phase::Transfer) return PowerComponent::Transfers;
+  if (p == Phase::Analog) return PowerComponent::AnalogTile;
   if (p == Phase::HostAccess) return PowerComponent::DataPort;
   return (k == StepKind::Read || k == StepKind::Search) ? PowerComponent::SenseAmplifiers
                                                         : PowerComponent::CellArrays;
@@ -45,6 +47,7 @@ ComponentEnergy energy_by_component(const CostLedger& ledger) {
       e[std::size_t(PowerComponent::Peripherals)] +=
           c.periphery_energy_pJ(a.prices()) + double(c.row_lines) * a.prices().row_line_fJ * 1e-3;
       e[std::size_t(PowerComponent::Controller)] += c.command_energy_pJ(a.prices());
+      e[std::size_t(PowerComponent::AnalogTile)] += c.analog_energy_pJ();
     }
   }
   return e;

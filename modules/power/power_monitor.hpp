@@ -33,8 +33,16 @@
 
 namespace mrampim {
 
-enum class PowerComponent : std::uint8_t { CellArrays, SenseAmplifiers, Peripherals, DataPort, Transfers, Controller };
-inline constexpr std::size_t kPowerComponents = 6;
+enum class PowerComponent : std::uint8_t {
+  CellArrays,
+  SenseAmplifiers,
+  Peripherals,
+  DataPort,
+  Transfers,
+  Controller,
+  AnalogTile
+};
+inline constexpr std::size_t kPowerComponents = 7;
 const char* to_string(PowerComponent c);
 
 using ComponentEnergy = std::array<double, kPowerComponents>;  // pJ
@@ -60,11 +68,13 @@ class PowerMonitor : public sc_core::sc_module, public ActivitySink {
   sc_core::sc_signal<double> power_data_port_mW{"power_data_port_mW"};
   sc_core::sc_signal<double> power_transfers_mW{"power_transfers_mW"};
   sc_core::sc_signal<double> power_controller_mW{"power_controller_mW"};
+  sc_core::sc_signal<double> power_analog_tile_mW{"power_analog_tile_mW"};
   sc_core::sc_signal<double> power_total_mW{"power_total_mW"};
   // The component signals in PowerComponent order.
   const std::array<sc_core::sc_signal<double>*, kPowerComponents> power_mW{
       &power_cell_arrays_mW, &power_sense_amplifiers_mW, &power_peripherals_mW,
-      &power_data_port_mW,   &power_transfers_mW,        &power_controller_mW};
+      &power_data_port_mW,   &power_transfers_mW,        &power_controller_mW,
+      &power_analog_tile_mW};
 
   // Throws std::invalid_argument for a window that is not positive.
   PowerMonitor(sc_core::sc_module_name name, const CostLedger& ledger, double window_ns);
