@@ -1,5 +1,7 @@
 #include "accelerator/accelerator.hpp"
 
+#include "analog_tile/analog_command.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -43,6 +45,10 @@ AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology&
       cells_stale_(std::size_t(config.banks) * config.subarrays, false),
       row_changed_(row_count_total_, 0),
       peq_(this, &AcceleratorCore::peq_callback) {
+  if (config.analog_tile) {
+    const Technology cell = load_technology(config.analog_tile->cell_technology);
+    analog_tile_ = std::make_unique<AnalogMlpTile>("analog_tile", *config.analog_tile, cell, ledger);
+  }
   const WeightWrites& w = config.weight_writes;
   if (w.enabled()) {
     if (tech.family != LogicFamily::SotStateful) {
@@ -151,6 +157,10 @@ std::uint32_t AcceleratorCore::read_register(std::uint64_t offset) const {
     case regs::kMode: return config_.mode == ExecMode::Fast ? 1u : 0u;
     case regs::kLaneFirst: return lane_pool_.first;
     case regs::kLaneCount: return lane_pool_.count;
+    case regs::kAnalogInputs: return analog_tile_ ? analog_tile_->circuit().params().inputs : 0u;
+    case regs::kAnalogHidden: return analog_tile_ ? analog_tile_->circuit().params().hidden : 0u;
+    case regs::kAnalogOutputs: return analog_tile_ ? analog_tile_->circuit().params().outputs : 0u;
+    case regs::kAnalogClass: return analog_class_;
   }
   return 0;
 }
@@ -429,13 +439,92 @@ void AcceleratorCore::refresh_cells(const Command& c) {
   if (c.opcode == Opcode::Move) refresh(c.dst_bank, c.dst_subarray);
 }
 
+bool AcceleratorCore::tensor_fits(std::uint32_t row, std::uint64_t words) const {
+  const TensorGeometry g = tensor_geometry(FpFormat::fp32(), tech_.array.cols);
+  return g.words_per_row > 0 && std::uint64_t(row) + g.rows(words) <= row_count_total_;
+}
+
+CommandOutcome AcceleratorCore::execute_analog(const Command& c, double now_ns) {
+  CommandOutcome out;
+  out.start_ns = out.end_ns = now_ns;
+  auto refuse = [&](CommandError e) {
+    out.error = e;
+    return out;
+  };
+  if (c.reserved_bits_set) return refuse(CommandError::ReservedBits);
+  if (!analog_tile_) return refuse(CommandError::NoAnalogTile);
+  if (!(c.format == FpFormat::fp32()) || c.rounding != Rounding::Ieee) return refuse(CommandError::FormatUnsupported);
+  if (c.args[4] != 0 || c.args[5] != 0) return refuse(CommandError::ReservedBits);
+  const AnalogTileParams& p = analog_tile_->circuit().params();
+  tensors_.set_format(FpFormat::fp32());
+  const double start = std::max(now_ns, analog_free_ns_);
+  out.start_ns = out.end_ns = start;
+  if (c.opcode == Opcode::AnalogProgram) {
+    const AnalogProgramArgs a = analog_program_args(c);
+    const std::uint64_t n1 = std::uint64_t(p.inputs + 1) * p.hidden, n2 = std::uint64_t(p.hidden + 1) * p.outputs;
+    if (!tensor_fits(a.w1_row, n1) || !tensor_fits(a.w2_row, n2)) return refuse(CommandError::TensorOutOfRange);
+    BinarizedMlp net;
+    net.inputs = p.inputs;
+    net.hidden = p.hidden;
+    net.outputs = p.outputs;
+    net.scale1 = a.scale1;
+    net.scale2 = a.scale2;
+    std::vector<std::uint32_t> words(std::max(n1, n2));
+    auto binary = [&](std::uint32_t row, std::uint64_t n, std::vector<std::int8_t>& w) {
+      tensors_.read(row, n, words.data());
+      w.resize(n);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const float v = word_float(words[i]);
+        if (v != 1.0f && v != -1.0f) return false;
+        w[i] = v > 0 ? 1 : -1;
+      }
+      return true;
+    };
+    if (!binary(a.w1_row, n1, net.w1) || !binary(a.w2_row, n2, net.w2)) return refuse(CommandError::AnalogWeights);
+    if (!(net.scale1 > 0 && net.scale2 > 0 && std::isfinite(net.scale1) && std::isfinite(net.scale2))) {
+      return refuse(CommandError::AnalogWeights);
+    }
+    out.end_ns = analog_tile_->program(net, start);
+  } else {
+    const AnalogInferArgs a = analog_infer_args(c);
+    if (a.count == 0) return refuse(CommandError::ShapeInvalid);
+    const std::uint64_t per_result = p.outputs + 1;
+    if (!tensor_fits(a.images_row, std::uint64_t(a.count) * p.inputs) ||
+        !tensor_fits(a.results_row, std::uint64_t(a.count) * per_result)) {
+      return refuse(CommandError::TensorOutOfRange);
+    }
+    if (!analog_tile_->circuit().programmed()) return refuse(CommandError::AnalogNotProgrammed);
+    std::vector<std::uint32_t> images(std::size_t(a.count) * p.inputs), results(std::size_t(a.count) * per_result);
+    tensors_.read(a.images_row, images.size(), images.data());
+    std::vector<std::uint8_t> rows(p.inputs);
+    double t = start;
+    for (std::uint32_t i = 0; i < a.count; ++i) {
+      // The row drivers: vdd for an input above 0 (the tile's inputs() thresholds a pixel at 0).
+      for (std::uint32_t k = 0; k < p.inputs; ++k) rows[k] = word_float(images[std::size_t(i) * p.inputs + k]) > 0 ? 1 : 0;
+      AnalogInference r;
+      t = analog_tile_->infer(rows.data(), t, &r);
+      results[std::size_t(i) * per_result] = r.predicted;
+      for (std::uint32_t k = 0; k < p.outputs; ++k) {
+        results[std::size_t(i) * per_result + 1 + k] = float_word(float(r.output_V[k]));
+      }
+      analog_class_ = r.predicted;
+    }
+    tensors_.write(a.results_row, results.size(), results.data());
+    out.end_ns = t;
+  }
+  analog_free_ns_ = out.end_ns;
+  return out;
+}
+
 void AcceleratorCore::run_commands() {
   for (;;) {
     while (queue_.empty()) sc_core::wait(queued_event_);
     const Queued& head = queue_.front();
     // In order: the head waits for its arrival and for its subarrays.
-    const double ready =
-        std::max(head.arrival.to_seconds() * 1e9, controller_.ready_at_ns(head.command, head.pool));
+    // An analog command reads tensors earlier commands may write: it waits for them all.
+    const double ready = std::max(head.arrival.to_seconds() * 1e9, head.command.is_analog()
+                                                                       ? controller_.all_done_ns()
+                                                                       : controller_.ready_at_ns(head.command, head.pool));
     if (ready > now_ns()) sc_core::wait(sc_time(ready - now_ns(), SC_NS));
     const Command c = queue_.front().command;
     const LanePool pool = queue_.front().pool;
@@ -446,7 +535,7 @@ void AcceleratorCore::run_commands() {
       blocked_request_ = nullptr;
       accept_request(*t);
     }
-    const bool valid = !c.is_layer() && validate(c, controller_.shape()) == CommandError::None &&
+    const bool valid = !c.is_layer() && !c.is_analog() && validate(c, controller_.shape()) == CommandError::None &&
                        c.opcode != Opcode::Nop;
     if (valid) refresh_cells(c);
     if (valid && dmi_granted_) {  // rows the host may have written through DMI
@@ -454,11 +543,13 @@ void AcceleratorCore::run_commands() {
       if (c.opcode == Opcode::Move) sync_image_to_array(c.dst_bank, c.dst_subarray, c.first_row, c.row_count);
     }
     tensors_.set_format(c.format);
-    const CommandOutcome o = controller_.execute(c, now_ns(), pool, tensors_);
+    const CommandOutcome o = c.is_analog() ? execute_analog(c, now_ns()) : controller_.execute(c, now_ns(), pool, tensors_);
     if (o.error != CommandError::None) {
       error_ = true;
       error_code_ = std::uint32_t(o.error);
       error_tag_ = c.tag;
+    } else if (c.is_analog()) {
+      // Its results went into the data window through the tensors.
     } else if (c.is_layer()) {
       if (config_.mode == ExecMode::BitAccurate) {
         for (std::uint32_t g : controller_.last_layer_subarrays()) {

@@ -36,11 +36,13 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
 
 #include "accelerator/register_map.hpp"
+#include "analog_tile/analog_mlp_tile.hpp"
 #include "bank/bank.hpp"
 #include "controller/controller.hpp"
 #include "ledger/cost_ledger.hpp"
@@ -92,6 +94,9 @@ struct AcceleratorConfig {
   // run on the subarrays in both modes.
   bool compute_write_errors = false;
   std::uint64_t compute_write_error_seed = 1;
+  // The analog SOT-MRAM MLP tile beside the banks (analog_tile/), driven by
+  // the analog commands; none when empty.
+  std::optional<AnalogTileParams> analog_tile = std::nullopt;
 };
 
 // The host memory an accelerator of this shape takes: every subarray's cells
@@ -146,6 +151,8 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   SampledWriteCounts lane_write_errors() const { return controller_.lane_write_errors(); }
   std::uint64_t row_bytes() const { return row_words_ * 8; }
   std::uint64_t data_window_bytes() const { return std::uint64_t(row_count_total_) * row_bytes(); }
+  // The analog tile, or nullptr when the platform has none.
+  const AnalogMlpTile* analog_tile() const { return analog_tile_.get(); }
   // Where to report the intervals of what the ledger counts (a power
   // monitor); none by default.
   void set_activity_sink(ActivitySink* sink) { sink_ = sink; }
@@ -202,6 +209,10 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   void image_rows_written(std::uint64_t first, std::uint64_t count);
   // Fast mode: the cells of subarrays a row command uses, brought up to the image.
   void refresh_cells(const Command& c);
+  // An analog command (analog_tile/analog_command.hpp), checked in full
+  // before it changes anything.
+  CommandOutcome execute_analog(const Command& c, double now_ns);
+  bool tensor_fits(std::uint32_t row, std::uint64_t words) const;
 
   // AT base protocol.
   void peq_callback(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
@@ -215,6 +226,9 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   CostLedger& ledger_;
   std::deque<Bank> banks_;
   Controller controller_;
+  std::unique_ptr<AnalogMlpTile> analog_tile_;
+  double analog_free_ns_ = 0;       // when the tile's last command ends
+  std::uint32_t analog_class_ = 0;  // of its last inference
   std::unique_ptr<MtjSwitching> weight_switching_;
   std::unique_ptr<ApproximateWrites> weight_memory_;
   WritePulse weight_safe_pulse_, weight_approximate_pulse_;

@@ -39,10 +39,16 @@ inline constexpr std::uint64_t kMode = 0x3C;       // RO: execution mode, 0 bit-
 // force when it is written to the command port.
 inline constexpr std::uint64_t kLaneFirst = 0x40;  // RW: first subarray of the pool
 inline constexpr std::uint64_t kLaneCount = 0x44;  // RW: subarrays in the pool (0: none)
-inline constexpr std::uint64_t kLastRegister = 0x44;
+// The analog tile (analog_tile/analog_command.hpp): its shape, 0 when the
+// platform has none, and the class of its last inference.
+inline constexpr std::uint64_t kAnalogInputs = 0x48;   // RO
+inline constexpr std::uint64_t kAnalogHidden = 0x4C;   // RO
+inline constexpr std::uint64_t kAnalogOutputs = 0x50;  // RO
+inline constexpr std::uint64_t kAnalogClass = 0x54;    // RO
+inline constexpr std::uint64_t kLastRegister = 0x54;
 
 inline constexpr std::uint32_t kIdValue = 0x4D50494D;
-inline constexpr std::uint32_t kVersionValue = 0x00010001;  // 1.1: layer commands
+inline constexpr std::uint32_t kVersionValue = 0x00010002;  // 1.1: layer commands; 1.2: the analog tile
 
 // STATUS bits.
 inline constexpr std::uint32_t kStatusBusy = 1u << 0;   // a command is queued or running

@@ -18,6 +18,9 @@ const char* to_string(CommandError e) {
     case CommandError::TensorOutOfRange: return "tensor outside the data window";
     case CommandError::NoLanePool: return "no lane pool on the platform";
     case CommandError::TensorInLanePool: return "tensor inside the lane pool";
+    case CommandError::NoAnalogTile: return "no analog tile on the platform";
+    case CommandError::AnalogWeights: return "analog weights not +1/-1 or scales not positive";
+    case CommandError::AnalogNotProgrammed: return "analog tile not programmed";
   }
   return "?";
 }
@@ -41,6 +44,8 @@ const char* to_string(Opcode op) {
     case Opcode::PoolForward: return "max-pool forward";
     case Opcode::PoolBackward: return "max-pool backward";
     case Opcode::SgdUpdate: return "sgd update";
+    case Opcode::AnalogProgram: return "analog program";
+    case Opcode::AnalogInfer: return "analog infer";
   }
   return "?";
 }
@@ -74,7 +79,9 @@ bool known(std::uint8_t op) {
     case Opcode::ReluBackward:
     case Opcode::PoolForward:
     case Opcode::PoolBackward:
-    case Opcode::SgdUpdate: return true;
+    case Opcode::SgdUpdate:
+    case Opcode::AnalogProgram:
+    case Opcode::AnalogInfer: return true;
   }
   return false;
 }
@@ -108,7 +115,7 @@ std::array<std::uint8_t, kCommandBytes> encode_command(const Command& c) {
   const std::uint8_t op = known(c.raw_opcode) || c.raw_opcode == 0 ? std::uint8_t(c.opcode) : c.raw_opcode;
   put(b, 0, std::uint32_t(op) | std::uint32_t(c.format.ne) << 8 | std::uint32_t(c.format.nm) << 16 |
                 (c.rounding == Rounding::Paper ? 1u << 24 : 0u) | (c.reserved_bits_set ? 1u << 25 : 0u));
-  if (c.is_layer()) {
+  if (c.is_layer() || c.is_analog()) {
     for (std::size_t i = 0; i < c.args.size(); ++i) put(b, i + 1, c.args[i]);
   } else {
     put(b, 1, std::uint32_t(c.bank) | std::uint32_t(c.subarray) << 16);
@@ -126,6 +133,7 @@ CommandError validate(const Command& c, const PlatformShape& p) {
   if (!known(c.raw_opcode)) return CommandError::UnknownOpcode;
   if (c.reserved_bits_set) return CommandError::ReservedBits;
   if (c.opcode == Opcode::Nop) return CommandError::None;
+  if (c.is_analog()) return CommandError::None;  // the tile checks its own (AcceleratorCore)
   if (c.is_layer()) {
     // Lanes hold words of at most 32 bits; the rest is validate_layer's.
     if (c.format.ne < 2 || c.format.ne > 11 || c.format.nm < 1 || c.format.nm > 30 || c.format.width() > 32) {
@@ -172,6 +180,11 @@ std::string describe(const Command& c) {
   }
   std::string where = "bank " + std::to_string(c.bank) + " subarray " + std::to_string(c.subarray) + " rows " +
                       std::to_string(c.first_row) + ".." + std::to_string(std::uint64_t(c.first_row) + c.row_count - 1);
+  if (c.is_analog()) {
+    std::string s = to_string(c.opcode);
+    for (std::size_t i = 0; i < 4; ++i) s += " " + std::to_string(c.args[i]);
+    return s;
+  }
   if (c.is_layer()) {
     std::string s = std::string(to_string(c.opcode)) + " " + c.format.name() + " " + to_string(c.rounding) + " on rows";
     for (std::size_t i = 0; i < 4; ++i) s += " " + std::to_string(c.args[i]);

@@ -18,7 +18,8 @@
 // A dot product leaves its sum in columns [2w, 3w) of its first row, and
 // uses the a and b columns of its rows for partial sums (see controller.hpp).
 // Layer commands (opcodes 0x20-0x2A) read words 1-6 their own way:
-// layer_command.hpp.
+// layer_command.hpp; the analog tile's (0x30, 0x31) too:
+// analog_tile/analog_command.hpp.
 #pragma once
 
 #include <array>
@@ -50,9 +51,14 @@ enum class Opcode : std::uint8_t {
   PoolForward = 0x28,
   PoolBackward = 0x29,
   SgdUpdate = 0x2A,
+  // The analog tile (analog_tile/analog_mlp_tile.hpp): tensors of fp32 words
+  // in the data window, words 1-4 as analog_command.hpp reads them.
+  AnalogProgram = 0x30,  // write a binarized MLP's weights into the tile
+  AnalogInfer = 0x31,    // classify images in the tile, one analog cycle each
 };
 const char* to_string(Opcode op);
 inline bool is_layer_opcode(Opcode op) { return std::uint8_t(op) >= 0x20 && std::uint8_t(op) <= 0x2A; }
+inline bool is_analog_opcode(Opcode op) { return op == Opcode::AnalogProgram || op == Opcode::AnalogInfer; }
 
 // What the status register reports when a command is refused. A refused
 // command changes no row.
@@ -69,6 +75,9 @@ enum class CommandError : std::uint8_t {
   TensorOutOfRange = 9,  // a layer command's tensor runs past the data window
   NoLanePool = 10,       // a layer command with no lane pool, or a pool past the platform
   TensorInLanePool = 11, // a layer command's tensor lies in the lane pool
+  NoAnalogTile = 12,     // an analog command on a platform without the analog tile
+  AnalogWeights = 13,    // a weight that is not +1 or -1, or a layer scale that is not a positive number
+  AnalogNotProgrammed = 14,  // an inference before the tile holds weights
 };
 const char* to_string(CommandError e);
 
@@ -93,6 +102,7 @@ struct Command {
     return opcode == Opcode::FpAdd || opcode == Opcode::FpMul || opcode == Opcode::FpMac || opcode == Opcode::Dot;
   }
   bool is_layer() const { return is_layer_opcode(opcode); }
+  bool is_analog() const { return is_analog_opcode(opcode); }
   FpOp fp_op() const { return opcode == Opcode::FpAdd ? FpOp::Add : opcode == Opcode::FpMul ? FpOp::Mul : FpOp::Mac; }
 };
 

@@ -114,6 +114,7 @@ double Controller::busy_until_ns(std::uint32_t bank, std::uint32_t subarray) con
 double Controller::ready_at_ns(const Command& c) const { return ready_at_ns(c, LanePool{}); }
 
 double Controller::ready_at_ns(const Command& c, const LanePool& pool) const {
+  if (c.is_analog()) return 0.0;  // not the controller's: the accelerator's tile
   if (c.is_layer()) {
     if (validate_layer(c, shape_, pool) != CommandError::None) return 0.0;
     const auto [first, used] = layer_placement(c, pool);
