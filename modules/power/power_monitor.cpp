@@ -24,7 +24,6 @@ namespace {
 
 PowerComponent component_of(Phase p, StepKind k) {
   if (p == Phase::Transfer) return PowerComponent::Transfers;
-  if (p == Phase::Analog) return PowerComponent::AnalogTile;
   if (p == Phase::HostAccess) return PowerComponent::DataPort;
   return (k == StepKind::Read || k == StepKind::Search) ? PowerComponent::SenseAmplifiers
                                                         : PowerComponent::CellArrays;
@@ -37,6 +36,10 @@ ComponentEnergy energy_by_component(const CostLedger& ledger) {
   for (const CostAccount& a : ledger.accounts()) {
     for (std::size_t p = 0; p < kPhases; ++p) {
       const ActivityCounts& c = a.phase(Phase(p));
+      if (Phase(p) == Phase::Analog) {  // the tile's own drivers and decoders included
+        e[std::size_t(PowerComponent::AnalogTile)] += c.energy_pJ(a.prices());
+        continue;
+      }
       for (std::size_t k = 0; k < kStepKinds; ++k) {
         // A step's cells and its column lines belong to the same component.
         e[std::size_t(component_of(Phase(p), StepKind(k)))] +=
@@ -47,7 +50,6 @@ ComponentEnergy energy_by_component(const CostLedger& ledger) {
       e[std::size_t(PowerComponent::Peripherals)] +=
           c.periphery_energy_pJ(a.prices()) + double(c.row_lines) * a.prices().row_line_fJ * 1e-3;
       e[std::size_t(PowerComponent::Controller)] += c.command_energy_pJ(a.prices());
-      e[std::size_t(PowerComponent::AnalogTile)] += c.analog_energy_pJ();
     }
   }
   return e;

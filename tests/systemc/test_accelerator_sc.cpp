@@ -15,6 +15,9 @@
 #include <sstream>
 
 #include "accelerator/accelerator.hpp"
+#include "analog_tile/analog_command.hpp"
+#include "controller/layer_command.hpp"
+#include "training/dataset.hpp"
 #include "support/fp_reference.hpp"
 #include "support/protocol_monitor.hpp"
 
@@ -206,6 +209,18 @@ struct Design {
   test::ProtocolMonitor<32> monitor32{"monitor32"};
   AtHost at_host{"at_host"};
   sc_core::sc_signal<bool> irq32{"irq32"};
+  // A platform with the analog tile (its own ledger and power monitor).
+  CostLedger ledger_analog;
+  static AcceleratorConfig with_analog_tile() {
+    AcceleratorConfig c{1, 4, 4, 1.0};
+    c.analog_tile = load_analog_tile("zand-mlp");
+    return c;
+  }
+  Accelerator<64> acc_analog{"acc_analog", tech, with_analog_tile(), ledger_analog};
+  test::ProtocolMonitor<64> monitor_analog{"monitor_analog"};
+  Host analog_host{"analog_host"};
+  sc_core::sc_signal<bool> irq_analog{"irq_analog"};
+  PowerMonitor power_analog{"power_analog", ledger_analog, 100.0};
   // A host, a monitor and a target that breaks the rules.
   Host rude_host{"rude_host"};
   test::ProtocolMonitor<64> rude_monitor{"rude_monitor"};
@@ -223,6 +238,11 @@ struct Design {
     monitor32.initiator.bind(acc32.socket);
     acc32.irq(irq32);
     at_host.irq(irq32);
+    analog_host.socket.bind(monitor_analog.target);
+    monitor_analog.initiator.bind(acc_analog.socket);
+    acc_analog.irq(irq_analog);
+    analog_host.irq(irq_analog);
+    acc_analog.set_activity_sink(&power_analog);
   }
   // Runs a job on the host; every transaction it made kept the base protocol.
   void run(std::function<void()> job) {
@@ -686,4 +706,116 @@ TEST_CASE("The power monitor's energy per component equals the ledger's", "[acce
   const nlohmann::json j = d.power.summary(end);
   CHECK(double(j["total_energy_pJ"]) == Approx(double(j["ledger_energy_pJ"])).epsilon(1e-12));
   CHECK(d.power.power_total_mW.read() >= 0);
+}
+
+namespace {
+
+// fp32 words of a tensor into the data window from global row `row`.
+void write_tensor(Host& h, std::uint32_t row, const std::vector<std::uint32_t>& words) {
+  const TensorGeometry g = tensor_geometry(FpFormat::fp32(), 1024);
+  std::vector<std::uint64_t> rows(g.rows(words.size()) * 16, 0);
+  tensor_pack(g, 16, words.data(), words.size(), rows.data());
+  REQUIRE(h.transact(tlm::TLM_WRITE_COMMAND, regs::kDataBase + std::uint64_t(row) * 128,
+                     reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8)) == tlm::TLM_OK_RESPONSE);
+}
+
+std::vector<std::uint32_t> read_tensor(Host& h, std::uint32_t row, std::size_t n) {
+  const TensorGeometry g = tensor_geometry(FpFormat::fp32(), 1024);
+  std::vector<std::uint64_t> rows(g.rows(n) * 16, 0);
+  REQUIRE(h.transact(tlm::TLM_READ_COMMAND, regs::kDataBase + std::uint64_t(row) * 128,
+                     reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8)) == tlm::TLM_OK_RESPONSE);
+  std::vector<std::uint32_t> words(n);
+  tensor_unpack(g, 16, rows.data(), n, words.data());
+  return words;
+}
+
+std::vector<std::uint32_t> as_words(const std::vector<std::int8_t>& w) {
+  std::vector<std::uint32_t> out;
+  for (std::int8_t v : w) out.push_back(float_word(float(v)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The analog tile: weights and images through the data window, classes and voltages back, its costs in the ledger",
+          "[accelerator][analog]") {
+  Design& d = *design;
+  Host& h = d.analog_host;
+  const AnalogTileParams p = load_analog_tile("zand-mlp");
+  // Random binary weights (the tile does not care how they were trained).
+  std::mt19937 rng(5);
+  BinarizedMlp net;
+  net.inputs = 784, net.hidden = 16, net.outputs = 10;
+  net.scale1 = double(0.1f), net.scale2 = 1.0;  // as the command carries them: fp32
+  for (std::size_t i = 0; i < 785 * 16; ++i) net.w1.push_back(rng() % 2 ? 1 : -1);
+  for (std::size_t i = 0; i < 17 * 10; ++i) net.w2.push_back(rng() % 2 ? 1 : -1);
+  const DataSplit data = load_split("mnist", default_data_dir(), 1, 12, 1);
+  const std::uint32_t n = 12, w1_row = 0, w2_row = 400, images_row = 500, results_row = 1000;
+  auto status_error = [&](const Command& c) {
+    h.write32(regs::kControl, regs::kControlClearDone | regs::kControlClearError);
+    h.push(c);
+    while (h.read32(regs::kStatus) & regs::kStatusBusy) sc_core::wait(sc_time(10, SC_NS));
+    return (h.read32(regs::kStatus) & regs::kStatusError) ? CommandError(h.read32(regs::kErrorInfo)) : CommandError::None;
+  };
+  double start = 0, end = 0;
+  std::vector<std::uint32_t> results;
+  d.host.run([&] {
+    // The platform without a tile says so, and refuses analog commands.
+    CHECK(d.host.read32(regs::kAnalogInputs) == 0);
+    d.host.write32(regs::kControl, regs::kControlClearDone | regs::kControlClearError);
+    d.host.push(analog_infer_command({0, 1, 8}, 1));
+    while (d.host.read32(regs::kStatus) & regs::kStatusBusy) sc_core::wait(sc_time(10, SC_NS));
+    CHECK(CommandError(d.host.read32(regs::kErrorInfo)) == CommandError::NoAnalogTile);
+    d.host.write32(regs::kControl, regs::kControlClearDone | regs::kControlClearError);
+  });
+  h.run([&] {
+    CHECK(h.read32(regs::kAnalogInputs) == 784);
+    CHECK(h.read32(regs::kAnalogHidden) == 16);
+    CHECK(h.read32(regs::kAnalogOutputs) == 10);
+    std::vector<std::uint32_t> images;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < 784; ++k) images.push_back(float_word(data.test.image(i)[k] / 255.0f));
+    }
+    write_tensor(h, images_row, images);
+    CHECK(status_error(analog_infer_command({images_row, n, results_row}, 2)) == CommandError::AnalogNotProgrammed);
+    write_tensor(h, w1_row, as_words(net.w1));
+    std::vector<std::uint32_t> bad = as_words(net.w2);
+    bad[7] = float_word(0.5f);
+    write_tensor(h, w2_row, bad);
+    CHECK(status_error(analog_program_command({w1_row, w2_row, 0.1f, 1.0f}, 3)) == CommandError::AnalogWeights);
+    write_tensor(h, w2_row, as_words(net.w2));
+    CHECK(status_error(analog_program_command({w1_row, w2_row, -0.1f, 1.0f}, 4)) == CommandError::AnalogWeights);
+    CHECK(status_error(analog_program_command({w1_row, 4095, 0.1f, 1.0f}, 5)) == CommandError::TensorOutOfRange);
+    CHECK(d.acc_analog.analog_tile()->circuit().devices_written() == 0);  // nothing changed
+    CHECK(status_error(analog_program_command({w1_row, w2_row, 0.1f, 1.0f}, 6)) == CommandError::None);
+    CHECK(status_error(analog_infer_command({images_row, 0, results_row}, 7)) == CommandError::ShapeInvalid);
+    start = now_ns();
+    CHECK(status_error(analog_infer_command({images_row, n, results_row}, 8)) == CommandError::None);
+    end = now_ns();
+    results = read_tensor(h, results_row, n * 11);
+  });
+  // The same circuit, on its own: the same classes and voltages.
+  const Technology cell = load_technology(p.cell_technology);
+  AnalogMlp ref(p, cell);
+  ref.program(net);
+  double energy_pJ = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const AnalogInference r = ref.infer(data.test.image(i));
+    CAPTURE(i);
+    CHECK(results[i * 11] == r.predicted);
+    for (std::uint32_t k = 0; k < 10; ++k) CHECK(word_float(results[i * 11 + 1 + k]) == float(r.output_V[k]));
+    energy_pJ += ref.energy_pJ(r);
+  }
+  const AnalogMlpTile& tile = *d.acc_analog.analog_tile();
+  CHECK(tile.inferences() == n);
+  CHECK(tile.predicted.read() == int(results[(n - 1) * 11]));
+  const ActivityCounts a = tile.account().phase(Phase::Analog);
+  CHECK(a.analog_cycles == n);
+  CHECK(double(a.analog_fJ) * 1e-3 == Approx(energy_pJ).epsilon(1e-6));
+  CHECK(a.cells_of(StepKind::Write) == 2 * (785 * 16 + 17 * 10));
+  // One analog cycle per image, after the polling's granularity.
+  CHECK(end - start >= n * ref.latency_ns());
+  for (const auto& v : d.monitor_analog.violations) FAIL_CHECK("protocol: " << v);
+  CHECK(energy_by_component(d.ledger_analog)[std::size_t(PowerComponent::AnalogTile)] ==
+        Approx(tile.account().energy_pJ()));
 }
