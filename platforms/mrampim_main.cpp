@@ -12,10 +12,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <vector>
 
+#include "analog_mlp_run.hpp"
 #include "approx_study.hpp"
 #include "platform.hpp"
 #include "tech/tech_options.hpp"
@@ -47,6 +49,12 @@ constexpr const char* kUsage =
     "forms against a Monte Carlo; --report F writes JSON and F's CSV tables beside it,\n"
     "which scripts/plot_approx_study.py draws. --quick: fewer points and writes.\n"
     "\n"
+    "--workload analog-mlp: the analog SOT-MRAM MLP tile (docs/analog-mlp.md): a\n"
+    "784-16-10 binarized MLP trained on the host (or --analog-weights F), programmed\n"
+    "into the tile through the accelerator, the MNIST test images classified there at\n"
+    "each --analog-variation; beside it the ideal network, the mixed-signal baseline\n"
+    "and the host CPU (PyTorch, batch 1). scripts/plot_analog_mlp.py draws the report.\n"
+    "\n"
     "Trace files: one item per line (docs/accelerator.md):\n"
     "  <add|mul|mac> <format> <ieee|paper> <bank> <subarray> <row> <a> <b> [<c>]\n"
     "  move <bank> <subarray> <first_row> <count> <src_col> <dst_bank> <dst_subarray> <dst_col> <width>\n"
@@ -67,6 +75,9 @@ struct Options {
   std::string mode = "fast", energy = "exact";
   double until_accuracy = 0;  // percent
   std::string weight_write_class;
+  AnalogMlpRunOptions analog;
+  std::string analog_variation = "0,0.05,0.1";
+  bool analog_no_cpu = false;
 };
 
 // A default shown in --help as written (0.1, not 0.10000000000000001).
@@ -188,6 +199,56 @@ int run_approx_study(const Options& o, const Technology& t) {
     std::cout << "report: " << o.report << "\nplots: /usr/bin/python3 scripts/plot_approx_study.py " << o.report
               << '\n';
   }
+  return 0;
+}
+
+// --workload analog-mlp.
+int run_analog_workload(Options& o, const po::variables_map& vm) {
+  AnalogMlpRunOptions& a = o.analog;
+  a.variations.clear();
+  std::stringstream list(o.analog_variation);
+  for (std::string item; std::getline(list, item, ',');) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !(v >= 0 && v <= 0.3)) {
+      return bad_input("--analog-variation: '" + item + "' is not a spread in 0..0.3");
+    }
+    a.variations.push_back(v);
+  }
+  a.data_dir = o.train.data_dir.empty() ? default_data_dir() : o.train.data_dir;
+  a.train_samples = o.train.train_samples;
+  a.test_samples = o.train.test_samples;
+  a.seed = o.seed;
+  a.vcd = o.vcd;
+  if (!a.vcd.empty() && (a.vcd.size() < 5 || a.vcd.substr(a.vcd.size() - 4) != ".vcd")) {
+    return bad_input("--vcd '" + a.vcd + "' must end in .vcd");
+  }
+  a.cpu_script = o.analog_no_cpu ? std::string() : std::string(MRAMPIM_SCRIPTS_DIR) + "/analog_mlp_cpu.py";
+  if (vm.count("analog-weights") && vm.count("analog-epochs") && !vm["analog-epochs"].defaulted()) {
+    return bad_input("--analog-epochs trains the network; --analog-weights loads one: give one of them");
+  }
+  std::ofstream report_file;
+  if (!o.report.empty()) {
+    report_file.open(o.report);
+    if (!report_file) return bad_input("cannot write '" + o.report + "'");
+  }
+  nlohmann::json report;
+  try {
+    report = run_analog_mlp(a, std::cout);
+  } catch (const ConfigError& e) {
+    return bad_input(e.what());
+  } catch (const DatasetError& e) {
+    return bad_input(std::string(e.what()) + " (scripts/setup.sh fetches the datasets)");
+  } catch (const std::invalid_argument& e) {
+    return bad_input(e.what());
+  } catch (const std::runtime_error& e) {
+    return bad_input(e.what());
+  }
+  if (report_file.is_open()) {
+    report_file << report.dump(2) << '\n';
+    std::cout << "report: " << o.report << "\nplots: /usr/bin/python3 scripts/plot_analog_mlp.py " << o.report << '\n';
+  }
+  if (!a.vcd.empty()) std::cout << "VCD: " << a.vcd << '\n';
   return 0;
 }
 
@@ -402,7 +463,7 @@ int sc_main(int argc, char* argv[]) {
   Options o;
   po::options_description workload("Workload");
   workload.add_options()
-      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm, trace, train or approx-study (none: the default comparison)")
+      ("workload", po::value<std::string>(&o.workload), "mac, dot, gemm, trace, train, approx-study or analog-mlp (none: the default comparison)")
       ("quick", po::bool_switch(&o.quick), "approx-study: fewer points and Monte Carlo writes")
       ("trace", po::value<std::string>(&o.trace_file), "the trace file of --workload trace")
       ("macs", po::value<std::uint64_t>(&o.macs)->default_value(o.macs), "mac: multiply-accumulates, one per row")
@@ -441,6 +502,16 @@ int sc_main(int argc, char* argv[]) {
       ("export-setup", po::value<std::string>(&o.train.export_setup), "write the initial weights, samples and their order per epoch to this JSON file (for scripts/reference_lenet.py)")
       ("compute-subarrays", po::value<std::uint32_t>(&o.train.compute_subarrays), "subarrays of the lane pool, where the layer commands compute (default: 64, and banks enough for them and the tensors; with --banks: every subarray the tensors leave)")
       ("vcd-batches", po::value<std::uint32_t>(&o.train.vcd_batches), "the VCD ends after this many training batches (default: the whole run)");
+  po::options_description analog("Analog MLP tile (--workload analog-mlp: docs/analog-mlp.md)");
+  analog.add_options()
+      ("analog-tile", po::value<std::string>(&o.analog.tile)->default_value(o.analog.tile), "the tile's description: an embedded name (zand-mlp) or a .cfg file")
+      ("analog-set", po::value<std::vector<std::string>>(&o.analog.tile_overrides)->composing(), "override a key of the tile's description (key=value; repeatable)")
+      ("analog-weights", po::value<std::string>(&o.analog.weights_in), "load the binarized MLP from this weight file instead of training it")
+      ("save-analog-weights", po::value<std::string>(&o.analog.weights_out), "write the weights used to this file")
+      ("analog-epochs", po::value<std::uint32_t>(&o.analog.epochs)->default_value(o.analog.epochs), "epochs of the host's binarized training")
+      ("analog-variation", po::value<std::string>(&o.analog_variation)->default_value(o.analog_variation), "relative spread of every MTJ's resistance, one run per value (comma-separated, 0..0.3; the first is the headline)")
+      ("analog-batch", po::value<std::uint32_t>(&o.analog.batch)->default_value(o.analog.batch), "images per inference command")
+      ("no-cpu-baseline", po::bool_switch(&o.analog_no_cpu), "skip the PyTorch stand-in for the GPU");
   po::options_description platform("Platform");
   platform.add_options()
       ("compare", po::value<std::string>(&o.compare), "also run on this technology, side by side (default run: reram-floatpim)")
@@ -463,7 +534,7 @@ int sc_main(int argc, char* argv[]) {
       ("report", po::value<std::string>(&o.report), "JSON report of every run")
       ("out", po::value<std::string>(&o.out)->default_value(o.out), "directory of the default run's files");
   po::options_description all;
-  all.add(workload).add(training).add(platform).add(output);
+  all.add(workload).add(training).add(analog).add(platform).add(output);
 
   po::variables_map vm;
   try {
@@ -489,9 +560,15 @@ int sc_main(int argc, char* argv[]) {
   // ---- Everything is checked before anything runs.
   const bool default_run = o.workload.empty();
   if (!default_run && o.workload != "mac" && o.workload != "dot" && o.workload != "gemm" && o.workload != "trace" &&
-      o.workload != "train" && o.workload != "approx-study") {
-    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm, trace, train or approx-study");
+      o.workload != "train" && o.workload != "approx-study" && o.workload != "analog-mlp") {
+    return bad_input("--workload '" + o.workload + "': use mac, dot, gemm, trace, train, approx-study or analog-mlp");
   }
+  for (const char* opt : {"analog-tile", "analog-set", "analog-weights", "save-analog-weights", "analog-epochs",
+                          "analog-variation", "analog-batch", "no-cpu-baseline"}) {
+    const bool given = vm.count(opt) && !vm[opt].defaulted();
+    if (given && o.workload != "analog-mlp") return bad_input(std::string("--") + opt + " belongs to --workload analog-mlp");
+  }
+  if (o.workload == "analog-mlp") return run_analog_workload(o, vm);
   if (o.quick && o.workload != "approx-study") return bad_input("--quick belongs to --workload approx-study");
   for (const char* opt : {"write-errors", "write-error-seed", "weight-write-bits", "weight-write-class", "weight-write-ber",
                           "weight-write-pulse-ns", "weight-write-current-uA", "weight-write-safe", "weight-write-seed",

@@ -48,6 +48,15 @@ void Platform::trace(sc_core::sc_trace_file* tf) const {
     sc_core::sc_trace(tf, *power_->power_mW[c], p + "power_" + to_string(PowerComponent(c)) + "_mW");
   }
   sc_core::sc_trace(tf, power_->power_total_mW, p + "power_total_mW");
+  if (const AnalogMlpTile* t = accelerator_->analog_tile()) {
+    sc_core::sc_trace(tf, t->input_applied, p + "analog_tile.input_applied");
+    sc_core::sc_trace(tf, t->settling, p + "analog_tile.settling");
+    sc_core::sc_trace(tf, t->output_valid, p + "analog_tile.output_valid");
+    sc_core::sc_trace(tf, t->predicted, p + "analog_tile.predicted");
+    for (std::size_t k = 0; k < t->output_mV.size(); ++k) {
+      sc_core::sc_trace(tf, *t->output_mV[k], p + "analog_tile.output_mV_" + std::to_string(k));
+    }
+  }
 }
 
 bool Platform::done() const { return host_->done(); }

@@ -1,0 +1,54 @@
+// The mixed-signal baseline (analog-MLP facts sec. 6): the analog tile's
+// synapse arrays and amplifiers, but a SAR converter per column and a
+// digital sigmoid (a table) in place of each analog neuron; the hidden
+// layer's digital activations drive the second array's rows back at
+// vdd h (the row drivers' levels: not priced). The same devices as the
+// tile's (the same variation draws), the same amplifier gain.
+//
+// Owns: its arrays. Exposes: program(), infer(), costs. Costs: per layer
+// the column line's settling, the amplifier's, one conversion and the table
+// (latency); the arrays' driver power and the amplifiers' bias over that
+// time, a conversion per column and a table read per neuron (energy); the
+// synapse pairs, amplifiers and converters (area; the tables are not
+// counted).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "analog_tile/analog_params.hpp"
+#include "synapse/binary_synapse_array.hpp"
+#include "tech/technology.hpp"
+#include "training/binarized_mlp.hpp"
+
+namespace mrampim {
+
+struct MixedSignalInference {
+  std::uint32_t predicted = 0;
+  double energy_pJ = 0;
+};
+
+class MixedSignalMlp {
+ public:
+  MixedSignalMlp(const AnalogTileParams& p, const Technology& cell_tech);
+  // `volts_per_unit_*`: the amplifiers' gain per unit of each layer's sum
+  // (the analog tile's, AnalogMlp::volts_per_unit), so both designs see the
+  // same voltages at their columns.
+  void program(const BinarizedMlp& net, double volts_per_unit_1, double volts_per_unit_2);
+  MixedSignalInference infer(const std::uint8_t* pixels) const;
+  double layer_latency_ns(int layer) const;
+  double latency_ns() const { return layer_latency_ns(0) + layer_latency_ns(1); }
+  double area_um2() const;
+
+ private:
+  // The converter's code of a column voltage over +/-vdd, back in volts.
+  double convert(double v) const;
+
+  AnalogTileParams p_;
+  BinarySynapseArray layer1_, layer2_;
+  double cell_area_um2_ = 0;
+  double vpu_[2] = {0, 0};
+  BinarizedMlp net_;
+};
+
+}  // namespace mrampim

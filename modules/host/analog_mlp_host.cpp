@@ -1,0 +1,103 @@
+#include "host/analog_mlp_host.hpp"
+
+#include <stdexcept>
+
+#include "accelerator/register_map.hpp"
+#include "analog_tile/analog_command.hpp"
+
+namespace mrampim {
+
+AnalogMlpHostCore::AnalogMlpHostCore(sc_core::sc_module_name name, AnalogMlpJob job, bool poll)
+    : HostBusCore(name, poll), job_(std::move(job)) {
+  if (job_.images == nullptr || job_.count > job_.images->size()) {
+    throw std::invalid_argument("analog MLP host: fewer images than asked to classify");
+  }
+  if (job_.batch == 0) throw std::invalid_argument("analog MLP host: a batch of 0 images");
+  job_.net.check();
+  SC_HAS_PROCESS(AnalogMlpHostCore);
+  SC_THREAD(run);
+}
+
+void AnalogMlpHostCore::write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words) {
+  const std::size_t row_words = row_bytes_ / 8;
+  std::vector<std::uint64_t> rows(g_.rows(words.size()) * row_words, 0);
+  tensor_pack(g_, row_words, words.data(), words.size(), rows.data());
+  access(tlm::TLM_WRITE_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
+         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
+}
+
+std::vector<std::uint32_t> AnalogMlpHostCore::read_tensor(std::uint32_t row, std::size_t n) {
+  const std::size_t row_words = row_bytes_ / 8;
+  std::vector<std::uint64_t> rows(g_.rows(n) * row_words, 0);
+  access(tlm::TLM_READ_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
+         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
+  std::vector<std::uint32_t> words(n);
+  tensor_unpack(g_, row_words, rows.data(), n, words.data());
+  return words;
+}
+
+void AnalogMlpHostCore::classify() {
+  open_device();
+  const BinarizedMlp& n = job_.net;
+  if (read_register(regs::kAnalogInputs) != n.inputs || read_register(regs::kAnalogHidden) != n.hidden ||
+      read_register(regs::kAnalogOutputs) != n.outputs) {
+    throw std::runtime_error("the accelerator has no analog tile of a " + std::to_string(n.inputs) + "-" +
+                             std::to_string(n.hidden) + "-" + std::to_string(n.outputs) + " network");
+  }
+  g_ = tensor_geometry(FpFormat::fp32(), std::uint32_t(row_bytes_) * 8);
+  // The data window from row 0: W1, W2, a batch of images, its results.
+  const std::uint64_t n1 = std::uint64_t(n.inputs + 1) * n.hidden, n2 = std::uint64_t(n.hidden + 1) * n.outputs;
+  const auto w1_row = 0u, w2_row = std::uint32_t(g_.rows(n1));
+  const auto images_row = std::uint32_t(w2_row + g_.rows(n2));
+  const auto results_row = std::uint32_t(images_row + g_.rows(std::uint64_t(job_.batch) * n.inputs));
+  const std::uint64_t end_row = results_row + g_.rows(std::uint64_t(job_.batch) * (n.outputs + 1));
+  if (end_row > std::uint64_t(banks_) * subarrays_ * rows_) {
+    throw std::runtime_error("the data window is too small for the weights and a batch of " +
+                             std::to_string(job_.batch) + " images");
+  }
+  auto words_of = [](const std::vector<std::int8_t>& w) {
+    std::vector<std::uint32_t> out(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i) out[i] = float_word(float(w[i]));
+    return out;
+  };
+  write_tensor(w1_row, words_of(n.w1));
+  write_tensor(w2_row, words_of(n.w2));
+  const double t0 = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  issue(analog_program_command({w1_row, w2_row, float(n.scale1), float(n.scale2)}, ++tag_));
+  wait_idle();
+  outcome_.program_ns = sc_core::sc_time_stamp().to_seconds() * 1e9 - t0;
+  const std::size_t px = n.inputs;
+  const double t1 = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  for (std::size_t base = 0; base < job_.count; base += job_.batch) {
+    const auto b = std::uint32_t(std::min<std::size_t>(job_.batch, job_.count - base));
+    std::vector<std::uint32_t> x(std::size_t(b) * px);
+    for (std::uint32_t i = 0; i < b; ++i) {
+      const std::uint8_t* img = job_.images->image(base + i);
+      for (std::size_t k = 0; k < px; ++k) x[i * px + k] = float_word(float(img[k]) / 255.0f);
+    }
+    write_tensor(images_row, x);
+    issue(analog_infer_command({images_row, b, results_row}, ++tag_));
+    wait_idle();
+    const std::vector<std::uint32_t> r = read_tensor(results_row, std::size_t(b) * (n.outputs + 1));
+    for (std::uint32_t i = 0; i < b; ++i) {
+      outcome_.predicted.push_back(r[i * (n.outputs + 1)]);
+      std::vector<float> v(n.outputs);
+      for (std::uint32_t k = 0; k < n.outputs; ++k) v[k] = word_float(r[i * (n.outputs + 1) + 1 + k]);
+      outcome_.output_V.push_back(std::move(v));
+    }
+  }
+  outcome_.infer_ns = sc_core::sc_time_stamp().to_seconds() * 1e9 - t1;
+  outcome_.commands = tag_;
+  if (summary_.refused > 0) throw std::runtime_error("the accelerator refused an analog command");
+}
+
+void AnalogMlpHostCore::run() {
+  try {
+    classify();
+  } catch (const std::exception& e) {
+    failure_ = e.what();
+  }
+  finish();
+}
+
+}  // namespace mrampim
