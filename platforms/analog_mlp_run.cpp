@@ -62,8 +62,9 @@ nlohmann::json run_analog_mlp(const AnalogMlpRunOptions& o, std::ostream& log) {
   }
   const AnalogTileParams& p0 = params.front();
   const Technology cell = load_technology(p0.cell_technology);
-  const DataSplit data = load_split("mnist", o.data_dir, o.weights_in.empty() ? o.train_samples : 1,
-                                    o.test_samples, o.seed);
+  // The same split whether the network is trained or loaded: the test
+  // images are chosen after the training ones.
+  const DataSplit data = load_split("mnist", o.data_dir, o.train_samples, o.test_samples, o.seed);
   // The network.
   BinarizedMlp net;
   nlohmann::json training;
@@ -134,7 +135,7 @@ nlohmann::json run_analog_mlp(const AnalogMlpRunOptions& o, std::ostream& log) {
 
   nlohmann::json sweep = nlohmann::json::array();
   double accuracy_tile = 0;
-  nlohmann::json analog;
+  nlohmann::json analog, analog_curve;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const Run& r = runs[i];
     if (!r.host->failure().empty()) throw std::runtime_error("analog tile run: " + r.host->failure());
@@ -150,6 +151,14 @@ nlohmann::json run_analog_mlp(const AnalogMlpRunOptions& o, std::ostream& log) {
       const ActivityCounts a = tile.account().phase(Phase::Analog);
       const double e_infer = a.analog_energy_pJ() / double(a.analog_cycles);
       const double area = c.area_um2() * 1e-6;
+      // The nominal neuron's transfer curve, for the plot.
+      nlohmann::json curve = nlohmann::json::array();
+      const double vdd = p0.inverter.vdd_V;
+      for (int k = 0; k <= 80; ++k) {
+        const double v = -vdd + 2 * vdd * k / 80.0;
+        curve.push_back({v, c.nominal_neuron().output_V(v)});
+      }
+      analog_curve = curve;
       analog = {{"latency_ns", c.latency_ns()},
                 {"energy_pJ", e_infer},
                 {"power_mW", e_infer / c.latency_ns()},
@@ -214,7 +223,8 @@ nlohmann::json run_analog_mlp(const AnalogMlpRunOptions& o, std::ostream& log) {
                         {"accuracy_tile", accuracy_tile},
                         {"variation_sigma", o.variations.front()},
                         {"variation_sweep", sweep},
-                        {"designs", {{"analog", analog}, {"mixed_signal", mixed_signal}, {"cpu", cpu}}}};
+                        {"designs", {{"analog", analog}, {"mixed_signal", mixed_signal}, {"cpu", cpu}}},
+                        {"neuron_transfer_V", analog_curve}};
   if (!o.weights_out.empty()) report["weights_file"] = o.weights_out;
 
   // The table.

@@ -674,3 +674,59 @@ TEST_CASE("write errors in every computation step: training counts them in both 
   CHECK(run_mrampim(small + "--write-error-seed 4").status == 2);
   CHECK(run_mrampim("--workload mac --write-errors").status == 2);
 }
+
+TEST_CASE("mrampim --workload analog-mlp: the tile beside the ideal network and the baselines, bad input refused",
+          "[mrampim][analog]") {
+  const std::string report = work("analog_mlp.json"), weights = work("analog_mlp_weights.json");
+  const std::string small = "--workload analog-mlp --test-samples 1000 ";
+  const ProgramResult r = run_mrampim(small + "--report " + report + " --save-analog-weights " + weights);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const nlohmann::json j = read_json(report);
+  const double tile = j.at("accuracy_tile").get<double>(), ideal = j.at("accuracy_ideal").get<double>();
+  CHECK(ideal > 0.7);
+  CHECK(std::abs(tile - ideal) <= 0.01);  // within 1 point at 0% variation
+  REQUIRE(j.at("variation_sweep").size() == 3);
+  CHECK(j.at("variation_sweep")[0].at("variation_sigma") == 0.0);
+  for (const char* design : {"analog", "mixed_signal", "cpu"}) {
+    CAPTURE(design);
+    for (const char* key : {"latency_ns", "energy_pJ", "power_mW", "area_mm2"}) CHECK(j.at("designs").at(design).contains(key));
+  }
+  const auto& a = j.at("designs").at("analog");
+  CHECK(a.at("energy_pJ").get<double>() == Approx(a.at("power_mW").get<double>() * a.at("latency_ns").get<double>()));
+  CHECK(j.at("designs").at("mixed_signal").at("latency_ns").get<double>() > a.at("latency_ns").get<double>());
+  CHECK(j.at("designs").at("cpu").at("energy_pJ").is_null());  // not measured: reported as such
+  CHECK(j.at("neuron_transfer_V").size() == 81);
+  // The figures.
+  const ProgramResult plot = run_program("/usr/bin/python3 " MRAMPIM_SOURCE_DIR "/scripts/plot_analog_mlp.py " + report);
+  INFO(plot.output);
+  CHECK(plot.status == 0);
+  const std::string stem = report.substr(0, report.size() - 5);
+  CHECK(std::filesystem::file_size(stem + ".neuron.png") > 1000);
+  CHECK(std::filesystem::file_size(stem + ".designs.png") > 1000);
+  // The saved weights load back and classify the same.
+  const std::string again = work("analog_mlp_again.json");
+  REQUIRE(run_mrampim("--workload analog-mlp --test-samples 1000 --analog-variation 0 --no-cpu-baseline --analog-weights " +
+                      weights + " --report " + again).status == 0);
+  CHECK(read_json(again).at("accuracy_tile") == j.at("accuracy_tile"));
+  // Bad input: exit 2, naming what is wrong.
+  {
+    std::ofstream bad(work("analog_mlp_bad.json"));
+    bad << R"({"format": "mrampim binarized MLP", "inputs": 784, "hidden": 16, "outputs": 10, "scale1": 0.1, "scale2": 1, "w1": [1], "w2": [1]})";
+  }
+  const ProgramResult w = run_mrampim("--workload analog-mlp --analog-weights " + work("analog_mlp_bad.json"));
+  CHECK(w.status == 2);
+  CHECK_THAT(w.output, Contains("analog_mlp_bad.json") && Contains("w1"));
+  const ProgramResult ratio = run_mrampim(small + "--analog-set synapse.r_high_ohm=4000");
+  CHECK(ratio.status == 2);
+  CHECK_THAT(ratio.output, Contains("synapse.r_high_ohm"));
+  CHECK(run_mrampim(small + "--analog-set neuron.r_feedback_ohm=8000").status == 2);
+  const ProgramResult size = run_mrampim(small + "--analog-set tile.inputs=100");
+  CHECK(size.status == 2);
+  CHECK_THAT(size.output, Contains("784-pixel images"));
+  CHECK(run_mrampim(small + "--analog-variation 0.5").status == 2);
+  CHECK(run_mrampim(small + "--analog-variation x").status == 2);
+  CHECK(run_mrampim("--workload train --analog-epochs 3").status == 2);
+  CHECK(run_mrampim(small + "--analog-epochs 3 --analog-weights " + weights).status == 2);
+  CHECK(run_mrampim(small + "--analog-tile no-such-tile").status == 2);
+}
