@@ -1,5 +1,6 @@
 #include "host/analog_mlp_host.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "accelerator/register_map.hpp"
@@ -91,9 +92,83 @@ void AnalogMlpHostCore::classify() {
   if (summary_.refused > 0) throw std::runtime_error("the accelerator refused an analog command");
 }
 
+void AnalogMlpHostCore::classify_digital() {
+  open_device();
+  const BinarizedMlp& n = job_.net;
+  g_ = tensor_geometry(FpFormat::fp32(), std::uint32_t(row_bytes_) * 8);
+  write_register(regs::kLaneFirst, job_.pool.first);
+  write_register(regs::kLaneCount, job_.pool.count);
+  // Weights in PyTorch's (out, in) layout, biases apart; from row 0: W1, b1,
+  // W2, b2, then a batch's x, z1, h, z2.
+  std::vector<std::uint32_t> w1(std::size_t(n.hidden) * n.inputs), b1(n.hidden), w2(std::size_t(n.outputs) * n.hidden),
+      b2(n.outputs);
+  for (std::uint32_t j = 0; j < n.hidden; ++j) {
+    for (std::uint32_t i = 0; i < n.inputs; ++i) w1[std::size_t(j) * n.inputs + i] = float_word(n.w1[std::size_t(i) * n.hidden + j]);
+    b1[j] = float_word(n.w1[std::size_t(n.inputs) * n.hidden + j]);
+  }
+  for (std::uint32_t k = 0; k < n.outputs; ++k) {
+    for (std::uint32_t j = 0; j < n.hidden; ++j) w2[std::size_t(k) * n.hidden + j] = float_word(n.w2[std::size_t(j) * n.outputs + k]);
+    b2[k] = float_word(n.w2[std::size_t(n.hidden) * n.outputs + k]);
+  }
+  std::uint32_t row = 0;
+  auto place = [&](std::uint64_t words) {
+    const std::uint32_t at = row;
+    row += std::uint32_t(g_.rows(words));
+    return at;
+  };
+  const std::uint32_t B = job_.batch;
+  const std::uint32_t w1_row = place(w1.size()), b1_row = place(b1.size()), w2_row = place(w2.size()),
+                      b2_row = place(b2.size()), x_row = place(std::uint64_t(B) * n.inputs),
+                      z1_row = place(std::uint64_t(B) * n.hidden), h_row = place(std::uint64_t(B) * n.hidden),
+                      z2_row = place(std::uint64_t(B) * n.outputs);
+  if (row > job_.pool.first * rows_) throw std::runtime_error("the tensors run into the lane pool");
+  write_tensor(w1_row, w1);
+  write_tensor(b1_row, b1);
+  write_tensor(w2_row, w2);
+  write_tensor(b2_row, b2);
+  const double t1 = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  for (std::size_t base = 0; base < job_.count; base += B) {
+    const auto b = std::uint32_t(std::min<std::size_t>(B, job_.count - base));
+    std::vector<std::uint32_t> x(std::size_t(b) * n.inputs);
+    for (std::uint32_t i = 0; i < b; ++i) {
+      const std::uint8_t* img = job_.images->image(base + i);
+      for (std::uint32_t k = 0; k < n.inputs; ++k) x[std::size_t(i) * n.inputs + k] = float_word(img[k] > 0 ? 1.0f : 0.0f);
+    }
+    write_tensor(x_row, x);
+    Command c1 = fc_forward_command(x_row, w1_row, b1_row, z1_row, n.inputs, n.hidden, b);
+    c1.tag = ++tag_;
+    issue(c1);
+    wait_idle();
+    const std::vector<std::uint32_t> z1 = read_tensor(z1_row, std::size_t(b) * n.hidden);
+    std::vector<std::uint32_t> h(z1.size());
+    for (std::size_t i = 0; i < z1.size(); ++i) h[i] = float_word(float(-std::tanh(n.scale1 * word_float(z1[i]) / 2)));
+    write_tensor(h_row, h);
+    Command c2 = fc_forward_command(h_row, w2_row, b2_row, z2_row, n.hidden, n.outputs, b);
+    c2.tag = ++tag_;
+    issue(c2);
+    wait_idle();
+    const std::vector<std::uint32_t> z2 = read_tensor(z2_row, std::size_t(b) * n.outputs);
+    for (std::uint32_t i = 0; i < b; ++i) {
+      std::uint32_t best = 0;
+      std::vector<float> v(n.outputs);
+      for (std::uint32_t k = 0; k < n.outputs; ++k) {
+        v[k] = word_float(z2[std::size_t(i) * n.outputs + k]);
+        if (v[k] < v[best]) best = k;
+      }
+      outcome_.predicted.push_back(best);
+      outcome_.output_V.push_back(std::move(v));  // here the sums z2, not voltages
+    }
+    ++outcome_.batches;
+  }
+  outcome_.infer_ns = sc_core::sc_time_stamp().to_seconds() * 1e9 - t1;
+  outcome_.commands = tag_;
+  if (summary_.refused > 0) throw std::runtime_error("the accelerator refused a layer command");
+}
+
 void AnalogMlpHostCore::run() {
   try {
-    classify();
+    if (job_.digital) classify_digital();
+    else classify();
   } catch (const std::exception& e) {
     failure_ = e.what();
   }

@@ -5,6 +5,10 @@
 // it and reads the classes and output voltages back. Everything goes over
 // the socket; the host knows the tile only by its registers and commands.
 //
+// With job.digital it runs the same network on the digital FP PIM instead
+// (two fc-forward layer commands per batch), the baseline the tile is
+// compared with.
+//
 // Owns: the job and what came back. Exposes: the outcome. Costs: none (its
 // transactions are the accelerator's to cost).
 #pragma once
@@ -28,6 +32,14 @@ struct AnalogMlpJob {
   const Dataset* images = nullptr;  // the first `count` are classified
   std::size_t count = 0;
   std::uint32_t batch = 100;        // images per inference command
+  // The digital baseline instead: the same network on the digital FP PIM,
+  // two fc-forward layer commands per batch (fp32, the binary weights as
+  // +/-1.0, the inputs as the tile's rows see them: 1.0 for a pixel above 0),
+  // tensors from row 0, lanes in `pool`; the hidden activation
+  // -tanh(scale1 z / 2) and the class (the smallest scale2 z: the largest
+  // 1 / (1 + e^z)) on the host, between and after the commands.
+  bool digital = false;
+  LanePool pool = {};
 };
 
 struct AnalogMlpOutcome {
@@ -35,6 +47,7 @@ struct AnalogMlpOutcome {
   std::vector<std::vector<float>> output_V;
   double program_ns = 0;            // the program command, issue to completion
   double infer_ns = 0;              // the inference commands, first issue to last completion
+  std::uint64_t batches = 0;
   std::uint64_t commands = 0;
 };
 
@@ -47,6 +60,7 @@ class AnalogMlpHostCore : public HostBusCore {
  private:
   void run();  // SC_THREAD
   void classify();
+  void classify_digital();
   void write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words);
   std::vector<std::uint32_t> read_tensor(std::uint32_t row, std::size_t n);
 

@@ -688,7 +688,7 @@ TEST_CASE("mrampim --workload analog-mlp: the tile beside the ideal network and 
   CHECK(std::abs(tile - ideal) <= 0.01);  // within 1 point at 0% variation
   REQUIRE(j.at("variation_sweep").size() == 3);
   CHECK(j.at("variation_sweep")[0].at("variation_sigma") == 0.0);
-  for (const char* design : {"analog", "mixed_signal", "cpu"}) {
+  for (const char* design : {"analog", "mixed_signal", "digital_pim", "cpu"}) {
     CAPTURE(design);
     for (const char* key : {"latency_ns", "energy_pJ", "power_mW", "area_mm2"}) CHECK(j.at("designs").at(design).contains(key));
   }
@@ -696,6 +696,9 @@ TEST_CASE("mrampim --workload analog-mlp: the tile beside the ideal network and 
   CHECK(a.at("energy_pJ").get<double>() == Approx(a.at("power_mW").get<double>() * a.at("latency_ns").get<double>()));
   CHECK(j.at("designs").at("mixed_signal").at("latency_ns").get<double>() > a.at("latency_ns").get<double>());
   CHECK(j.at("designs").at("cpu").at("energy_pJ").is_null());  // not measured: reported as such
+  // The digital PIM computes the same network in fp32: the ideal network's classes.
+  CHECK(j.at("designs").at("digital_pim").at("accuracy").get<double>() == Approx(ideal).margin(0.002));
+  CHECK(j.at("designs").at("digital_pim").at("latency_ns").get<double>() > 1000 * a.at("latency_ns").get<double>());
   CHECK(j.at("neuron_transfer_V").size() == 81);
   // The figures.
   const ProgramResult plot = run_program("/usr/bin/python3 " MRAMPIM_SOURCE_DIR "/scripts/plot_analog_mlp.py " + report);
