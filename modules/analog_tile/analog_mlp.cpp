@@ -8,7 +8,7 @@
 #include "circuit/array_circuit.hpp"
 #include "ledger/cost_ledger.hpp"
 #include "support/fnv1a.hpp"
-#include "support/splitmix64.hpp"
+#include "support/counter_gauss.hpp"
 
 namespace mrampim {
 
@@ -17,10 +17,7 @@ namespace {
 // A neuron MTJ's spread factor, drawn from the seed and its address.
 double spread(const VariationParams& v, std::uint64_t device) {
   if (v.sigma_r == 0) return 1;
-  SplitMix64 g{v.seed * 0x2545f4914f6cdd1dull ^ fnv1a64("neurons") ^ (device * 0x9e3779b97f4a7c15ull)};
-  g.next();
-  const double u1 = (double(g.next() >> 11) + 0.5) * 0x1.0p-53, u2 = double(g.next() >> 11) * 0x1.0p-53;
-  return 1 + v.sigma_r * std::sqrt(-2 * std::log(u1)) * std::cos(2 * 3.14159265358979323846 * u2);
+  return 1 + v.sigma_r * counter_gauss(v.seed * 0x2545f4914f6cdd1dull ^ fnv1a64("neurons") ^ (device * 0x9e3779b97f4a7c15ull));
 }
 
 }  // namespace
@@ -109,15 +106,12 @@ double AnalogMlp::neuron_load_F(int layer) const {
 }
 
 double AnalogMlp::layer_latency_ns(int layer) const {
-  const double all_rows = layer == 0 ? p_.inputs + 1.0 : p_.hidden + 1.0;
-  const double rows = std::min(all_rows, double(p_.synapse.rows_per_subarray));  // a subarray's line
-  // A distributed RC line settles to 1% in about ln(100) times its Elmore delay R C / 2.
-  const double line_ns = std::log(100.0) * 0.5 * (rows * p_.synapse.r_wire_ohm) * (rows * p_.synapse.c_wire_fF * 1e-15) * 1e9;
+  const double line_ns = (layer == 0 ? layer1_ : layer2_).line_settle_ns();
   return line_ns + p_.amplifier.settle_ns + nominal_->delay_ns(neuron_load_F(layer));
 }
 
 double AnalogMlp::synapse_area_um2() const {
-  return 2.0 * (double(layer1_.rows()) * layer1_.outputs() + double(layer2_.rows()) * layer2_.outputs()) * cell_area_um2_;
+  return double(layer1_.devices() + layer2_.devices()) * cell_area_um2_;
 }
 
 double AnalogMlp::neuron_area_um2() const { return nominal_->area_um2(); }

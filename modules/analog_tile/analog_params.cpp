@@ -135,6 +135,13 @@ AnalogTileParams build(Entries entries, const std::string& origin, const std::ve
   if (t.variation.sigma_r > 0.3) {
     throw ConfigError("key 'variation.sigma_r' in " + origin + ": above 0.3 a Gaussian spread turns resistances negative");
   }
+  // Every weight is two MTJs the model keeps: bounded so a description
+  // cannot ask for more memory than a machine has.
+  const double weights = (double(t.inputs) + 1) * t.hidden + (double(t.hidden) + 1) * t.outputs;
+  if (weights > double(1 << 24)) {
+    throw ConfigError("keys 'tile.inputs', 'tile.hidden' and 'tile.outputs' in " + origin + ": " +
+                      std::to_string(std::uint64_t(weights)) + " weights, at most 16777216");
+  }
   if (t.mixed_signal.adc_bits > 16) {
     throw ConfigError("key 'mixed_signal.adc_bits' in " + origin + ": at most 16");
   }

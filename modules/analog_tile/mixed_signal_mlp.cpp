@@ -71,16 +71,12 @@ MixedSignalInference MixedSignalMlp::infer(const std::uint8_t* pixels) const {
 }
 
 double MixedSignalMlp::layer_latency_ns(int layer) const {
-  const double all_rows = layer == 0 ? p_.inputs + 1.0 : p_.hidden + 1.0;
-  const double rows = std::min(all_rows, double(p_.synapse.rows_per_subarray));
-  const double line_ns =
-      std::log(100.0) * 0.5 * (rows * p_.synapse.r_wire_ohm) * (rows * p_.synapse.c_wire_fF * 1e-15) * 1e9;
-  return line_ns + p_.amplifier.settle_ns + p_.mixed_signal.adc_conversion_ns + p_.mixed_signal.sigmoid_ns;
+  return (layer == 0 ? layer1_ : layer2_).line_settle_ns() + p_.amplifier.settle_ns +
+         p_.mixed_signal.adc_conversion_ns + p_.mixed_signal.sigmoid_ns;
 }
 
 double MixedSignalMlp::area_um2() const {
-  const double synapses =
-      2.0 * (double(layer1_.rows()) * layer1_.outputs() + double(layer2_.rows()) * layer2_.outputs()) * cell_area_um2_;
+  const double synapses = double(layer1_.devices() + layer2_.devices()) * cell_area_um2_;
   const std::uint32_t neurons = p_.hidden + p_.outputs;
   return synapses + neurons * (p_.amplifier.area_um2 + p_.mixed_signal.adc_area_um2);
 }

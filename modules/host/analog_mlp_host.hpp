@@ -61,8 +61,8 @@ class AnalogMlpHostCore : public HostBusCore {
   void run();  // SC_THREAD
   void classify();
   void classify_digital();
-  void write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words);
-  std::vector<std::uint32_t> read_tensor(std::uint32_t row, std::size_t n);
+  void write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words) { HostBusCore::write_tensor(g_, row, words); }
+  std::vector<std::uint32_t> read_tensor(std::uint32_t row, std::size_t n) { return HostBusCore::read_tensor(g_, row, n); }
 
   AnalogMlpJob job_;
   AnalogMlpOutcome outcome_;

@@ -59,6 +59,24 @@ std::uint64_t HostBusCore::row_base(std::uint32_t bank, std::uint32_t subarray, 
   return regs::kDataBase + ((std::uint64_t(bank) * subarrays_ + subarray) * rows_ + row) * row_bytes_;
 }
 
+void HostBusCore::write_tensor(const TensorGeometry& g, std::uint32_t row, const std::vector<std::uint32_t>& words) {
+  const std::size_t row_words = row_bytes_ / 8;
+  std::vector<std::uint64_t> rows(g.rows(words.size()) * row_words, 0);
+  tensor_pack(g, row_words, words.data(), words.size(), rows.data());
+  access(tlm::TLM_WRITE_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
+         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
+}
+
+std::vector<std::uint32_t> HostBusCore::read_tensor(const TensorGeometry& g, std::uint32_t row, std::size_t n) {
+  const std::size_t row_words = row_bytes_ / 8;
+  std::vector<std::uint64_t> rows(g.rows(n) * row_words, 0);
+  access(tlm::TLM_READ_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
+         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
+  std::vector<std::uint32_t> words(n);
+  tensor_unpack(g, row_words, rows.data(), n, words.data());
+  return words;
+}
+
 void HostBusCore::issue(const Command& c) {
   auto bytes = encode_command(c);
   access(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, bytes.data(), unsigned(bytes.size()));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "controller/command.hpp"
+#include "controller/layer_command.hpp"
 
 namespace mrampim {
 
@@ -64,6 +65,10 @@ class HostBusCore : public sc_core::sc_module {
   void note_problem(const std::string& what);
   void finish();  // the program has run: done, and `finished` notified
   std::uint64_t row_base(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row) const;
+  // A tensor of layer_command.hpp's layout (geometry g) from global row
+  // `row` of the data window, one burst each way (after open_device()).
+  void write_tensor(const TensorGeometry& g, std::uint32_t row, const std::vector<std::uint32_t>& words);
+  std::vector<std::uint32_t> read_tensor(const TensorGeometry& g, std::uint32_t row, std::size_t n);
 
   bool poll_;
   HostRunSummary summary_;

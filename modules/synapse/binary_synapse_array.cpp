@@ -5,22 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "support/splitmix64.hpp"
+#include "support/counter_gauss.hpp"
 
 namespace mrampim {
-
-namespace {
-
-// A standard normal from a device's address: counter-based (Box-Muller over
-// two hashed uniforms), so the same device always gets the same draw.
-double device_gauss(std::uint64_t seed, std::uint64_t stream, std::uint64_t device) {
-  SplitMix64 g{seed * 0x9e3779b97f4a7c15ull ^ stream ^ (device * 0xbf58476d1ce4e5b9ull)};
-  g.next();
-  const double u1 = (double(g.next() >> 11) + 0.5) * 0x1.0p-53, u2 = double(g.next() >> 11) * 0x1.0p-53;
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * 3.14159265358979323846 * u2);
-}
-
-}  // namespace
 
 BinarySynapseArray::BinarySynapseArray(const SynapseParams& p, const VariationParams& v, std::uint32_t inputs,
                                        std::uint32_t outputs, std::uint64_t stream)
@@ -29,7 +16,7 @@ BinarySynapseArray::BinarySynapseArray(const SynapseParams& p, const VariationPa
   if (p.rows_per_subarray == 0) throw std::invalid_argument("BinarySynapseArray: subarrays of 0 rows");
   spread_.resize(std::size_t(rows()) * outputs * 2);
   for (std::size_t d = 0; d < spread_.size(); ++d) {
-    spread_[d] = v.sigma_r > 0 ? float(1 + v.sigma_r * device_gauss(v.seed, stream, d)) : 1.0f;
+    spread_[d] = v.sigma_r > 0 ? float(1 + v.sigma_r * counter_gauss(v.seed * 0x9e3779b97f4a7c15ull ^ stream ^ (d * 0xbf58476d1ce4e5b9ull))) : 1.0f;
   }
 }
 
@@ -58,6 +45,12 @@ void BinarySynapseArray::program(const std::vector<std::int8_t>& weights) {
     g_pos_[i] = float(1 / ((plus ? p_.r_low_ohm : p_.r_high_ohm) * spread_[2 * i]));
     g_neg_[i] = float(1 / ((plus ? p_.r_high_ohm : p_.r_low_ohm) * spread_[2 * i + 1]));
   }
+}
+
+double BinarySynapseArray::line_settle_ns() const {
+  // A segment's distributed RC line settles to 1% in about ln(100) times its Elmore delay R C / 2.
+  const double n = std::min<double>(rows(), p_.rows_per_subarray);
+  return std::log(100.0) * 0.5 * (n * p_.r_wire_ohm) * (n * p_.c_wire_fF * 1e-15) * 1e9;
 }
 
 double BinarySynapseArray::unit_current_A(double v) const { return v * (1 / p_.r_low_ohm - 1 / p_.r_high_ohm); }

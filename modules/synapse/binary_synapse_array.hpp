@@ -56,6 +56,12 @@ class BinarySynapseArray {
   // at vdd.
   double evaluate(const double* v, double vdd, double* i_pos, double* i_neg) const;
 
+  // The time a column line's segment takes to settle to 1% (its
+  // distributed RC), ns.
+  double line_settle_ns() const;
+  // Devices: two per weight.
+  std::uint64_t devices() const { return 2ull * rows() * outputs_; }
+
   // The nominal current difference of one unit of the weighted sum (one +1
   // weight at one row driven at `v`): v (G_low - G_high), A.
   double unit_current_A(double v) const;

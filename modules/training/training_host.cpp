@@ -29,24 +29,6 @@ void TrainingHostCore::set_phase(const std::string& name) {
   phase.write(int(it - names.begin()));
 }
 
-// Rows of packed words (layer_command.hpp's layout), one burst each way.
-void TrainingHostCore::write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words) {
-  const std::size_t row_words = row_bytes_ / 8;
-  std::vector<std::uint64_t> rows(g_.rows(words.size()) * row_words, 0);
-  tensor_pack(g_, row_words, words.data(), words.size(), rows.data());
-  access(tlm::TLM_WRITE_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
-         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
-}
-
-std::vector<std::uint32_t> TrainingHostCore::read_tensor(std::uint32_t row, std::size_t n) {
-  const std::size_t row_words = row_bytes_ / 8;
-  std::vector<std::uint64_t> rows(g_.rows(n) * row_words, 0);
-  access(tlm::TLM_READ_COMMAND, regs::kDataBase + std::uint64_t(row) * row_bytes_,
-         reinterpret_cast<unsigned char*>(rows.data()), unsigned(rows.size() * 8));
-  std::vector<std::uint32_t> words(n);
-  tensor_unpack(g_, row_words, rows.data(), n, words.data());
-  return words;
-}
 
 void TrainingHostCore::write_images(const Dataset& d, const std::vector<std::size_t>& indices) {
   const std::size_t px = d.pixels_per_image();

@@ -73,8 +73,8 @@ class TrainingHostCore : public HostBusCore {
   void run();  // SC_THREAD
   void train();
   void set_phase(const std::string& name);
-  void write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words);
-  std::vector<std::uint32_t> read_tensor(std::uint32_t row, std::size_t n);
+  void write_tensor(std::uint32_t row, const std::vector<std::uint32_t>& words) { HostBusCore::write_tensor(g_, row, words); }
+  std::vector<std::uint32_t> read_tensor(std::uint32_t row, std::size_t n) { return HostBusCore::read_tensor(g_, row, n); }
   void write_images(const Dataset& d, const std::vector<std::size_t>& indices);
   void issue_all(const std::vector<PhasedCommand>& commands);
   // Forward pass of the images at `indices`; the loss and correct answers,
