@@ -288,7 +288,7 @@ void Subarray::attach_sampled_write_errors(SampledWriteErrors* errors) {
     throw std::logic_error("Subarray::attach_sampled_write_errors: its own write errors are already drawn");
   }
   sampled_errors_ = errors;
-  write_before_.assign(words_, 0);
+  if (write_before_.size() != words_) write_before_.assign(words_, 0);  // attached once per replay: no allocation after the first
 }
 
 void Subarray::draw_write_errors(std::uint64_t* words, Column col) {
