@@ -678,10 +678,30 @@ TEST_CASE("write errors in every computation step: training counts them in both 
 TEST_CASE("mrampim --workload analog-mlp: the tile beside the ideal network and the baselines, bad input refused",
           "[mrampim][analog]") {
   const std::string report = work("analog_mlp.json"), weights = work("analog_mlp_weights.json");
+  const std::string vcd = work("analog_mlp.vcd");
   const std::string small = "--workload analog-mlp --test-samples 1000 ";
-  const ProgramResult r = run_mrampim(small + "--report " + report + " --save-analog-weights " + weights);
+  const ProgramResult r =
+      run_mrampim(small + "--report " + report + " --save-analog-weights " + weights + " --vcd " + vcd);
   INFO(r.output);
   REQUIRE(r.status == 0);
+  // The waveform: the tile's cycles, its outputs and its power; the shipped view names only what it has.
+  {
+    const Vcd v(vcd);
+    CHECK(v.signal("analog0.analog_tile.output_valid").takes("1"));
+    CHECK(v.signal("analog0.analog_tile.input_applied").takes("1"));
+    CHECK(v.signal("analog0.analog_tile.predicted").changes.size() > 10);
+    CHECK(v.signal("analog0.analog_tile.output_mV_3").type == "real");
+    CHECK(v.signal("analog0.power_analog_tile_mW").type == "real");
+    std::ifstream gtkw(MRAMPIM_SOURCE_DIR "/traces/mrampim_analog.gtkw");
+    REQUIRE(gtkw.good());
+    std::size_t named = 0;
+    for (std::string line; std::getline(gtkw, line);) {
+      if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
+      CHECK_NOTHROW(v.signal(line.substr(0, line.find('['))));
+      ++named;
+    }
+    CHECK(named == 21);
+  }
   const nlohmann::json j = read_json(report);
   const double tile = j.at("accuracy_tile").get<double>(), ideal = j.at("accuracy_ideal").get<double>();
   CHECK(ideal > 0.7);
