@@ -261,6 +261,16 @@ nlohmann::json run_analog_mlp(const AnalogMlpRunOptions& o, std::ostream& log) {
                                      {"cpu", cpu}}},
                         {"neuron_transfer_V", analog_curve}};
   if (!o.weights_out.empty()) report["weights_file"] = o.weights_out;
+  // The earlier neurons the papers compare with: only their claimed ratios
+  // are at hand (analog-MLP facts sec. 0-2), not the neurons' own power and
+  // area, so this neuron's product cannot be set against theirs.
+  report["neuron_against_earlier"] = {
+      {"power_area_uW_um2", analog["neuron"]["power_area_uW_um2"]},
+      {"earlier_neurons_figures_known", false},
+      {"claimed",
+       {{"Zand, arXiv 2012.02695 (abstract)", "12x lower power x area than the previous most efficient analog sigmoid neuron"},
+        {"Reidy and Zand, arXiv 2006.01238 (abstract)", "74x and 12x lower power x area than two earlier sigmoidal neurons"},
+        {"Amin et al., arXiv 2204.09918 (abstract)", "1.8-27x less power, 2.5-4931x smaller area than analog and digital sigmoids"}}}};
 
   // The table.
   char line[256];
