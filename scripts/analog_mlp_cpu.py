@@ -4,9 +4,10 @@ PyTorch: the stand-in for the analog-MLP paper's GPU baseline
 (docs/analog-mlp.md). Reads the weight file mrampim writes
 (--save-analog-weights; training/binarized_mlp.hpp) and prints one JSON
 object: the median latency per inference over repeated single-image calls,
-the threads torch used, its version and the accuracy on the images given.
+the calls timed, the threads torch used and its version. (Its accuracy is
+the ideal network's: the same function; mrampim reports that.)
 
-usage: analog_mlp_cpu.py WEIGHTS.json [--images N] [--repeat R]
+usage: analog_mlp_cpu.py WEIGHTS.json [--repeat R]
 Exit 2 on bad input (a missing or malformed weight file)."""
 import argparse
 import json

@@ -521,10 +521,12 @@ void AcceleratorCore::run_commands() {
     while (queue_.empty()) sc_core::wait(queued_event_);
     const Queued& head = queue_.front();
     // In order: the head waits for its arrival and for its subarrays.
-    // An analog command reads tensors earlier commands may write: it waits for them all.
-    const double ready = std::max(head.arrival.to_seconds() * 1e9, head.command.is_analog()
-                                                                       ? controller_.all_done_ns()
-                                                                       : controller_.ready_at_ns(head.command, head.pool));
+    // An analog command reads tensors earlier commands may write: it waits
+    // for them all; a command after it may read its results: it waits for the tile.
+    const double ready = std::max(head.arrival.to_seconds() * 1e9,
+                                  head.command.is_analog()
+                                      ? controller_.all_done_ns()
+                                      : std::max(analog_free_ns_, controller_.ready_at_ns(head.command, head.pool)));
     if (ready > now_ns()) sc_core::wait(sc_time(ready - now_ns(), SC_NS));
     const Command c = queue_.front().command;
     const LanePool pool = queue_.front().pool;

@@ -17,7 +17,8 @@ namespace {
 // A neuron MTJ's spread factor, drawn from the seed and its address.
 double spread(const VariationParams& v, std::uint64_t device) {
   if (v.sigma_r == 0) return 1;
-  return 1 + v.sigma_r * counter_gauss(v.seed * 0x2545f4914f6cdd1dull ^ fnv1a64("neurons") ^ (device * 0x9e3779b97f4a7c15ull));
+  // Clamped at 0.05 (as MtjSwitching::draw_cell): no resistance turns zero or negative.
+  return std::max(0.05, 1 + v.sigma_r * counter_gauss(v.seed * 0x2545f4914f6cdd1dull ^ fnv1a64("neurons") ^ (device * 0x9e3779b97f4a7c15ull)));
 }
 
 }  // namespace
@@ -42,9 +43,7 @@ AnalogMlp::AnalogMlp(const AnalogTileParams& p, const Technology& cell_tech)
     const double r_f = std::max(p.neuron.r_feedback_ohm * spread(p.variation, 2 * i + 1), r_in * 1.0001);
     neurons_.emplace_back(inverter_, r_in, r_f);
   }
-  const StepPrices prices = StepPrices::from(cell_tech);
-  write_fJ_ = prices.energy_fJ[std::size_t(StepKind::Write)];
-  write_ns_ = prices.latency_ns[std::size_t(StepKind::Write)];
+  prices_ = StepPrices::from(cell_tech);
   cell_area_um2_ = ArrayCircuit(cell_tech).cell_area_um2();
 }
 
@@ -63,7 +62,7 @@ void AnalogMlp::program(const BinarizedMlp& net) {
   layer1_.program(net.w1);
   layer2_.program(net.w2);
   // Row by row, each row's devices in two passes (the two write directions).
-  if (devices_written() != before) programming_ns_ += 2.0 * (layer1_.rows() + layer2_.rows()) * write_ns_;
+  if (devices_written() != before) program_steps_ += 2ull * (layer1_.rows() + layer2_.rows());
   net_ = net;
   programmed_ = true;
 }
@@ -86,7 +85,8 @@ AnalogInference AnalogMlp::infer(const std::uint8_t* pixels) const {
       out[c] = np.v_out_V;
       r.neuron_power_W += np.power_W;
     }
-    r.amplifier_power_W += p_.amplifier.power_uW * 1e-6 * a.outputs();
+    // The layer's amplifiers and, after the hidden layer, its row drivers.
+    r.amplifier_power_W += p_.amplifier.power_uW * 1e-6 * a.outputs() * (l == 0 ? 2 : 1);
   };
   std::vector<double> rows(p_.inputs + 1);
   for (std::uint32_t i = 0; i < p_.inputs; ++i) rows[i] = pixels[i] > 0 ? vdd : 0.0;
@@ -100,14 +100,19 @@ AnalogInference AnalogMlp::infer(const std::uint8_t* pixels) const {
 }
 
 double AnalogMlp::neuron_load_F(int layer) const {
-  // A hidden neuron drives a row of the next array (two devices per output
-  // column on it); an output neuron its own sampling (its inverter's gates).
-  return layer == 0 ? 2.0 * p_.outputs * p_.synapse.c_wire_fF * 1e-15 : inverter_.input_capacitance_F();
+  // A hidden neuron drives its row driver's input, an output neuron its
+  // sampling: each an inverter's gates. (The row's devices, about 375 Ohm to
+  // the virtual grounds, would load the neuron's output to a fraction of its
+  // swing: the row driver carries their current.)
+  (void)layer;
+  return inverter_.input_capacitance_F();
 }
 
 double AnalogMlp::layer_latency_ns(int layer) const {
   const double line_ns = (layer == 0 ? layer1_ : layer2_).line_settle_ns();
-  return line_ns + p_.amplifier.settle_ns + nominal_->delay_ns(neuron_load_F(layer));
+  // The hidden layer ends when its row drivers have settled too.
+  const double drivers_ns = layer == 0 ? p_.amplifier.settle_ns : 0.0;
+  return line_ns + p_.amplifier.settle_ns + nominal_->delay_ns(neuron_load_F(layer)) + drivers_ns;
 }
 
 double AnalogMlp::synapse_area_um2() const {
@@ -116,7 +121,7 @@ double AnalogMlp::synapse_area_um2() const {
 
 double AnalogMlp::neuron_area_um2() const { return nominal_->area_um2(); }
 
-double AnalogMlp::amplifier_area_um2() const { return p_.amplifier.area_um2 * (p_.hidden + p_.outputs); }
+double AnalogMlp::amplifier_area_um2() const { return p_.amplifier.area_um2 * (2.0 * p_.hidden + p_.outputs); }
 
 double AnalogMlp::area_um2() const {
   return synapse_area_um2() + neuron_area_um2() * (p_.hidden + p_.outputs) + amplifier_area_um2();

@@ -4,8 +4,11 @@
 // (neuron/sot_sigmoid_neuron.hpp). One inference is one analog cycle: the
 // image's rows are driven (vdd for a pixel above 0, else 0 V, the bias row
 // at vdd), each column pair's current difference becomes the neuron's input
-// through its amplifier, the hidden neurons' outputs drive the second
-// array's rows, and the class is the output neuron with the highest voltage.
+// through its amplifier, each hidden neuron's output drives a row of the
+// second array through a unity-gain row driver (the amplifier's design: its
+// bias, area and settling; a neuron could not drive the row's ~375 Ohm of
+// devices itself), and the class is the output neuron with the highest
+// voltage.
 //
 // The amplifiers' gain is a design choice, not a fit: one unit of the
 // network's weighted sum (one +1 weight at a row at vdd) moves the neuron's
@@ -17,9 +20,10 @@
 // shared inverter design, the amplifiers' gains. Exposes: program(),
 // infer(), the costs. Costs (docs/analog-mlp.md): power while evaluating
 // (row drivers' currents through the synapses from a rail, the neurons'
-// static power at their operating points, the amplifiers' bias), latency
-// (per layer: the column line's distributed RC to 1%, the amplifier's
-// settling, the neuron's delay into its load), energy = power x latency
+// static power at their operating points, the amplifiers' and the hidden
+// rows' drivers' bias), latency (per layer: the column line's distributed
+// RC to 1%, the amplifier's settling, the neuron's delay into its load, the
+// row drivers' settling after the hidden layer), energy = power x latency
 // (everything is on for the cycle), area (synapse pairs at the cell
 // technology's cell area, neurons, amplifiers), programming (every MTJ an
 // SOT write of the cell technology: its counted write price and step time).
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "analog_tile/analog_params.hpp"
+#include "ledger/cost_ledger.hpp"
 #include "neuron/sot_sigmoid_neuron.hpp"
 #include "synapse/binary_synapse_array.hpp"
 #include "tech/technology.hpp"
@@ -70,17 +75,26 @@ class AnalogMlp {
   double energy_pJ(const AnalogInference& r) const { return r.power_W() * latency_ns() * 1e3; }
   double synapse_area_um2() const;
   double neuron_area_um2() const;     // one neuron
-  double amplifier_area_um2() const;  // all of them
+  double amplifier_area_um2() const;  // all of them, the hidden rows' drivers included
   double area_um2() const;
   // One nominal neuron at its transfer curve's centre (its highest static
   // power) and its delay into the load a hidden neuron drives.
   double neuron_power_W() const;
   double neuron_delay_ns() const;
   const SotSigmoidNeuron& nominal_neuron() const { return *nominal_; }
-  // Programming so far: MTJs written, their energy and the time it took.
+  // Programming so far: MTJs written, the write steps (two per row of both
+  // arrays each time the weights change: one per state), their energy (the
+  // cell technology's write price per MTJ, its decoders per step) and time
+  // (per step its write and its decoding): what the tile's ledger account counts.
   std::uint64_t devices_written() const { return layer1_.devices_written() + layer2_.devices_written(); }
-  double programming_energy_pJ() const { return double(devices_written()) * write_fJ_ * 1e-3; }
-  double programming_ns() const { return programming_ns_; }
+  std::uint64_t program_steps() const { return program_steps_; }
+  double programming_energy_pJ() const {
+    return double(devices_written()) * prices_.energy_fJ[std::size_t(StepKind::Write)] * 1e-3 +
+           double(program_steps_) * prices_.periphery_pJ;
+  }
+  double programming_ns() const {
+    return double(program_steps_) * (prices_.latency_ns[std::size_t(StepKind::Write)] + prices_.step_ns);
+  }
   // Volts at the neuron's input per unit of the layer's weighted sum.
   double volts_per_unit(int layer) const;
 
@@ -93,8 +107,9 @@ class AnalogMlp {
   std::vector<SotSigmoidNeuron> neurons_;  // hidden then output, each with its drawn MTJs
   BinarySynapseArray layer1_, layer2_;
   double centre_V_ = 0, logistic_V_ = 0;
-  double write_fJ_ = 0, write_ns_ = 0, cell_area_um2_ = 0;
-  double programming_ns_ = 0;
+  StepPrices prices_;  // the cell technology's counted prices
+  double cell_area_um2_ = 0;
+  std::uint64_t program_steps_ = 0;
   BinarizedMlp net_;
   bool programmed_ = false;
 };

@@ -27,19 +27,15 @@ AnalogMlpTile::AnalogMlpTile(sc_core::sc_module_name name, const AnalogTileParam
 }
 
 double AnalogMlpTile::program(const BinarizedMlp& net, double start_ns) {
-  const std::uint64_t before = circuit_.devices_written();
+  const std::uint64_t before = circuit_.devices_written(), steps_before = circuit_.program_steps();
   const double t0 = circuit_.programming_ns();
   circuit_.program(net);  // throws before any change
-  const std::uint64_t written = circuit_.devices_written() - before;
-  if (written > 0) {
-    // Row by row, two write steps per row (one per state), every written MTJ a write cell.
-    const std::uint64_t rows = std::uint64_t(circuit_.params().inputs + 1) + circuit_.params().hidden + 1;
-    ActivityCounts c;
-    c.compute_steps = 2 * rows;
-    c.steps[std::size_t(StepKind::Write)] = 2 * rows;
-    c.cells[std::size_t(StepKind::Write)] = written;
-    account_.charge(Phase::Analog, c);
-  }
+  // The circuit's write steps and written MTJs: the ledger prices them as it does.
+  ActivityCounts c;
+  c.compute_steps = circuit_.program_steps() - steps_before;
+  c.steps[std::size_t(StepKind::Write)] = c.compute_steps;
+  c.cells[std::size_t(StepKind::Write)] = circuit_.devices_written() - before;
+  if (c != ActivityCounts{}) account_.charge(Phase::Analog, c);
   return start_ns + (circuit_.programming_ns() - t0);
 }
 

@@ -117,7 +117,7 @@ AnalogTileParams build(Entries entries, const std::string& origin, const std::ve
   }
   if (!entries.empty()) {
     const auto& [k, e] = *entries.begin();
-    throw ConfigError("unknown key '" + k + "' in " + e.origin + " (run with --list-analog-params for the schema)");
+    throw ConfigError("unknown key '" + k + "' in " + e.origin + " (docs/analog-mlp.md and platforms/analog/zand-mlp.cfg list the keys)");
   }
   // A binarized synapse is told apart by its two states, and the neuron's
   // gain is the ratio of its two MTJs: both must exceed 1.
@@ -133,7 +133,7 @@ AnalogTileParams build(Entries entries, const std::string& origin, const std::ve
     throw ConfigError("keys 'inverter.vth_V' and 'inverter.vdd_V' in " + origin + ": the threshold must be below vdd");
   }
   if (t.variation.sigma_r > 0.3) {
-    throw ConfigError("key 'variation.sigma_r' in " + origin + ": above 0.3 a Gaussian spread turns resistances negative");
+    throw ConfigError("key 'variation.sigma_r' in " + origin + ": at most 0.3 (a spread of 30% in every MTJ)");
   }
   // Every weight is two MTJs the model keeps: bounded so a description
   // cannot ask for more memory than a machine has.

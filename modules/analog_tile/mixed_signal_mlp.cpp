@@ -21,6 +21,9 @@ MixedSignalMlp::MixedSignalMlp(const AnalogTileParams& p, const Technology& cell
 
 void MixedSignalMlp::program(const BinarizedMlp& net, double volts_per_unit_1, double volts_per_unit_2) {
   net.check();
+  if (net.inputs != p_.inputs || net.hidden != p_.hidden || net.outputs != p_.outputs) {
+    throw std::invalid_argument("mixed-signal baseline: a network of another shape than its arrays");
+  }
   layer1_.program(net.w1);
   layer2_.program(net.w2);
   vpu_[0] = volts_per_unit_1;
@@ -64,21 +67,25 @@ MixedSignalInference MixedSignalMlp::infer(const std::uint8_t* pixels) const {
   }
   const double amps_W = p_.amplifier.power_uW * 1e-6;
   const std::uint32_t neurons = p_.hidden + p_.outputs;
+  // The amplifiers while their layer evaluates; the hidden rows' drivers
+  // (the tile's, at the table's levels) while the second layer does.
   r.energy_pJ = e1 + array2_W * layer_latency_ns(1) * 1e3 +
-                amps_W * (p_.hidden * layer_latency_ns(0) + p_.outputs * layer_latency_ns(1)) * 1e3 +
+                amps_W * (p_.hidden * layer_latency_ns(0) + (p_.outputs + p_.hidden) * layer_latency_ns(1)) * 1e3 +
                 neurons * (p_.mixed_signal.adc_energy_pJ + p_.mixed_signal.sigmoid_energy_pJ);
   return r;
 }
 
 double MixedSignalMlp::layer_latency_ns(int layer) const {
+  // After the hidden layer, its rows' drivers settle too (as the tile's).
+  const double drivers_ns = layer == 0 ? p_.amplifier.settle_ns : 0.0;
   return (layer == 0 ? layer1_ : layer2_).line_settle_ns() + p_.amplifier.settle_ns +
-         p_.mixed_signal.adc_conversion_ns + p_.mixed_signal.sigmoid_ns;
+         p_.mixed_signal.adc_conversion_ns + p_.mixed_signal.sigmoid_ns + drivers_ns;
 }
 
 double MixedSignalMlp::area_um2() const {
   const double synapses = double(layer1_.devices() + layer2_.devices()) * cell_area_um2_;
   const std::uint32_t neurons = p_.hidden + p_.outputs;
-  return synapses + neurons * (p_.amplifier.area_um2 + p_.mixed_signal.adc_area_um2);
+  return synapses + neurons * (p_.amplifier.area_um2 + p_.mixed_signal.adc_area_um2) + p_.hidden * p_.amplifier.area_um2;
 }
 
 }  // namespace mrampim

@@ -2,8 +2,9 @@
 // synapse arrays and amplifiers, but a SAR converter per column and a
 // digital sigmoid (a table) in place of each analog neuron; the hidden
 // layer's digital activations drive the second array's rows back at
-// vdd h (the row drivers' levels: not priced). The same devices as the
-// tile's (the same variation draws), the same amplifier gain.
+// vdd h through the tile's row drivers (the levels' digital-to-analog step
+// is not priced). The same devices as the tile's (the same variation
+// draws), the same amplifier gain.
 //
 // Owns: its arrays. Exposes: program(), infer(), costs. Costs: per layer
 // the column line's settling, the amplifier's, one conversion and the table

@@ -1,5 +1,6 @@
 #include "host/analog_mlp_host.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -31,14 +32,16 @@ void AnalogMlpHostCore::classify() {
   g_ = tensor_geometry(FpFormat::fp32(), std::uint32_t(row_bytes_) * 8);
   // The data window from row 0: W1, W2, a batch of images, its results.
   const std::uint64_t n1 = std::uint64_t(n.inputs + 1) * n.hidden, n2 = std::uint64_t(n.hidden + 1) * n.outputs;
-  const auto w1_row = 0u, w2_row = std::uint32_t(g_.rows(n1));
-  const auto images_row = std::uint32_t(w2_row + g_.rows(n2));
-  const auto results_row = std::uint32_t(images_row + g_.rows(std::uint64_t(job_.batch) * n.inputs));
-  const std::uint64_t end_row = results_row + g_.rows(std::uint64_t(job_.batch) * (n.outputs + 1));
+  // In 64 bits, checked before anything is cast: a huge batch cannot wrap.
+  const std::uint64_t w2_at = g_.rows(n1), images_at = w2_at + g_.rows(n2),
+                      results_at = images_at + g_.rows(std::uint64_t(job_.batch) * n.inputs),
+                      end_row = results_at + g_.rows(std::uint64_t(job_.batch) * (n.outputs + 1));
   if (end_row > std::uint64_t(banks_) * subarrays_ * rows_) {
     throw std::runtime_error("the data window is too small for the weights and a batch of " +
                              std::to_string(job_.batch) + " images");
   }
+  const std::uint32_t w1_row = 0, w2_row = std::uint32_t(w2_at), images_row = std::uint32_t(images_at),
+                      results_row = std::uint32_t(results_at);
   auto words_of = [](const std::vector<std::int8_t>& w) {
     std::vector<std::uint32_t> out(w.size());
     for (std::size_t i = 0; i < w.size(); ++i) out[i] = float_word(float(w[i]));
@@ -69,6 +72,7 @@ void AnalogMlpHostCore::classify() {
       for (std::uint32_t k = 0; k < n.outputs; ++k) v[k] = word_float(r[i * (n.outputs + 1) + 1 + k]);
       outcome_.output_V.push_back(std::move(v));
     }
+    ++outcome_.batches;
   }
   outcome_.infer_ns = sc_core::sc_time_stamp().to_seconds() * 1e9 - t1;
   outcome_.commands = tag_;
@@ -93,18 +97,18 @@ void AnalogMlpHostCore::classify_digital() {
     for (std::uint32_t j = 0; j < n.hidden; ++j) w2[std::size_t(k) * n.hidden + j] = float_word(n.w2[std::size_t(j) * n.outputs + k]);
     b2[k] = float_word(n.w2[std::size_t(n.hidden) * n.outputs + k]);
   }
-  std::uint32_t row = 0;
+  std::uint64_t row = 0;  // 64 bits: a huge batch cannot wrap past the check below
   auto place = [&](std::uint64_t words) {
-    const std::uint32_t at = row;
-    row += std::uint32_t(g_.rows(words));
-    return at;
+    const std::uint64_t at = row;
+    row += g_.rows(words);
+    return std::uint32_t(std::min<std::uint64_t>(at, 0xffffffffu));
   };
-  const std::uint32_t B = job_.batch;
+  const auto B = std::uint32_t(std::min<std::size_t>(job_.batch, std::max<std::size_t>(job_.count, 1)));
   const std::uint32_t w1_row = place(w1.size()), b1_row = place(b1.size()), w2_row = place(w2.size()),
                       b2_row = place(b2.size()), x_row = place(std::uint64_t(B) * n.inputs),
                       z1_row = place(std::uint64_t(B) * n.hidden), h_row = place(std::uint64_t(B) * n.hidden),
                       z2_row = place(std::uint64_t(B) * n.outputs);
-  if (row > job_.pool.first * rows_) throw std::runtime_error("the tensors run into the lane pool");
+  if (row > std::uint64_t(job_.pool.first) * rows_) throw std::runtime_error("the tensors run into the lane pool");
   write_tensor(w1_row, w1);
   write_tensor(b1_row, b1);
   write_tensor(w2_row, w2);

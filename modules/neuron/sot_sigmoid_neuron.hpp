@@ -58,7 +58,7 @@ class SotSigmoidNeuron {
   // V_out = -vdd + 2 vdd / (1 + exp((V_x - centre) / s)), s = vdd / (2 |slope|).
   double logistic_scale_V() const;
   // Time for the output to settle after a step at the input: the input
-  // node's RC (r_in || r_f over the inverter's gates) and the output swing
+  // node's RC to 1% (r_in || r_f over the inverter's gates) and the output swing
   // (2 vdd over the on-current, into the inverter's own and its load's
   // capacitance), ns. `load_F`: what the output drives.
   double delay_ns(double load_F) const;

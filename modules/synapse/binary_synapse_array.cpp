@@ -16,7 +16,8 @@ BinarySynapseArray::BinarySynapseArray(const SynapseParams& p, const VariationPa
   if (p.rows_per_subarray == 0) throw std::invalid_argument("BinarySynapseArray: subarrays of 0 rows");
   spread_.resize(std::size_t(rows()) * outputs * 2);
   for (std::size_t d = 0; d < spread_.size(); ++d) {
-    spread_[d] = v.sigma_r > 0 ? float(1 + v.sigma_r * counter_gauss(v.seed * 0x9e3779b97f4a7c15ull ^ stream ^ (d * 0xbf58476d1ce4e5b9ull))) : 1.0f;
+    // Clamped at 0.05 (as MtjSwitching::draw_cell): no resistance turns zero or negative.
+    spread_[d] = v.sigma_r > 0 ? float(std::max(0.05, 1 + v.sigma_r * counter_gauss(v.seed * 0x9e3779b97f4a7c15ull ^ stream ^ (d * 0xbf58476d1ce4e5b9ull)))) : 1.0f;
   }
 }
 

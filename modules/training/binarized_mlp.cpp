@@ -15,15 +15,15 @@ namespace mrampim {
 
 void BinarizedMlp::check() const {
   if (inputs == 0 || hidden == 0 || outputs == 0) throw std::invalid_argument("binarized MLP: a layer of size 0");
-  if (w1.size() != std::size_t(inputs + 1) * hidden) {
+  if (w1.size() != (std::size_t(inputs) + 1) * hidden) {
     throw std::invalid_argument("binarized MLP: w1 has " + std::to_string(w1.size()) + " weights, a " +
                                 std::to_string(inputs) + "-" + std::to_string(hidden) + " layer with biases needs " +
-                                std::to_string(std::size_t(inputs + 1) * hidden));
+                                std::to_string((std::size_t(inputs) + 1) * hidden));
   }
-  if (w2.size() != std::size_t(hidden + 1) * outputs) {
+  if (w2.size() != (std::size_t(hidden) + 1) * outputs) {
     throw std::invalid_argument("binarized MLP: w2 has " + std::to_string(w2.size()) + " weights, a " +
                                 std::to_string(hidden) + "-" + std::to_string(outputs) + " layer with biases needs " +
-                                std::to_string(std::size_t(hidden + 1) * outputs));
+                                std::to_string((std::size_t(hidden) + 1) * outputs));
   }
   for (const auto* w : {&w1, &w2}) {
     for (std::int8_t v : *w) {
@@ -174,14 +174,37 @@ BinarizedMlp read_binarized_mlp(const std::string& path) {
     if (j.value("format", "") != "mrampim binarized MLP") {
       throw std::runtime_error("not a binarized MLP weight file (its \"format\" is not \"mrampim binarized MLP\")");
     }
+    // Every number checked as written: a size a whole number in 1..1e6, a
+    // weight exactly +1 or -1 (no cast turns 257 or 1.7 into a weight).
+    auto size = [&](const char* key) {
+      const nlohmann::json& v = j.at(key);
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 1'000'000) {
+        throw std::runtime_error(std::string("\"") + key + "\" must be a whole number in 1..1000000");
+      }
+      return std::uint32_t(v.get<std::int64_t>());
+    };
+    auto weights = [&](const char* key) {
+      const nlohmann::json& v = j.at(key);
+      if (!v.is_array()) throw std::runtime_error(std::string("\"") + key + "\" is not a list");
+      std::vector<std::int8_t> w;
+      w.reserve(v.size());
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_number_integer() || (v[i].get<std::int64_t>() != 1 && v[i].get<std::int64_t>() != -1)) {
+          throw std::runtime_error(std::string("\"") + key + "\" entry " + std::to_string(i) + " is " + v[i].dump() +
+                                   " (binary weights are 1 or -1)");
+        }
+        w.push_back(std::int8_t(v[i].get<std::int64_t>()));
+      }
+      return w;
+    };
     BinarizedMlp n;
-    n.inputs = j.at("inputs").get<std::uint32_t>();
-    n.hidden = j.at("hidden").get<std::uint32_t>();
-    n.outputs = j.at("outputs").get<std::uint32_t>();
+    n.inputs = size("inputs");
+    n.hidden = size("hidden");
+    n.outputs = size("outputs");
     n.scale1 = j.at("scale1").get<double>();
     n.scale2 = j.at("scale2").get<double>();
-    n.w1 = j.at("w1").get<std::vector<std::int8_t>>();
-    n.w2 = j.at("w2").get<std::vector<std::int8_t>>();
+    n.w1 = weights("w1");
+    n.w2 = weights("w2");
     n.check();
     return n;
   } catch (const std::exception& e) {

@@ -130,6 +130,25 @@ TEST_CASE("the host trains the binarized MLP well above chance, and its weight f
     CHECK_THAT(e.what(), Contains("mrampim_analog_mlp_bad.json") && Contains("w1"));
   }
   CHECK_THROWS_AS(read_binarized_mlp("no/such/file.json"), std::runtime_error);
+  // No cast turns another number into a weight or a size.
+  for (const char* w2 : {"257", "1.7", "true", "0"}) {
+    std::ofstream out(bad);
+    out << R"({"format": "mrampim binarized MLP", "inputs": 1, "hidden": 1, "outputs": 1, "scale1": 0.1, "scale2": 1, "w1": [1, -1], "w2": [1, )"
+        << w2 << "]}";
+    out.close();
+    CAPTURE(w2);
+    try {
+      read_binarized_mlp(bad);
+      FAIL("accepted");
+    } catch (const std::runtime_error& e) {
+      CHECK_THAT(e.what(), Contains("w2"));
+    }
+  }
+  {
+    std::ofstream out(bad);
+    out << R"({"format": "mrampim binarized MLP", "inputs": -1, "hidden": 1, "outputs": 1, "scale1": 0.1, "scale2": 1, "w1": [], "w2": [1, 1]})";
+  }
+  CHECK_THROWS_WITH(read_binarized_mlp(bad), Contains("inputs"));
   std::remove(path.c_str());
   std::remove(bad.c_str());
 }
