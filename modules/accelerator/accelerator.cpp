@@ -128,7 +128,9 @@ AcceleratorCore::Region AcceleratorCore::decode(std::uint64_t address, std::uint
   const std::uint64_t last = address + length - 1;
   if (last < address) return Region::None;  // wraps around
   if (last < regs::kRegisterBlockSize) return Region::Registers;
-  if (address >= regs::kCommandPort && last < regs::kCommandPort + kCommandBytes) return Region::CommandPort;
+  // An access that starts in the command port is the port's, whatever its
+  // length: one of another length is a burst error there, not an address error.
+  if (address >= regs::kCommandPort && address < regs::kCommandPort + kCommandBytes) return Region::CommandPort;
   if (address >= regs::kDataBase && last < regs::kDataBase + data_window_bytes()) return Region::Data;
   return Region::None;
 }
@@ -180,6 +182,12 @@ void AcceleratorCore::register_access(tlm::tlm_generic_payload& trans, sc_time& 
     return;
   }
   unsigned char* data = trans.get_data_ptr();
+  if (debug && trans.is_write()) {
+    // A debugger's write to a register is not performed (a register write
+    // has side effects): 0 bytes, not 4 that changed nothing.
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
   if (trans.is_read()) {
     const std::uint32_t v = read_register(a);
     std::memcpy(data, &v, 4);
@@ -191,8 +199,8 @@ void AcceleratorCore::register_access(tlm::tlm_generic_payload& trans, sc_time& 
     std::uint32_t v = 0;
     std::memcpy(&v, data, 4);
     if (a == regs::kLaneFirst || a == regs::kLaneCount) {
-      if (!debug) (a == regs::kLaneFirst ? lane_pool_.first : lane_pool_.count) = v;
-    } else if (!debug) {
+      (a == regs::kLaneFirst ? lane_pool_.first : lane_pool_.count) = v;
+    } else {
       control_ = v & regs::kControlIrqEnable;
       if (v & regs::kControlClearDone) done_ = false;
       if (v & regs::kControlClearError) error_ = false;
@@ -343,7 +351,12 @@ void AcceleratorCore::b_transport(tlm::tlm_generic_payload& trans, sc_time& dela
 
 unsigned int AcceleratorCore::transport_dbg(tlm::tlm_generic_payload& trans) {
   sc_time ignored = sc_core::SC_ZERO_TIME;
-  return access(trans, ignored, true);
+  // Debuggers leave the streaming width at its default, 0: no streaming.
+  const unsigned width = trans.get_streaming_width();
+  if (width == 0) trans.set_streaming_width(trans.get_data_length());
+  const unsigned n = access(trans, ignored, true);
+  trans.set_streaming_width(width);
+  return n;
 }
 
 bool AcceleratorCore::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
@@ -587,7 +600,10 @@ void AcceleratorCore::retire_commands() {
 
 void AcceleratorCore::update_outputs() {
   const bool is_busy = !queue_.empty() || !running_.empty();
-  if (was_busy_ && !is_busy && completed_ > 0) done_ = true;  // the last command just finished
+  // The last command just finished, or was refused: everything accepted has
+  // completed (also when nothing was: firmware waiting for DONE after a
+  // refused first command must not hang).
+  if (was_busy_ && !is_busy) done_ = true;
   was_busy_ = is_busy;
   outputs_event_.notify(sc_core::SC_ZERO_TIME);
 }

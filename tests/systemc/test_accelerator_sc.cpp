@@ -209,6 +209,12 @@ struct Design {
   test::ProtocolMonitor<32> monitor32{"monitor32"};
   AtHost at_host{"at_host"};
   sc_core::sc_signal<bool> irq32{"irq32"};
+  // A fresh accelerator for the protocol corners that depend on its history.
+  CostLedger ledger_fresh;
+  Accelerator<64> acc_fresh{"acc_fresh", tech, AcceleratorConfig{1, 2, 4, 1.0}, ledger_fresh};
+  test::ProtocolMonitor<64> monitor_fresh{"monitor_fresh"};
+  Host fresh_host{"fresh_host"};
+  sc_core::sc_signal<bool> irq_fresh{"irq_fresh"};
   // A platform with the analog tile (its own ledger and power monitor).
   CostLedger ledger_analog;
   static AcceleratorConfig with_analog_tile() {
@@ -238,6 +244,10 @@ struct Design {
     monitor32.initiator.bind(acc32.socket);
     acc32.irq(irq32);
     at_host.irq(irq32);
+    fresh_host.socket.bind(monitor_fresh.target);
+    monitor_fresh.initiator.bind(acc_fresh.socket);
+    acc_fresh.irq(irq_fresh);
+    fresh_host.irq(irq_fresh);
     analog_host.socket.bind(monitor_analog.target);
     monitor_analog.initiator.bind(acc_analog.socket);
     acc_analog.irq(irq_analog);
@@ -818,4 +828,62 @@ TEST_CASE("The analog tile: weights and images through the data window, classes 
   for (const auto& v : d.monitor_analog.violations) FAIL_CHECK("protocol: " << v);
   CHECK(energy_by_component(d.ledger_analog)[std::size_t(PowerComponent::AnalogTile)] ==
         Approx(tile.account().energy_pJ()));
+}
+
+TEST_CASE("Protocol corners: a refused first command sets DONE, a long command write is a burst error, "
+          "debug transport takes streaming width 0 and performs no register write",
+          "[accelerator][protocol]") {
+  Design& d = *design;
+  Host& h = d.fresh_host;
+  h.run([&] {
+    // The very first command is refused: the accelerator goes idle, DONE and ERROR set.
+    h.write32(regs::kControl, regs::kControlIrqEnable);
+    Command bad = mac(0, 7, 0, 1, 1);  // no subarray 7
+    h.push(bad);
+    while (h.read32(regs::kStatus) & regs::kStatusBusy) sc_core::wait(sc_time(10, SC_NS));
+    const std::uint32_t status = h.read32(regs::kStatus);
+    CHECK((status & regs::kStatusError) != 0);
+    CHECK((status & regs::kStatusDone) != 0);
+    CHECK(h.read32(regs::kCompleted) == 0);
+    CHECK(d.irq_fresh.read());
+    // A 64-byte write at the command port: a burst error, not an address error.
+    std::vector<unsigned char> two(64, 0);
+    CHECK(h.transact(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, two.data(), 64) == tlm::TLM_BURST_ERROR_RESPONSE);
+    CHECK(h.transact(tlm::TLM_WRITE_COMMAND, regs::kCommandPort + 8, two.data(), 32) == tlm::TLM_BURST_ERROR_RESPONSE);
+  });
+  for (const auto& v : d.monitor_fresh.violations) FAIL_CHECK("protocol: " << v);
+  // Debug transport as a debugger sends it: streaming width 0.
+  tlm::tlm_generic_payload t;
+  std::uint32_t v = 0;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(regs::kId);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  t.set_data_length(4);
+  t.set_streaming_width(0);
+  CHECK(h.socket->transport_dbg(t) == 4);
+  CHECK(v == regs::kIdValue);
+  CHECK(t.get_streaming_width() == 0);  // the payload as it was given
+  std::vector<unsigned char> row(200, 0x5a), back(200, 0);
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  t.set_address(d.acc_fresh.row_address(0, 1, 3));
+  t.set_data_ptr(row.data());
+  t.set_data_length(200);
+  CHECK(h.socket->transport_dbg(t) == 200);
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_data_ptr(back.data());
+  CHECK(h.socket->transport_dbg(t) == 200);
+  CHECK(back == row);
+  // A debug write to a register is not performed: 0 bytes, the register unchanged.
+  std::uint32_t lanes = 3;
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  t.set_address(regs::kLaneCount);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&lanes));
+  t.set_data_length(4);
+  t.set_streaming_width(4);
+  CHECK(h.socket->transport_dbg(t) == 0);
+  std::uint32_t now = 99;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&now));
+  CHECK(h.socket->transport_dbg(t) == 4);
+  CHECK(now == 0);
 }
