@@ -545,11 +545,7 @@ void AcceleratorCore::run_commands() {
     const LanePool pool = queue_.front().pool;
     queue_.pop_front();
     space_event_.notify(sc_core::SC_ZERO_TIME);
-    if (blocked_request_ != nullptr) {
-      tlm::tlm_generic_payload* t = blocked_request_;
-      blocked_request_ = nullptr;
-      accept_request(*t);
-    }
+    release_held_requests();
     const bool valid = !c.is_layer() && !c.is_analog() && validate(c, controller_.shape()) == CommandError::None &&
                        c.opcode != Opcode::Nop;
     if (valid) refresh_cells(c);
@@ -638,8 +634,10 @@ tlm::tlm_sync_enum AcceleratorCore::nb_transport_fw(tlm::tlm_generic_payload& tr
 
 void AcceleratorCore::peq_callback(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase) {
   if (phase == tlm::BEGIN_REQ) {
-    if (command_needs_space(trans) && queue_.size() >= config_.queue_depth) {
-      blocked_request_ = &trans;  // back-pressure: END_REQ waits for a free entry
+    // Back-pressure: END_REQ waits for a free entry; a request behind a held
+    // one waits behind it.
+    if (!held_requests_.empty() || (command_needs_space(trans) && queue_.size() >= config_.queue_depth)) {
+      held_requests_.push_back(&trans);
       return;
     }
     accept_request(trans);
@@ -647,6 +645,15 @@ void AcceleratorCore::peq_callback(tlm::tlm_generic_payload& trans, const tlm::t
     finish_response(trans);
   } else if (phase == tlm::BEGIN_RESP) {
     send_response(trans);
+  }
+}
+
+void AcceleratorCore::release_held_requests() {
+  while (!held_requests_.empty()) {
+    tlm::tlm_generic_payload& t = *held_requests_.front();
+    if (command_needs_space(t) && queue_.size() >= config_.queue_depth) return;
+    held_requests_.pop_front();
+    accept_request(t);  // a command write fills the queue again: checked above
   }
 }
 

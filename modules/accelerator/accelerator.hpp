@@ -257,7 +257,11 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   ActivitySink* sink_ = nullptr;
 
   tlm_utils::peq_with_cb_and_phase<AcceleratorCore> peq_;
-  tlm::tlm_generic_payload* blocked_request_ = nullptr;  // a command write waiting for queue space
+  // AT requests held back, in their order: a command write waiting for
+  // queue space and every request that arrived after it (a bus may forward
+  // several; none is lost or overtaken).
+  std::deque<tlm::tlm_generic_payload*> held_requests_;
+  void release_held_requests();  // those that can go now, in order
   std::deque<tlm::tlm_generic_payload*> responses_;      // waiting for the response channel
   bool response_in_progress_ = false;
 };

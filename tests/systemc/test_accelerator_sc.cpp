@@ -174,6 +174,58 @@ struct AtHost : JobThread {
   }
 };
 
+// A bus that forwards every request at once, as some buses do when several
+// initiators share them (it breaks the request-exclusion rule at this hop,
+// so no protocol monitor sits here): the target must keep every request it
+// holds back, in order, and answer each.
+struct ForwardingBus : JobThread {
+  tlm_utils::simple_initiator_socket<ForwardingBus, 64> socket{"socket"};
+  sc_core::sc_in<bool> irq{"irq"};
+  sc_core::sc_event answered;
+  PayloadPool pool;
+  std::deque<std::vector<unsigned char>> buffers;
+  std::vector<const tlm::tlm_generic_payload*> sent, end_reqs, responses;
+  std::size_t bad = 0;
+
+  explicit ForwardingBus(sc_core::sc_module_name n) : JobThread(n) {
+    socket.register_nb_transport_bw(this, &ForwardingBus::nb_transport_bw);
+  }
+  void ended(const tlm::tlm_generic_payload& t) {
+    if (std::find(end_reqs.begin(), end_reqs.end(), &t) == end_reqs.end()) end_reqs.push_back(&t);
+  }
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& p, sc_time&) {
+    if (p == tlm::END_REQ) ended(t);
+    if (p == tlm::BEGIN_RESP) {
+      ended(t);  // BEGIN_RESP also ends the request
+      responses.push_back(&t);
+      if (!t.is_response_ok()) ++bad;
+      answered.notify(sc_core::SC_ZERO_TIME);
+      return tlm::TLM_COMPLETED;
+    }
+    return tlm::TLM_ACCEPTED;
+  }
+  // BEGIN_REQ now, whatever is outstanding.
+  void forward(tlm::tlm_command cmd, std::uint64_t addr, const void* data, unsigned len) {
+    buffers.emplace_back(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
+    tlm::tlm_generic_payload* t = pool.get();  // kept until the test ends: pointers identify requests
+    t->set_command(cmd);
+    t->set_address(addr);
+    t->set_data_ptr(buffers.back().data());
+    t->set_data_length(len);
+    t->set_streaming_width(len);
+    t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sent.push_back(t);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    const tlm::tlm_sync_enum r = socket->nb_transport_fw(*t, phase, delay);
+    if (r == tlm::TLM_UPDATED && phase == tlm::END_REQ) ended(*t);
+    if (r == tlm::TLM_COMPLETED) {
+      ended(*t);
+      responses.push_back(t);
+    }
+  }
+};
+
 // A target that breaks the base protocol on purpose: the monitor must say so.
 struct RudeTarget : sc_core::sc_module {
   tlm_utils::simple_target_socket<RudeTarget, 64> socket{"socket"};
@@ -209,6 +261,11 @@ struct Design {
   test::ProtocolMonitor<32> monitor32{"monitor32"};
   AtHost at_host{"at_host"};
   sc_core::sc_signal<bool> irq32{"irq32"};
+  // One command queue entry, behind a bus that forwards every request.
+  CostLedger ledger_held;
+  Accelerator<64> acc_held{"acc_held", tech, AcceleratorConfig{1, 2, 1, 1.0}, ledger_held};
+  ForwardingBus bus{"bus"};
+  sc_core::sc_signal<bool> irq_held{"irq_held"};
   // A fresh accelerator for the protocol corners that depend on its history.
   CostLedger ledger_fresh;
   Accelerator<64> acc_fresh{"acc_fresh", tech, AcceleratorConfig{1, 2, 4, 1.0}, ledger_fresh};
@@ -244,6 +301,9 @@ struct Design {
     monitor32.initiator.bind(acc32.socket);
     acc32.irq(irq32);
     at_host.irq(irq32);
+    bus.socket.bind(acc_held.socket);
+    acc_held.irq(irq_held);
+    bus.irq(irq_held);
     fresh_host.socket.bind(monitor_fresh.target);
     monitor_fresh.initiator.bind(acc_fresh.socket);
     acc_fresh.irq(irq_fresh);
@@ -886,4 +946,29 @@ TEST_CASE("Protocol corners: a refused first command sets DONE, a long command w
   t.set_data_ptr(reinterpret_cast<unsigned char*>(&now));
   CHECK(h.socket->transport_dbg(t) == 4);
   CHECK(now == 0);
+}
+
+TEST_CASE("Requests held back on a full queue are all kept, in order, however many a bus forwards",
+          "[accelerator][protocol][at]") {
+  Design& d = *design;
+  ForwardingBus& b = d.bus;
+  b.run([&] {
+    // Four long MACs on one subarray (one queue entry: the first runs, the
+    // second waits in the queue, the others are held) and a STATUS read behind them.
+    std::vector<std::array<std::uint8_t, kCommandBytes>> cmds;
+    for (std::uint32_t tag = 1; tag <= 4; ++tag) cmds.push_back(encode_command(mac(0, 0, 0, 1024, tag)));
+    for (const auto& c : cmds) b.forward(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, c.data(), kCommandBytes);
+    const std::uint32_t zero = 0;
+    b.forward(tlm::TLM_READ_COMMAND, regs::kStatus, &zero, 4);
+    // Every request answered (a lost one would leave its initiator waiting forever: bounded here).
+    for (int i = 0; i < 200 && b.responses.size() < 5; ++i) sc_core::wait(sc_time(100, sc_core::SC_US), b.answered);
+  });
+  CHECK(b.responses.size() == 5);
+  CHECK(b.bad == 0);
+  CHECK(b.end_reqs == b.sent);  // taken in the order they came
+  b.run([&] {
+    while (d.acc_held.completed.read() < 4) sc_core::wait(d.acc_held.completed.value_changed_event());
+  });
+  CHECK(d.acc_held.completed.read() == 4);
+  for (auto* t : b.sent) const_cast<tlm::tlm_generic_payload*>(t)->release();
 }
