@@ -6,13 +6,22 @@
 
 namespace mrampim {
 
-void CellWriteErrors::enable(const Technology& t, std::uint64_t seed, const std::string& stream, bool variation) {
+ComputeWritePulse compute_write_pulse(const Technology& t) {
   if (t.family != LogicFamily::SotStateful) {
     throw std::invalid_argument(t.name + ": write errors need MTJ cells ([switching])");
   }
-  switching_ = std::make_unique<MtjSwitching>(t.switching);
-  pulse_ = WritePulse{t.device.i_write_uA, t.device.t_switch_ns};
-  nominal_rate_ = switching_->error_rate(pulse_.i_uA, pulse_.t_ns);
+  ComputeWritePulse c;
+  c.switching = std::make_unique<MtjSwitching>(t.switching);
+  c.pulse = WritePulse{t.device.i_write_uA, t.device.t_switch_ns};
+  c.nominal_rate = c.switching->error_rate(c.pulse.i_uA, c.pulse.t_ns);
+  return c;
+}
+
+void CellWriteErrors::enable(const Technology& t, std::uint64_t seed, const std::string& stream, bool variation) {
+  ComputeWritePulse c = compute_write_pulse(t);
+  switching_ = std::move(c.switching);
+  pulse_ = c.pulse;
+  nominal_rate_ = c.nominal_rate;
   variation_ = variation;
   const std::uint64_t h = fnv1a64(stream);  // the subarray's name: its own stream
   stream_ = h;

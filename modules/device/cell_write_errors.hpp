@@ -24,6 +24,18 @@
 
 namespace mrampim {
 
+// The pulse computation steps write with, and what it does to a cell: the
+// technology's device.i_write_uA for device.t_switch_ns (the pulse the
+// counted step prices pay for) and its [switching] model. Shared by the
+// bit-level draws (below) and fast mode's (sampled_write_errors.hpp).
+struct ComputeWritePulse {
+  std::unique_ptr<MtjSwitching> switching;
+  WritePulse pulse;
+  double nominal_rate = 0;  // on the nominal cell
+};
+// Throws std::invalid_argument for a technology without MTJ switching.
+ComputeWritePulse compute_write_pulse(const Technology& t);
+
 class CellWriteErrors {
  public:
   // Throws std::invalid_argument for a technology without MTJ switching.

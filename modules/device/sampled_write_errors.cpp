@@ -1,5 +1,7 @@
 #include "device/sampled_write_errors.hpp"
 
+#include "device/cell_write_errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,12 +12,10 @@ namespace mrampim {
 
 SampledWriteErrors::SampledWriteErrors(const Technology& t, std::uint64_t seed, bool variation,
                                        std::uint32_t lane_columns) {
-  if (t.family != LogicFamily::SotStateful) {
-    throw std::invalid_argument(t.name + ": write errors need MTJ cells ([switching])");
-  }
-  switching_ = std::make_unique<MtjSwitching>(t.switching);
-  pulse_ = WritePulse{t.device.i_write_uA, t.device.t_switch_ns};
-  nominal_rate_ = switching_->error_rate(pulse_.i_uA, pulse_.t_ns);
+  ComputeWritePulse c = compute_write_pulse(t);  // the bit-level draws' pulse and model
+  switching_ = std::move(c.switching);
+  pulse_ = c.pulse;
+  nominal_rate_ = c.nominal_rate;
   variation_ = variation;
   cols_ = t.array.cols;
   rows_ = t.array.rows;

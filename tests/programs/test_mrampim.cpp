@@ -25,6 +25,21 @@ namespace {
 
 ProgramResult run_mrampim(const std::string& args) { return run_program(std::string(MRAMPIM) + " " + args); }
 
+// A shipped gtkwave save file names only signals the VCD has; returns how many it names.
+std::size_t check_gtkw_signals(const Vcd& v, const std::string& path) {
+  std::ifstream gtkw(path);
+  REQUIRE(gtkw.good());
+  std::size_t named = 0;
+  for (std::string line; std::getline(gtkw, line);) {
+    if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
+    const std::string name = line.substr(0, line.find('['));
+    CAPTURE(path, name);
+    CHECK_NOTHROW(v.signal(name));
+    ++named;
+  }
+  return named;
+}
+
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   REQUIRE(in.good());
@@ -83,17 +98,7 @@ TEST_CASE("mrampim's default run: MAC and GEMM on both technologies, report, VCD
   CHECK(v.signal("mac_sot_mram_1t1r.irq").takes("1"));
   CHECK(v.signal("mac_sot_mram_1t1r.power_total_mW").type == "real");
   // The shipped gtkwave save file names only signals the default VCD has.
-  std::ifstream gtkw(MRAMPIM_SOURCE_DIR "/traces/mrampim_default.gtkw");
-  REQUIRE(gtkw.good());
-  std::size_t named = 0;
-  for (std::string line; std::getline(gtkw, line);) {
-    if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
-    const std::string name = line.substr(0, line.find('['));
-    CAPTURE(name);
-    CHECK_NOTHROW(v.signal(name));
-    ++named;
-  }
-  CHECK(named == 4 * 12);
+  CHECK(check_gtkw_signals(v, MRAMPIM_SOURCE_DIR "/traces/mrampim_default.gtkw") == 4 * 12);
   for (const char* csv : {"power_mac_sot_mram_1t1r.csv", "power_gemm_reram_floatpim.csv"}) {
     CHECK(std::ifstream(out + "/" + csv).good());
   }
@@ -382,15 +387,7 @@ TEST_CASE("training runs on the platform: its report counts transactions, comman
   CHECK(v.signal("irq").takes("1"));
   CHECK(v.signal("command").takes("100000"));  // 0x20: a conv forward ran
   // The shipped training view names only signals this VCD has ...
-  std::ifstream gtkw(MRAMPIM_SOURCE_DIR "/traces/mrampim_train.gtkw");
-  REQUIRE(gtkw.good());
-  std::size_t named = 0;
-  for (std::string line; std::getline(gtkw, line);) {
-    if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
-    CHECK_NOTHROW(v.signal(line.substr(0, line.find('['))));
-    ++named;
-  }
-  CHECK(named == 14);
+  CHECK(check_gtkw_signals(v, MRAMPIM_SOURCE_DIR "/traces/mrampim_train.gtkw") == 14);
   // ... and its filters name every phase and opcode as the model does.
   const auto phases = filter_names(MRAMPIM_SOURCE_DIR "/traces/train_phase.filter");
   const auto& names = mrampim::training_phase_names();
@@ -692,15 +689,7 @@ TEST_CASE("mrampim --workload analog-mlp: the tile beside the ideal network and 
     CHECK(v.signal("analog0.analog_tile.predicted").changes.size() > 10);
     CHECK(v.signal("analog0.analog_tile.output_mV_3").type == "real");
     CHECK(v.signal("analog0.power_analog_tile_mW").type == "real");
-    std::ifstream gtkw(MRAMPIM_SOURCE_DIR "/traces/mrampim_analog.gtkw");
-    REQUIRE(gtkw.good());
-    std::size_t named = 0;
-    for (std::string line; std::getline(gtkw, line);) {
-      if (line.empty() || line[0] == '[' || line[0] == '@' || line[0] == '-') continue;
-      CHECK_NOTHROW(v.signal(line.substr(0, line.find('['))));
-      ++named;
-    }
-    CHECK(named == 21);
+    CHECK(check_gtkw_signals(v, MRAMPIM_SOURCE_DIR "/traces/mrampim_analog.gtkw") == 21);
   }
   const nlohmann::json j = read_json(report);
   const double tile = j.at("accuracy_tile").get<double>(), ideal = j.at("accuracy_ideal").get<double>();

@@ -288,30 +288,26 @@ struct Design {
   Host rude_host{"rude_host"};
   test::ProtocolMonitor<64> rude_monitor{"rude_monitor"};
   RudeTarget rude{"rude"};
+  // Host -> protocol monitor -> accelerator, the interrupt to both ends.
+  template <class H, class M, class A>
+  static void wire(H& h, M& m, A& a, sc_core::sc_signal<bool>& line) {
+    h.socket.bind(m.target);
+    m.initiator.bind(a.socket);
+    a.irq(line);
+    h.irq(line);
+  }
   Design() {
     acc.set_activity_sink(&power);
     rude_host.socket.bind(rude_monitor.target);
     rude_monitor.initiator.bind(rude.socket);
     rude_host.irq(irq);
-    host.socket.bind(monitor.target);
-    monitor.initiator.bind(acc.socket);
-    acc.irq(irq);
-    host.irq(irq);
-    at_host.socket.bind(monitor32.target);
-    monitor32.initiator.bind(acc32.socket);
-    acc32.irq(irq32);
-    at_host.irq(irq32);
+    wire(host, monitor, acc, irq);
+    wire(at_host, monitor32, acc32, irq32);
     bus.socket.bind(acc_held.socket);
     acc_held.irq(irq_held);
     bus.irq(irq_held);
-    fresh_host.socket.bind(monitor_fresh.target);
-    monitor_fresh.initiator.bind(acc_fresh.socket);
-    acc_fresh.irq(irq_fresh);
-    fresh_host.irq(irq_fresh);
-    analog_host.socket.bind(monitor_analog.target);
-    monitor_analog.initiator.bind(acc_analog.socket);
-    acc_analog.irq(irq_analog);
-    analog_host.irq(irq_analog);
+    wire(fresh_host, monitor_fresh, acc_fresh, irq_fresh);
+    wire(analog_host, monitor_analog, acc_analog, irq_analog);
     acc_analog.set_activity_sink(&power_analog);
   }
   // Runs a job on the host; every transaction it made kept the base protocol.
