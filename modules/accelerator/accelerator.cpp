@@ -28,6 +28,10 @@ std::deque<Bank> make_banks(const Technology& tech, const AcceleratorConfig& c, 
 
 double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
+// sc_time's resolution (1 ps): an end time nearer than this is due now (a
+// nearer one could never be waited for).
+constexpr double kTimeSlackNs = 1e-3;
+
 }  // namespace
 
 AcceleratorCore::AcceleratorCore(sc_core::sc_module_name name, const Technology& tech, const AcceleratorConfig& config,
@@ -200,6 +204,8 @@ void AcceleratorCore::register_access(tlm::tlm_generic_payload& trans, sc_time& 
     std::memcpy(&v, data, 4);
     if (a == regs::kLaneFirst || a == regs::kLaneCount) {
       (a == regs::kLaneFirst ? lane_pool_.first : lane_pool_.count) = v;
+    } else if (v & regs::kControlReset) {
+      reset();  // the other bits of this write are not taken: everything goes to its reset value
     } else {
       control_ = v & regs::kControlIrqEnable;
       if (v & regs::kControlClearDone) done_ = false;
@@ -212,6 +218,29 @@ void AcceleratorCore::register_access(tlm::tlm_generic_payload& trans, sc_time& 
   }
   if (!debug) delay += sc_time(config_.bus_cycle_ns, SC_NS);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// RESET: the commands still in the queue are dropped; a command already
+// started has computed its rows (the model computes a command at its start),
+// which show their results from now on, and is not counted as completed. The
+// registers take their reset values; the arrays keep their contents (MRAM is
+// non-volatile), and so do the subarrays' busy times (a started operation
+// cannot be called back from the cells).
+void AcceleratorCore::reset() {
+  queue_.clear();
+  while (!running_.empty()) running_.pop();
+  held_rows_.clear();
+  control_ = 0;
+  done_ = error_ = false;
+  error_code_ = error_tag_ = completed_ = last_tag_ = 0;
+  lane_pool_ = LanePool{};
+  analog_class_ = 0;
+  was_busy_ = false;
+  if (dmi_granted_) invalidate_dmi(regs::kDataBase, regs::kDataBase + data_window_bytes() - 1);
+  reset_event_.notify(sc_core::SC_ZERO_TIME);
+  space_event_.notify(sc_core::SC_ZERO_TIME);
+  release_held_requests();
+  update_outputs();
 }
 
 // ---- Command port -------------------------------------------------------
@@ -264,22 +293,43 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
     return 0;
   }
   const std::uint64_t offset = trans.get_address() - regs::kDataBase;
-  unsigned char* image = reinterpret_cast<unsigned char*>(image_.data());
+  const std::uint64_t rb = row_bytes();
+  const std::uint64_t first_row = offset / rb, last_row = (offset + length - 1) / rb;
+  // The access's own time: a decoupled initiator's local time.
+  const double t_ns = now_ns() + (debug ? 0.0 : delay.to_seconds() * 1e9);
   unsigned char* data = trans.get_data_ptr();
-  if (be == nullptr) {
-    if (trans.is_read()) std::memcpy(data, image + offset, length);
-    else std::memcpy(image + offset, data, length);
-  } else {
-    for (unsigned i = 0; i < length; ++i) {
-      if (be[i % be_length] == TLM_BYTE_DISABLED) continue;
-      if (trans.is_read()) data[i] = image[offset + i];
-      else image[offset + i] = data[i];
+  bool any_held = false;
+  // Row by row: a held row is read from (and written into as well) what it
+  // held before the running command that writes it.
+  for (std::uint64_t g = first_row; g <= last_row; ++g) {
+    const std::uint64_t lo = std::max(offset, g * rb), hi = std::min(offset + length, (g + 1) * rb);
+    unsigned char* image = reinterpret_cast<unsigned char*>(&image_[g * row_words_]) + (lo - g * rb);
+    HeldRow* held = held_row(g, t_ns);
+    any_held = any_held || held != nullptr;
+    unsigned char* before = held ? reinterpret_cast<unsigned char*>(held->words.data()) + (lo - g * rb) : nullptr;
+    unsigned char* at = data + (lo - offset);
+    const std::size_t n = std::size_t(hi - lo);
+    if (be == nullptr) {
+      if (trans.is_read()) {
+        std::memcpy(at, before ? before : image, n);
+      } else {
+        std::memcpy(image, at, n);
+        if (before) std::memcpy(before, at, n);
+      }
+      continue;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (be != nullptr && be[(lo - offset + i) % be_length] == TLM_BYTE_DISABLED) continue;
+      if (trans.is_read()) {
+        at[i] = before ? before[i] : image[i];
+      } else {
+        image[i] = at[i];
+        if (before) before[i] = at[i];
+      }
     }
   }
   // Each row touched is one step of the array: written rows go into the
   // subarray's cells too.
-  const std::uint64_t rb = row_bytes();
-  const std::uint64_t first_row = offset / rb, last_row = (offset + length - 1) / rb;
   if (trans.is_write()) image_changed(first_row, last_row - first_row + 1);
   const std::uint32_t rows = tech_.array.rows;
   double step_ns = 0;
@@ -306,12 +356,13 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
   }
   if (!debug) {
     const unsigned bus_bytes = bus_width_bits_ / 8;
-    const double start = now_ns() + delay.to_seconds() * 1e9;
+    const double start = t_ns;
     delay += sc_time(config_.bus_cycle_ns * double((length + bus_bytes - 1) / bus_bytes) + step_ns, SC_NS);
     if (sink_) sink_->activity(start, now_ns() + delay.to_seconds() * 1e9);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  trans.set_dmi_allowed(true);
+  // No DMI hint while a row of the access is held: a pointer cannot show it.
+  trans.set_dmi_allowed(!any_held);
   return length;
 }
 
@@ -362,9 +413,25 @@ unsigned int AcceleratorCore::transport_dbg(tlm::tlm_generic_payload& trans) {
 bool AcceleratorCore::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
   const std::uint64_t a = trans.get_address();
   if (a >= regs::kDataBase && a < regs::kDataBase + data_window_bytes()) {
-    dmi.set_dmi_ptr(reinterpret_cast<unsigned char*>(image_.data()));
-    dmi.set_start_address(regs::kDataBase);
-    dmi.set_end_address(regs::kDataBase + data_window_bytes() - 1);
+    // Over the rows between the held ones around the address (a pointer
+    // would show a held row's new contents before its command ends).
+    const std::uint64_t row = (a - regs::kDataBase) / row_bytes();
+    std::uint64_t first = 0, end = row_count_total_;
+    const double t = now_ns();
+    for (auto it = held_rows_.begin(); it != held_rows_.end(); ++it) {
+      if (!held_row(it->first, t)) continue;
+      if (it->first == row) {  // refused for the held row itself
+        dmi.allow_none();
+        dmi.set_start_address(row_address_global(row));
+        dmi.set_end_address(row_address_global(row) + row_bytes() - 1);
+        return false;
+      }
+      if (it->first < row) first = it->first + 1;
+      else end = std::min(end, it->first);
+    }
+    dmi.set_dmi_ptr(reinterpret_cast<unsigned char*>(&image_[first * row_words_]));
+    dmi.set_start_address(row_address_global(first));
+    dmi.set_end_address(row_address_global(end) - 1);
     dmi.allow_read_write();
     dmi.set_read_latency(sc_time(config_.bus_cycle_ns + tech_.step.t_read_ns, SC_NS));
     dmi.set_write_latency(sc_time(config_.bus_cycle_ns + tech_.step.t_write_ns, SC_NS));
@@ -392,8 +459,10 @@ void AcceleratorCore::sync_image_to_array(std::uint32_t bank, std::uint32_t suba
 
 void AcceleratorCore::sync_array_to_image(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first,
                                           std::uint32_t count) {
+  const std::uint64_t g = (std::uint64_t(bank) * config_.subarrays + subarray) * tech_.array.rows + first;
+  hold_rows(g, count);
   banks_[bank].subarray(subarray).peek_rows(first, count, image_row(bank, subarray, first));
-  image_changed((std::uint64_t(bank) * config_.subarrays + subarray) * tech_.array.rows + first, count);
+  image_changed(g, count);
   if (dmi_granted_) {
     const std::uint64_t start = row_address(bank, subarray, first);
     invalidate_dmi(start, start + std::uint64_t(count) * row_bytes() - 1);
@@ -408,6 +477,7 @@ void AcceleratorCore::Tensors::read(std::uint32_t row, std::size_t n, std::uint3
 
 void AcceleratorCore::Tensors::write(std::uint32_t row, std::size_t n, const std::uint32_t* in) {
   if (n == 0) return;
+  a_.hold_rows(row, g_.rows(n));
   tensor_pack(g_, a_.row_words_, in, n, &a_.image_[std::size_t(row) * a_.row_words_]);
   a_.image_rows_written(row, g_.rows(n));
 }
@@ -439,6 +509,51 @@ void AcceleratorCore::image_rows_written(std::uint64_t first, std::uint64_t coun
     const std::uint64_t start = regs::kDataBase + first * row_bytes();
     invalidate_dmi(start, start + count * row_bytes() - 1);
   }
+}
+
+// ---- Completion-time visibility -----------------------------------------
+
+void AcceleratorCore::hold_rows(std::uint64_t first, std::uint64_t count) {
+  if (executing_ == 0) return;
+  const double now = now_ns();
+  for (std::uint64_t g = first; g < first + count; ++g) {
+    auto [it, fresh] = held_rows_.try_emplace(g);
+    HeldRow& h = it->second;
+    if (!fresh && h.owner == executing_) continue;  // held already: keep the oldest contents
+    // A row still held by an earlier command (which the controller's hazard
+    // checks make this one wait for, so only at its very end) keeps what the
+    // host has seen; an expired hold is taken over.
+    if (fresh || h.until_ns <= now + kTimeSlackNs) {
+      h.words.assign(&image_[g * row_words_], &image_[g * row_words_] + row_words_);
+      h.until_ns = 0;
+    }
+    h.owner = executing_;
+    executing_holds_.push_back(g);
+  }
+  // DMI pointers over the rows are invalidated by the caller, which changes them.
+}
+
+void AcceleratorCore::release_rows_at(double end_ns, bool refused) {
+  const double now = now_ns();
+  for (std::uint64_t g : executing_holds_) {
+    auto it = held_rows_.find(g);
+    if (it == held_rows_.end()) continue;
+    HeldRow& h = it->second;
+    h.until_ns = std::max(h.until_ns, refused ? now : end_ns);
+    if (h.until_ns <= now + kTimeSlackNs) held_rows_.erase(it);
+  }
+  executing_holds_.clear();
+  executing_ = 0;
+}
+
+AcceleratorCore::HeldRow* AcceleratorCore::held_row(std::uint64_t row, double t_ns) {
+  if (held_rows_.empty()) return nullptr;
+  auto it = held_rows_.find(row);
+  if (it == held_rows_.end()) return nullptr;
+  // The executing command's rows are held whatever the time; the others
+  // until their command's end (completions within the time slack are due).
+  if (it->second.owner != executing_ && it->second.until_ns <= t_ns + kTimeSlackNs) return nullptr;
+  return &it->second;
 }
 
 void AcceleratorCore::refresh_cells(const Command& c) {
@@ -540,7 +655,11 @@ void AcceleratorCore::run_commands() {
                                   head.command.is_analog()
                                       ? controller_.all_done_ns()
                                       : std::max(analog_free_ns_, controller_.ready_at_ns(head.command, head.pool)));
-    if (ready > now_ns()) sc_core::wait(sc_time(ready - now_ns(), SC_NS));
+    if (ready > now_ns() + kTimeSlackNs) {
+      // A reset may empty the queue meanwhile: look at the head again.
+      sc_core::wait(sc_time(ready - now_ns(), SC_NS), reset_event_);
+      continue;
+    }
     const Command c = queue_.front().command;
     const LanePool pool = queue_.front().pool;
     queue_.pop_front();
@@ -554,6 +673,7 @@ void AcceleratorCore::run_commands() {
       if (c.opcode == Opcode::Move) sync_image_to_array(c.dst_bank, c.dst_subarray, c.first_row, c.row_count);
     }
     tensors_.set_format(c.format);
+    executing_ = ++commands_started_;
     const CommandOutcome o = c.is_analog() ? execute_analog(c, now_ns()) : controller_.execute(c, now_ns(), pool, tensors_);
     if (o.error != CommandError::None) {
       error_ = true;
@@ -572,6 +692,7 @@ void AcceleratorCore::run_commands() {
     } else if (c.opcode != Opcode::Nop) {
       sync_array_to_image(c.bank, c.subarray, c.first_row, c.row_count);
     }
+    release_rows_at(o.end_ns, o.error != CommandError::None);
     if (o.error == CommandError::None) {
       last_opcode_ = int(c.opcode);
       if (sink_) sink_->activity(o.start_ns, o.end_ns);
@@ -582,13 +703,16 @@ void AcceleratorCore::run_commands() {
   }
 }
 
-// Completions within a picosecond of now are due: sc_time's resolution, so a
-// nearer end time could never be waited for.
+// Completions within a picosecond of now are due (kTimeSlackNs); their held
+// rows show their results from now on.
 void AcceleratorCore::retire_commands() {
-  while (!running_.empty() && running_.top().first <= now_ns() + 1e-3) {
+  while (!running_.empty() && running_.top().first <= now_ns() + kTimeSlackNs) {
     ++completed_;
     last_tag_ = running_.top().second;
     running_.pop();
+  }
+  for (auto it = held_rows_.begin(); it != held_rows_.end();) {
+    it = held_row(it->first, now_ns()) ? std::next(it) : held_rows_.erase(it);
   }
   if (!running_.empty()) retire_event_.notify(sc_time(running_.top().first - now_ns(), SC_NS));
   update_outputs();

@@ -20,6 +20,16 @@
 // are invalidated); before a command, rows the host may have written through
 // DMI are copied into the subarray.
 //
+// Completion-time visibility: a command computes its rows when it starts,
+// but the host sees them change only at its end time, as on a device. Until
+// then the rows it writes are *held*: their contents from before the command
+// are kept beside the image, reads through the data window and debug reads
+// of them return those, DMI is not granted over them (pointers over them are
+// invalidated when the command starts), and a host write to them goes to
+// both (it stays over the command's results). The controller's own view (its
+// hazard checks order every command after the ones whose rows it uses) is the
+// image.
+//
 // Layer commands read and write their tensors through the image (the
 // TensorPort below). In bit-accurate mode every tensor write goes into the
 // subarrays' cells too, and after the command the lane pool's subarrays are
@@ -35,6 +45,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -204,6 +215,7 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   void sync_image_to_array(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first, std::uint32_t count);
   void sync_array_to_image(std::uint32_t bank, std::uint32_t subarray, std::uint32_t first, std::uint32_t count);
   std::uint64_t* image_row(std::uint32_t bank, std::uint32_t subarray, std::uint32_t row);
+  std::uint64_t row_address_global(std::uint64_t global_row) const { return regs::kDataBase + global_row * row_bytes(); }
   // Global rows [first, first + count) changed in the image: into the cells
   // (bit-accurate) or marked for a later copy (fast); DMI pointers dropped.
   void image_rows_written(std::uint64_t first, std::uint64_t count);
@@ -254,6 +266,26 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   std::uint64_t changes_ = 0;
   void image_changed(std::uint64_t first_row, std::uint64_t count);
   bool dmi_granted_ = false;
+  // Held rows (completion-time visibility, above): global row -> what it held
+  // before the running command that writes it, until that command's end.
+  struct HeldRow {
+    std::vector<std::uint64_t> words;
+    double until_ns = 0;
+    std::uint64_t owner = 0;  // the command (sequence number) that holds it
+  };
+  std::map<std::uint64_t, HeldRow> held_rows_;
+  std::uint64_t executing_ = 0;  // sequence number of the command executing now (0: none)
+  std::uint64_t commands_started_ = 0;
+  std::vector<std::uint64_t> executing_holds_;
+  // Before the executing command overwrites global rows [first, first + count) of the image.
+  void hold_rows(std::uint64_t first, std::uint64_t count);
+  // The executing command ended (or was refused): its rows are held until end_ns.
+  void release_rows_at(double end_ns, bool refused);
+  // The held row as a reader at time t_ns sees it, or nullptr (the image's).
+  HeldRow* held_row(std::uint64_t row, double t_ns);
+  // Commands not started are dropped, registers back to their reset values.
+  void reset();
+  sc_core::sc_event reset_event_;
   ActivitySink* sink_ = nullptr;
 
   tlm_utils::peq_with_cb_and_phase<AcceleratorCore> peq_;

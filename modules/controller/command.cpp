@@ -88,24 +88,28 @@ bool known(std::uint8_t op) {
 
 }  // namespace
 
+// The fields' places are mrampim_regs.h's: the firmware's driver packs them
+// with the same macros.
 Command decode_command(const std::array<std::uint8_t, kCommandBytes>& bytes) {
   Command c;
-  const std::uint32_t w0 = word(bytes, 0);
-  c.raw_opcode = std::uint8_t(w0);
+  const std::uint32_t w0 = word(bytes, MRAMPIM_CMD_WORD_OP);
+  c.raw_opcode = std::uint8_t(MRAMPIM_GET(w0, MRAMPIM_CMD_OPCODE));
   c.opcode = known(c.raw_opcode) ? Opcode(c.raw_opcode) : Opcode::Nop;
-  c.format = FpFormat{std::uint8_t(w0 >> 8), std::uint8_t(w0 >> 16)};
-  c.rounding = (w0 >> 24) & 1u ? Rounding::Paper : Rounding::Ieee;
-  c.reserved_bits_set = (w0 >> 25) != 0;
-  c.bank = std::uint16_t(word(bytes, 1));
-  c.subarray = std::uint16_t(word(bytes, 1) >> 16);
-  c.first_row = word(bytes, 2);
-  c.row_count = word(bytes, 3);
-  c.dst_bank = std::uint16_t(word(bytes, 4));
-  c.dst_subarray = std::uint16_t(word(bytes, 4) >> 16);
-  c.src_col = std::uint16_t(word(bytes, 5));
-  c.dst_col = std::uint16_t(word(bytes, 5) >> 16);
-  c.width = word(bytes, 6);
-  c.tag = word(bytes, 7);
+  c.format = FpFormat{std::uint8_t(MRAMPIM_GET(w0, MRAMPIM_CMD_NE)), std::uint8_t(MRAMPIM_GET(w0, MRAMPIM_CMD_NM))};
+  c.rounding = MRAMPIM_GET(w0, MRAMPIM_CMD_ROUNDING) == MRAMPIM_ROUNDING_PAPER ? Rounding::Paper : Rounding::Ieee;
+  c.reserved_bits_set = MRAMPIM_GET(w0, MRAMPIM_CMD_RESERVED) != 0;
+  const std::uint32_t where = word(bytes, MRAMPIM_CMD_WORD_WHERE), dst = word(bytes, MRAMPIM_CMD_WORD_DST);
+  const std::uint32_t cols = word(bytes, MRAMPIM_CMD_WORD_COLUMNS);
+  c.bank = std::uint16_t(MRAMPIM_GET(where, MRAMPIM_CMD_BANK));
+  c.subarray = std::uint16_t(MRAMPIM_GET(where, MRAMPIM_CMD_SUBARRAY));
+  c.first_row = word(bytes, MRAMPIM_CMD_WORD_FIRST_ROW);
+  c.row_count = word(bytes, MRAMPIM_CMD_WORD_ROW_COUNT);
+  c.dst_bank = std::uint16_t(MRAMPIM_GET(dst, MRAMPIM_CMD_DST_BANK));
+  c.dst_subarray = std::uint16_t(MRAMPIM_GET(dst, MRAMPIM_CMD_DST_SUBARRAY));
+  c.src_col = std::uint16_t(MRAMPIM_GET(cols, MRAMPIM_CMD_SRC_COL));
+  c.dst_col = std::uint16_t(MRAMPIM_GET(cols, MRAMPIM_CMD_DST_COL));
+  c.width = MRAMPIM_GET(word(bytes, MRAMPIM_CMD_WORD_WIDTH), MRAMPIM_CMD_WIDTH);
+  c.tag = word(bytes, MRAMPIM_CMD_WORD_TAG);
   for (std::size_t i = 0; i < c.args.size(); ++i) c.args[i] = word(bytes, i + 1);
   return c;
 }
@@ -113,19 +117,25 @@ Command decode_command(const std::array<std::uint8_t, kCommandBytes>& bytes) {
 std::array<std::uint8_t, kCommandBytes> encode_command(const Command& c) {
   std::array<std::uint8_t, kCommandBytes> b{};
   const std::uint8_t op = known(c.raw_opcode) || c.raw_opcode == 0 ? std::uint8_t(c.opcode) : c.raw_opcode;
-  put(b, 0, std::uint32_t(op) | std::uint32_t(c.format.ne) << 8 | std::uint32_t(c.format.nm) << 16 |
-                (c.rounding == Rounding::Paper ? 1u << 24 : 0u) | (c.reserved_bits_set ? 1u << 25 : 0u));
+  put(b, MRAMPIM_CMD_WORD_OP,
+      MRAMPIM_PUT(MRAMPIM_CMD_OPCODE, op) | MRAMPIM_PUT(MRAMPIM_CMD_NE, c.format.ne) |
+          MRAMPIM_PUT(MRAMPIM_CMD_NM, c.format.nm) |
+          MRAMPIM_PUT(MRAMPIM_CMD_ROUNDING,
+                      c.rounding == Rounding::Paper ? MRAMPIM_ROUNDING_PAPER : MRAMPIM_ROUNDING_IEEE) |
+          (c.reserved_bits_set ? MRAMPIM_PUT(MRAMPIM_CMD_RESERVED, 1u) : 0u));
   if (c.is_layer() || c.is_analog()) {
     for (std::size_t i = 0; i < c.args.size(); ++i) put(b, i + 1, c.args[i]);
   } else {
-    put(b, 1, std::uint32_t(c.bank) | std::uint32_t(c.subarray) << 16);
-    put(b, 2, c.first_row);
-    put(b, 3, c.row_count);
-    put(b, 4, std::uint32_t(c.dst_bank) | std::uint32_t(c.dst_subarray) << 16);
-    put(b, 5, std::uint32_t(c.src_col) | std::uint32_t(c.dst_col) << 16);
-    put(b, 6, c.width);
+    put(b, MRAMPIM_CMD_WORD_WHERE, MRAMPIM_PUT(MRAMPIM_CMD_BANK, c.bank) | MRAMPIM_PUT(MRAMPIM_CMD_SUBARRAY, c.subarray));
+    put(b, MRAMPIM_CMD_WORD_FIRST_ROW, c.first_row);
+    put(b, MRAMPIM_CMD_WORD_ROW_COUNT, c.row_count);
+    put(b, MRAMPIM_CMD_WORD_DST,
+        MRAMPIM_PUT(MRAMPIM_CMD_DST_BANK, c.dst_bank) | MRAMPIM_PUT(MRAMPIM_CMD_DST_SUBARRAY, c.dst_subarray));
+    put(b, MRAMPIM_CMD_WORD_COLUMNS,
+        MRAMPIM_PUT(MRAMPIM_CMD_SRC_COL, c.src_col) | MRAMPIM_PUT(MRAMPIM_CMD_DST_COL, c.dst_col));
+    put(b, MRAMPIM_CMD_WORD_WIDTH, MRAMPIM_PUT(MRAMPIM_CMD_WIDTH, c.width));
   }
-  put(b, 7, c.tag);
+  put(b, MRAMPIM_CMD_WORD_TAG, c.tag);
   return b;
 }
 

@@ -19,13 +19,16 @@
 // uses the a and b columns of its rows for partial sums (see controller.hpp).
 // Layer commands (opcodes 0x20-0x2A) read words 1-6 their own way:
 // layer_command.hpp; the analog tile's (0x30, 0x31) too:
-// analog_tile/analog_command.hpp.
+// analog_tile/analog_command.hpp. The numbers (opcodes, error codes, fields,
+// the row layouts) are defined once, in accelerator/mrampim_regs.h, the C
+// header firmware uses.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
 
+#include "accelerator/mrampim_regs.h"
 #include "compute/fp_format.hpp"
 #include "compute/fp_program.hpp"
 #include "tech/technology.hpp"
@@ -33,55 +36,57 @@
 namespace mrampim {
 
 enum class Opcode : std::uint8_t {
-  Nop = 0x00,
-  FpAdd = 0x01,  // result = a + b on every row of the range
-  FpMul = 0x02,  // result = a x b
-  FpMac = 0x03,  // result = c + a x b
-  Dot = 0x04,    // the sum of a x b over the row range, into the first row's result field
-  Move = 0x10,   // copy a column field of the row range to another subarray
+  Nop = MRAMPIM_OP_NOP,
+  FpAdd = MRAMPIM_OP_FP_ADD,  // result = a + b on every row of the range
+  FpMul = MRAMPIM_OP_FP_MUL,  // result = a x b
+  FpMac = MRAMPIM_OP_FP_MAC,  // result = c + a x b
+  Dot = MRAMPIM_OP_DOT,       // the sum of a x b over the row range, into the first row's result field
+  Move = MRAMPIM_OP_MOVE,     // copy a column field of the row range to another subarray
   // Layer commands (layer_command.hpp): tensors in the data window, lanes in the lane pool.
-  ConvForward = 0x20,
-  ConvWeightGrad = 0x21,
-  ConvInputGrad = 0x22,
-  FcForward = 0x23,
-  FcWeightGrad = 0x24,
-  FcInputGrad = 0x25,
-  Relu = 0x26,
-  ReluBackward = 0x27,
-  PoolForward = 0x28,
-  PoolBackward = 0x29,
-  SgdUpdate = 0x2A,
+  ConvForward = MRAMPIM_OP_CONV_FORWARD,
+  ConvWeightGrad = MRAMPIM_OP_CONV_WEIGHT_GRAD,
+  ConvInputGrad = MRAMPIM_OP_CONV_INPUT_GRAD,
+  FcForward = MRAMPIM_OP_FC_FORWARD,
+  FcWeightGrad = MRAMPIM_OP_FC_WEIGHT_GRAD,
+  FcInputGrad = MRAMPIM_OP_FC_INPUT_GRAD,
+  Relu = MRAMPIM_OP_RELU,
+  ReluBackward = MRAMPIM_OP_RELU_BACKWARD,
+  PoolForward = MRAMPIM_OP_POOL_FORWARD,
+  PoolBackward = MRAMPIM_OP_POOL_BACKWARD,
+  SgdUpdate = MRAMPIM_OP_SGD_UPDATE,
   // The analog tile (analog_tile/analog_mlp_tile.hpp): tensors of fp32 words
   // in the data window, words 1-4 as analog_command.hpp reads them.
-  AnalogProgram = 0x30,  // write a binarized MLP's weights into the tile
-  AnalogInfer = 0x31,    // classify images in the tile, one analog cycle each
+  AnalogProgram = MRAMPIM_OP_ANALOG_PROGRAM,  // write a binarized MLP's weights into the tile
+  AnalogInfer = MRAMPIM_OP_ANALOG_INFER,      // classify images in the tile, one analog cycle each
 };
 const char* to_string(Opcode op);
-inline bool is_layer_opcode(Opcode op) { return std::uint8_t(op) >= 0x20 && std::uint8_t(op) <= 0x2A; }
+inline bool is_layer_opcode(Opcode op) {
+  return std::uint8_t(op) >= MRAMPIM_OP_LAYER_FIRST && std::uint8_t(op) <= MRAMPIM_OP_LAYER_LAST;
+}
 inline bool is_analog_opcode(Opcode op) { return op == Opcode::AnalogProgram || op == Opcode::AnalogInfer; }
 
 // What the status register reports when a command is refused. A refused
 // command changes no row.
 enum class CommandError : std::uint8_t {
-  None = 0,
-  UnknownOpcode = 1,     // word 0's opcode is not one of Opcode's
-  NoSuchSubarray = 2,    // bank or subarray (source or destination) outside the platform
-  RowsOutOfRange = 3,    // an empty range, or one past the last row
-  Overlap = 4,           // a move within one subarray onto its own source columns
-  FormatUnsupported = 5, // Ne, Nm not a valid format, or the row too narrow for its program
-  ColumnsOutOfRange = 6, // a move's field past the last column, or of width 0
-  ReservedBits = 7,      // a bit that must be zero is not
-  ShapeInvalid = 8,      // a layer command's shape does not work out (a zero size, a kernel past the input, odd pooling)
-  TensorOutOfRange = 9,  // a layer command's tensor runs past the data window
-  NoLanePool = 10,       // a layer command with no lane pool, or a pool past the platform
-  TensorInLanePool = 11, // a layer command's tensor lies in the lane pool
-  NoAnalogTile = 12,     // an analog command on a platform without the analog tile
-  AnalogWeights = 13,    // a weight that is not +1 or -1, or a layer scale that is not a positive number
-  AnalogNotProgrammed = 14,  // an inference before the tile holds weights
+  None = MRAMPIM_ERR_NONE,
+  UnknownOpcode = MRAMPIM_ERR_UNKNOWN_OPCODE,          // word 0's opcode is not one of Opcode's
+  NoSuchSubarray = MRAMPIM_ERR_NO_SUCH_SUBARRAY,       // bank or subarray (source or destination) outside the platform
+  RowsOutOfRange = MRAMPIM_ERR_ROWS_OUT_OF_RANGE,      // an empty range, or one past the last row
+  Overlap = MRAMPIM_ERR_OVERLAP,                       // a move within one subarray onto its own source columns
+  FormatUnsupported = MRAMPIM_ERR_FORMAT_UNSUPPORTED,  // Ne, Nm not a valid format, or the row too narrow for its program
+  ColumnsOutOfRange = MRAMPIM_ERR_COLUMNS_OUT_OF_RANGE,  // a move's field past the last column, or of width 0
+  ReservedBits = MRAMPIM_ERR_RESERVED_BITS,            // a bit that must be zero is not
+  ShapeInvalid = MRAMPIM_ERR_SHAPE_INVALID,  // a layer command's shape does not work out (a zero size, a kernel past the input, odd pooling)
+  TensorOutOfRange = MRAMPIM_ERR_TENSOR_OUT_OF_RANGE,  // a layer command's tensor runs past the data window
+  NoLanePool = MRAMPIM_ERR_NO_LANE_POOL,               // a layer command with no lane pool, or a pool past the platform
+  TensorInLanePool = MRAMPIM_ERR_TENSOR_IN_LANE_POOL,  // a layer command's tensor lies in the lane pool
+  NoAnalogTile = MRAMPIM_ERR_NO_ANALOG_TILE,           // an analog command on a platform without the analog tile
+  AnalogWeights = MRAMPIM_ERR_ANALOG_WEIGHTS,  // a weight that is not +1 or -1, or a layer scale that is not a positive number
+  AnalogNotProgrammed = MRAMPIM_ERR_ANALOG_NOT_PROGRAMMED,  // an inference before the tile holds weights
 };
 const char* to_string(CommandError e);
 
-inline constexpr std::size_t kCommandBytes = 32;
+inline constexpr std::size_t kCommandBytes = MRAMPIM_COMMAND_BYTES;
 
 struct Command {
   Opcode opcode = Opcode::Nop;

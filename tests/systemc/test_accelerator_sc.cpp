@@ -968,3 +968,215 @@ TEST_CASE("Requests held back on a full queue are all kept, in order, however ma
   CHECK(d.acc_held.completed.read() == 4);
   for (auto* t : b.sent) const_cast<tlm::tlm_generic_payload*>(t)->release();
 }
+
+namespace {
+
+// An LT initiator running ahead of the kernel by its quantum keeper's local time.
+struct Decoupled {
+  Host& h;
+  tlm_utils::tlm_quantumkeeper qk;
+  explicit Decoupled(Host& host) : h(host) { qk.reset(); }
+  tlm::tlm_response_status at(tlm::tlm_command cmd, std::uint64_t addr, void* data, unsigned len) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(static_cast<unsigned char*>(data));
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = qk.get_local_time();
+    h.socket->b_transport(t, delay);
+    qk.set(delay);  // run ahead: no wait here
+    return t.get_response_status();
+  }
+  double local_ns() const { return now_ns() + qk.get_local_time().to_seconds() * 1e9; }
+};
+
+std::uint32_t debug_read32(Host& h, std::uint64_t addr) {
+  tlm::tlm_generic_payload t;
+  std::uint32_t v = 0;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(addr);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  t.set_data_length(4);
+  t.set_streaming_width(4);
+  REQUIRE(h.socket->transport_dbg(t) == 4);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("A command's results appear at its completion time: LT with temporal decoupling, DMI and debug reads",
+          "[accelerator][visibility][lt]") {
+  Design& d = *design;
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(100, sc_core::SC_US));
+  const FpFormat f = FpFormat::fp32();
+  std::mt19937_64 rng(21);
+  const std::uint32_t n = 1024, old_result = 0x12345678u;
+  std::vector<std::array<std::uint32_t, 4>> rows(n);  // a, b, c and what the result field held
+  for (auto& r : rows) r = {std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng()), old_result};
+  const double mac_ns =
+      d.acc.controller().fp_program(FpOp::Mac, f, Rounding::Ieee).program.cost(1).latency_ns(StepPrices::from(d.tech));
+  const std::uint64_t last = d.acc.row_address(0, 1, n - 1) + 12;
+  std::uint32_t early_port = 0, early_debug = 0, early_status = 0, ahead_port = 0, late_port = 0, late_debug = 0;
+  std::uint32_t dmi_after = 0;
+  bool early_dmi_granted = true, neighbour_granted = false, late_dmi_granted = false;
+  tlm::tlm_dmi early_dmi, neighbour_dmi, late_dmi;
+  double issued = 0, end = 0;
+  d.run([&] {
+    Decoupled lt(d.host);
+    std::uint32_t ctl = regs::kControlClearDone | regs::kControlClearError;
+    REQUIRE(lt.at(tlm::TLM_WRITE_COMMAND, regs::kControl, &ctl, 4) == tlm::TLM_OK_RESPONSE);
+    for (std::uint32_t r = 0; r < n; ++r) {
+      REQUIRE(lt.at(tlm::TLM_WRITE_COMMAND, d.acc.row_address(0, 1, r), rows[r].data(), 16) == tlm::TLM_OK_RESPONSE);
+    }
+    auto bytes = encode_command(mac(0, 1, 0, n, 3));
+    issued = lt.local_ns();
+    REQUIRE(lt.at(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, bytes.data(), kCommandBytes) == tlm::TLM_OK_RESPONSE);
+    lt.qk.sync();
+    sc_core::wait(sc_time(10, SC_NS));  // the command has started: its rows are computed inside
+    end = issued + mac_ns + 4;          // the descriptor's 4 beats, then the program
+    REQUIRE(now_ns() < end);
+    REQUIRE(lt.at(tlm::TLM_READ_COMMAND, last, &early_port, 4) == tlm::TLM_OK_RESPONSE);
+    early_debug = debug_read32(d.host, last);
+    REQUIRE(lt.at(tlm::TLM_READ_COMMAND, regs::kStatus, &early_status, 4) == tlm::TLM_OK_RESPONSE);
+    tlm::tlm_generic_payload t;
+    t.set_command(tlm::TLM_READ_COMMAND);
+    t.set_address(last);
+    early_dmi_granted = d.host.socket->get_direct_mem_ptr(t, early_dmi);
+    t.set_address(d.acc.row_address(1, 0, 0));  // the next row of the window: not held
+    neighbour_granted = d.host.socket->get_direct_mem_ptr(t, neighbour_dmi);
+    // An initiator whose local time has passed the end sees the results,
+    // though the kernel has not reached it.
+    lt.qk.set(sc_time(end - now_ns() + 1, SC_NS));
+    REQUIRE(lt.at(tlm::TLM_READ_COMMAND, last, &ahead_port, 4) == tlm::TLM_OK_RESPONSE);
+    lt.qk.sync();
+    REQUIRE(lt.at(tlm::TLM_READ_COMMAND, last, &late_port, 4) == tlm::TLM_OK_RESPONSE);
+    late_debug = debug_read32(d.host, last);
+    t.set_address(last);
+    late_dmi_granted = d.host.socket->get_direct_mem_ptr(t, late_dmi);
+    if (late_dmi_granted) std::memcpy(&dmi_after, late_dmi.get_dmi_ptr() + (last - late_dmi.get_start_address()), 4);
+  });
+  const auto want = std::uint32_t(test::fp_mac(f, rows[n - 1][2], rows[n - 1][0], rows[n - 1][1]));
+  REQUIRE(want != old_result);
+  // Before the end: what the row held, and STATUS busy.
+  CHECK(early_port == old_result);
+  CHECK(early_debug == old_result);
+  CHECK((early_status & regs::kStatusBusy) != 0);
+  // DMI is refused over a held row (the refusal names that row) and granted
+  // around the held rows.
+  CHECK_FALSE(early_dmi_granted);
+  CHECK(early_dmi.get_start_address() <= last);
+  CHECK(early_dmi.get_end_address() >= last);
+  CHECK(early_dmi.get_end_address() < d.acc.row_address(0, 1, n));
+  REQUIRE(neighbour_granted);
+  CHECK(neighbour_dmi.get_start_address() == d.acc.row_address(1, 0, 0));
+  // After the end, by local or kernel time: the results, everywhere.
+  CHECK(ahead_port == want);
+  CHECK(late_port == want);
+  CHECK(late_debug == want);
+  REQUIRE(late_dmi_granted);
+  CHECK(dmi_after == want);
+  for (const auto& v : d.monitor.violations) FAIL_CHECK("protocol: " << v);
+}
+
+TEST_CASE("A command's results appear at its completion time through the AT protocol", "[accelerator][visibility][at]") {
+  Design& d = *design;
+  const FpFormat f = FpFormat::fp32();
+  std::mt19937_64 rng(22);
+  std::vector<std::array<std::uint32_t, 4>> rows(512);
+  for (auto& r : rows) r = {std::uint32_t(rng()), std::uint32_t(rng()), std::uint32_t(rng()), 0xCAFEF00Du};
+  unsigned char* early = nullptr;
+  unsigned char* late = nullptr;
+  std::uint32_t early_status = 0;
+  d.at_host.run([&] {
+    AtHost& h = d.at_host;
+    for (std::uint32_t r = 0; r < 512; ++r) {
+      h.send(tlm::TLM_WRITE_COMMAND, d.acc32.row_address(0, 0, r), rows[r].data(), 16);
+    }
+    const auto bytes = encode_command(mac(0, 0, 0, 512, 9));
+    h.send(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, bytes.data(), kCommandBytes);
+    sc_core::wait(sc_time(20, SC_NS));
+    const std::uint32_t zero = 0;
+    early = h.send(tlm::TLM_READ_COMMAND, d.acc32.row_address(0, 0, 511) + 12, &zero, 4);
+    unsigned char* status = h.send(tlm::TLM_READ_COMMAND, regs::kStatus, &zero, 4);
+    h.wait_responses(512 + 3);
+    std::memcpy(&early_status, status, 4);
+    while (d.acc32.busy.read()) sc_core::wait(d.acc32.busy.value_changed_event());
+    late = h.send(tlm::TLM_READ_COMMAND, d.acc32.row_address(0, 0, 511) + 12, &zero, 4);
+    h.wait_responses(512 + 4);
+  });
+  std::uint32_t got_early = 0, got_late = 0;
+  std::memcpy(&got_early, early, 4);
+  std::memcpy(&got_late, late, 4);
+  CHECK(d.at_host.bad_responses == 0);
+  CHECK((early_status & regs::kStatusBusy) != 0);
+  CHECK(got_early == 0xCAFEF00Du);
+  CHECK(got_late == test::fp_mac(f, rows[511][2], rows[511][0], rows[511][1]));
+  for (const auto& v : d.monitor32.violations) FAIL_CHECK("protocol: " << v);
+}
+
+TEST_CASE("RESET clears the queue and the registers and keeps the arrays", "[accelerator][reset][protocol]") {
+  Design& d = *design;
+  Host& h = d.fresh_host;
+  const FpFormat f = FpFormat::fp32();
+  const std::array<std::uint32_t, 4> op = {0x3fc00000u, 0x40000000u, 0x3e800000u, 0};  // 1.5 x 2 + 0.25
+  std::array<std::uint32_t, 4> kept{}, running{}, dropped{}, after{};
+  std::uint32_t status = 1, control = 1, completed = 1, queue_free = 0, lane_count = 1, error_info = 1;
+  std::uint32_t status_after = 0, completed_after = 0;
+  bool irq_after_reset = true;
+  h.run([&] {
+    h.write32(regs::kControl, regs::kControlIrqEnable);
+    h.write32(regs::kLaneCount, 1);
+    for (std::uint16_t s = 0; s < 2; ++s) {
+      auto row = op;
+      REQUIRE(h.transact(tlm::TLM_WRITE_COMMAND, d.acc_fresh.row_address(0, s, 0),
+                         reinterpret_cast<unsigned char*>(row.data()), 16) == tlm::TLM_OK_RESPONSE);
+    }
+    h.push(mac(0, 7, 0, 1, 1));  // refused: ERROR set, to be cleared by the reset
+    h.push(mac(0, 0, 0, 1024, 2));  // runs
+    h.push(mac(0, 0, 0, 1024, 3));  // waits behind it on the same subarray
+    h.push(mac(0, 1, 0, 1, 4));     // waits in order
+    sc_core::wait(sc_time(20, SC_NS));
+    h.write32(regs::kControl, regs::kControlReset);
+    status = h.read32(regs::kStatus);
+    control = h.read32(regs::kControl);
+    completed = h.read32(regs::kCompleted);
+    queue_free = h.read32(regs::kQueueFree);
+    lane_count = h.read32(regs::kLaneCount);
+    error_info = h.read32(regs::kErrorInfo);
+    irq_after_reset = d.irq_fresh.read();
+    sc_core::wait(sc_time(100, sc_core::SC_US));  // long past every command's end
+    REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc_fresh.row_address(0, 0, 0),
+                       reinterpret_cast<unsigned char*>(running.data()), 16) == tlm::TLM_OK_RESPONSE);
+    REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc_fresh.row_address(0, 1, 0),
+                       reinterpret_cast<unsigned char*>(dropped.data()), 16) == tlm::TLM_OK_RESPONSE);
+    CHECK(h.read32(regs::kCompleted) == 0);  // nothing after the reset counted
+    // The accelerator works on after a reset.
+    h.push(mac(0, 1, 0, 1, 5));
+    while (h.read32(regs::kStatus) & regs::kStatusBusy) sc_core::wait(sc_time(100, SC_NS));
+    status_after = h.read32(regs::kStatus);
+    completed_after = h.read32(regs::kCompleted);
+    REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc_fresh.row_address(0, 1, 0),
+                       reinterpret_cast<unsigned char*>(after.data()), 16) == tlm::TLM_OK_RESPONSE);
+    REQUIRE(h.transact(tlm::TLM_READ_COMMAND, d.acc_fresh.row_address(0, 0, 0),
+                       reinterpret_cast<unsigned char*>(kept.data()), 16) == tlm::TLM_OK_RESPONSE);
+  });
+  const auto want = std::uint32_t(test::fp_mac(f, op[2], op[0], op[1]));
+  CHECK(status == 0);  // not busy, DONE and ERROR clear, nothing queued
+  CHECK(control == 0);
+  CHECK(completed == 0);
+  CHECK(queue_free == d.acc_fresh.config().queue_depth);
+  CHECK(lane_count == 0);
+  CHECK(error_info == 0);
+  CHECK_FALSE(irq_after_reset);
+  // The command running at the reset had computed its rows: the arrays keep them.
+  CHECK(running[3] == want);
+  CHECK(kept == running);
+  // The dropped command never ran: the row as written.
+  CHECK(dropped == op);
+  CHECK((status_after & regs::kStatusDone) != 0);
+  CHECK(completed_after == 1);
+  CHECK(after[3] == want);
+  for (const auto& v : d.monitor_fresh.violations) FAIL_CHECK("protocol: " << v);
+}
