@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev                 # JSON reports
   python3 python3-numpy python3-matplotlib python3-torch  # scripts, plots, the PyTorch reference
   dataset-fashion-mnist              # Fashion-MNIST IDX files
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # the C driver built for bare-metal RISC-V firmware (a test)
 )
 
 missing=()
