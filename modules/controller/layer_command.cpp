@@ -1,5 +1,7 @@
 #include "controller/layer_command.hpp"
 
+#include "accelerator/mrampim_regs.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -77,36 +79,39 @@ Command layer(Opcode op, std::array<std::uint32_t, 4> tensors, std::uint32_t sha
   c.raw_opcode = std::uint8_t(op);
   for (std::size_t i = 0; i < 4; ++i) c.args[i] = tensors[i];
   c.args[4] = shape;
-  c.args[5] = (k & 0xffu) | (batch & 0xffffu) << 16;
+  c.args[5] = MRAMPIM_PUT(MRAMPIM_LAYER_K, k) | MRAMPIM_PUT(MRAMPIM_LAYER_BATCH, batch);
   return c;
 }
 
 std::uint32_t conv_shape(std::uint32_t cin, std::uint32_t h, std::uint32_t w, std::uint32_t cout) {
-  return (cin & 0xffu) | (h & 0xffu) << 8 | (w & 0xffu) << 16 | (cout & 0xffu) << 24;
+  return MRAMPIM_PUT(MRAMPIM_LAYER_CIN, cin) | MRAMPIM_PUT(MRAMPIM_LAYER_H, h) | MRAMPIM_PUT(MRAMPIM_LAYER_W, w) |
+         MRAMPIM_PUT(MRAMPIM_LAYER_COUT, cout);
 }
 
-std::uint32_t fc_shape(std::uint32_t in, std::uint32_t out) { return (in & 0xffffu) | (out & 0xffffu) << 16; }
+std::uint32_t fc_shape(std::uint32_t in, std::uint32_t out) {
+  return MRAMPIM_PUT(MRAMPIM_LAYER_IN, in) | MRAMPIM_PUT(MRAMPIM_LAYER_OUT, out);
+}
 
 }  // namespace
 
 LayerShape layer_shape(const Command& c) {
   LayerShape s;
   const std::uint32_t w5 = c.args[4], w6 = c.args[5];
-  s.k = w6 & 0xffu;
-  s.batch = w6 >> 16;
+  s.k = MRAMPIM_GET(w6, MRAMPIM_LAYER_K);
+  s.batch = MRAMPIM_GET(w6, MRAMPIM_LAYER_BATCH);
   switch (shape_kind(c.opcode)) {
     case ShapeKind::Conv:
     case ShapeKind::Pool:
-      s.cin = w5 & 0xffu;
-      s.h = (w5 >> 8) & 0xffu;
-      s.w = (w5 >> 16) & 0xffu;
-      s.cout = w5 >> 24;
+      s.cin = MRAMPIM_GET(w5, MRAMPIM_LAYER_CIN);
+      s.h = MRAMPIM_GET(w5, MRAMPIM_LAYER_H);
+      s.w = MRAMPIM_GET(w5, MRAMPIM_LAYER_W);
+      s.cout = MRAMPIM_GET(w5, MRAMPIM_LAYER_COUT);
       break;
     case ShapeKind::Fc:
-      s.in = w5 & 0xffffu;
-      s.out = w5 >> 16;
+      s.in = MRAMPIM_GET(w5, MRAMPIM_LAYER_IN);
+      s.out = MRAMPIM_GET(w5, MRAMPIM_LAYER_OUT);
       break;
-    case ShapeKind::Elementwise: s.count = w5; break;
+    case ShapeKind::Elementwise: s.count = MRAMPIM_GET(w5, MRAMPIM_LAYER_COUNT); break;
   }
   return s;
 }
@@ -174,7 +179,7 @@ std::uint64_t layer_lanes(const Command& c) {
 namespace {
 
 CommandError check_shape(const Command& c, const LayerShape& s) {
-  const std::uint32_t w6_reserved = (c.args[5] >> 8) & 0xffu;
+  const std::uint32_t w6_reserved = MRAMPIM_GET(c.args[5], MRAMPIM_LAYER_RESERVED);
   if (w6_reserved != 0) return CommandError::ReservedBits;
   const bool conv = shape_kind(c.opcode) == ShapeKind::Conv;
   if (!conv && s.k != 0) return CommandError::ReservedBits;
