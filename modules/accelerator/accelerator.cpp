@@ -166,7 +166,8 @@ std::uint32_t AcceleratorCore::read_register(std::uint64_t offset) const {
     case regs::kAnalogInputs: return analog_tile_ ? analog_tile_->circuit().params().inputs : 0u;
     case regs::kAnalogHidden: return analog_tile_ ? analog_tile_->circuit().params().hidden : 0u;
     case regs::kAnalogOutputs: return analog_tile_ ? analog_tile_->circuit().params().outputs : 0u;
-    case regs::kAnalogClass: return analog_class_;
+    case regs::kAnalogClass:
+      return now_ns() + kTimeSlackNs >= analog_class_at_ns_ ? analog_class_next_ : analog_class_;
   }
   return 0;
 }
@@ -230,13 +231,15 @@ void AcceleratorCore::reset() {
   queue_.clear();
   while (!running_.empty()) running_.pop();
   held_rows_.clear();
+  dmi_refused_held_ = false;  // the whole window is invalidated below
   control_ = 0;
   done_ = error_ = false;
   error_code_ = error_tag_ = completed_ = last_tag_ = 0;
   lane_pool_ = LanePool{};
-  analog_class_ = 0;
+  analog_class_ = analog_class_next_ = 0;
+  analog_class_at_ns_ = 0;
   was_busy_ = false;
-  if (dmi_granted_) invalidate_dmi(regs::kDataBase, regs::kDataBase + data_window_bytes() - 1);
+  invalidate_dmi(regs::kDataBase, regs::kDataBase + data_window_bytes() - 1);
   reset_event_.notify(sc_core::SC_ZERO_TIME);
   space_event_.notify(sc_core::SC_ZERO_TIME);
   release_held_requests();
@@ -305,7 +308,8 @@ unsigned AcceleratorCore::data_access(tlm::tlm_generic_payload& trans, sc_time& 
     const std::uint64_t lo = std::max(offset, g * rb), hi = std::min(offset + length, (g + 1) * rb);
     unsigned char* image = reinterpret_cast<unsigned char*>(&image_[g * row_words_]) + (lo - g * rb);
     HeldRow* held = held_row(g, t_ns);
-    any_held = any_held || held != nullptr;
+    // DMI is decided at the kernel's time (get_direct_mem_ptr has no other).
+    any_held = any_held || held_row(g, now_ns()) != nullptr;
     unsigned char* before = held ? reinterpret_cast<unsigned char*>(held->words.data()) + (lo - g * rb) : nullptr;
     unsigned char* at = data + (lo - offset);
     const std::size_t n = std::size_t(hi - lo);
@@ -420,7 +424,8 @@ bool AcceleratorCore::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::t
     const double t = now_ns();
     for (auto it = held_rows_.begin(); it != held_rows_.end(); ++it) {
       if (!held_row(it->first, t)) continue;
-      if (it->first == row) {  // refused for the held row itself
+      if (it->first == row) {  // refused for the held row itself, until its command ends
+        dmi_refused_held_ = true;
         dmi.allow_none();
         dmi.set_start_address(row_address_global(row));
         dmi.set_end_address(row_address_global(row) + row_bytes() - 1);
@@ -626,6 +631,7 @@ CommandOutcome AcceleratorCore::execute_analog(const Command& c, double now_ns) 
     tensors_.read(a.images_row, images.size(), images.data());
     std::vector<std::uint8_t> rows(p.inputs);
     double t = start;
+    analog_class_ = analog_class_next_;  // the previous inference has ended: the tile waited for it
     for (std::uint32_t i = 0; i < a.count; ++i) {
       // The row drivers: vdd for an input above 0 (the tile's inputs() thresholds a pixel at 0).
       for (std::uint32_t k = 0; k < p.inputs; ++k) rows[k] = word_float(images[std::size_t(i) * p.inputs + k]) > 0 ? 1 : 0;
@@ -635,12 +641,13 @@ CommandOutcome AcceleratorCore::execute_analog(const Command& c, double now_ns) 
       for (std::uint32_t k = 0; k < p.outputs; ++k) {
         results[std::size_t(i) * per_result + 1 + k] = float_word(float(r.output_V[k]));
       }
-      analog_class_ = r.predicted;
+      analog_class_next_ = r.predicted;
     }
     tensors_.write(a.results_row, results.size(), results.data());
     out.end_ns = t;
   }
   analog_free_ns_ = out.end_ns;
+  if (c.opcode == Opcode::AnalogInfer) analog_class_at_ns_ = out.end_ns;  // ANALOG_CLASS shows it from then
   return out;
 }
 
@@ -650,10 +657,11 @@ void AcceleratorCore::run_commands() {
     const Queued& head = queue_.front();
     // In order: the head waits for its arrival and for its subarrays.
     // An analog command reads tensors earlier commands may write: it waits
-    // for them all; a command after it may read its results: it waits for the tile.
+    // for them all, and for the tile; a command after it may read its
+    // results: it waits for the tile.
     const double ready = std::max(head.arrival.to_seconds() * 1e9,
                                   head.command.is_analog()
-                                      ? controller_.all_done_ns()
+                                      ? std::max(analog_free_ns_, controller_.all_done_ns())
                                       : std::max(analog_free_ns_, controller_.ready_at_ns(head.command, head.pool)));
     if (ready > now_ns() + kTimeSlackNs) {
       // A reset may empty the queue meanwhile: look at the head again.
@@ -663,8 +671,6 @@ void AcceleratorCore::run_commands() {
     const Command c = queue_.front().command;
     const LanePool pool = queue_.front().pool;
     queue_.pop_front();
-    space_event_.notify(sc_core::SC_ZERO_TIME);
-    release_held_requests();
     const bool valid = !c.is_layer() && !c.is_analog() && validate(c, controller_.shape()) == CommandError::None &&
                        c.opcode != Opcode::Nop;
     if (valid) refresh_cells(c);
@@ -700,6 +706,11 @@ void AcceleratorCore::run_commands() {
       retire_event_.notify(sc_time(o.end_ns - now_ns(), SC_NS));
     }
     update_outputs();
+    // The entry is free now that the command is under way: requests held
+    // back for it go on (after the command, so a RESET among them finds it
+    // started).
+    space_event_.notify(sc_core::SC_ZERO_TIME);
+    release_held_requests();
   }
 }
 
@@ -711,8 +722,21 @@ void AcceleratorCore::retire_commands() {
     last_tag_ = running_.top().second;
     running_.pop();
   }
+  std::uint64_t released_first = ~std::uint64_t{0}, released_last = 0;
   for (auto it = held_rows_.begin(); it != held_rows_.end();) {
-    it = held_row(it->first, now_ns()) ? std::next(it) : held_rows_.erase(it);
+    if (held_row(it->first, now_ns())) {
+      ++it;
+      continue;
+    }
+    released_first = std::min(released_first, it->first);
+    released_last = std::max(released_last, it->first);
+    it = held_rows_.erase(it);
+  }
+  // An initiator refused DMI over a held row may keep that refusal: an
+  // invalidation over the released rows tells it to ask again.
+  if (dmi_refused_held_ && released_first <= released_last) {
+    invalidate_dmi(row_address_global(released_first), row_address_global(released_last + 1) - 1);
+    if (held_rows_.empty()) dmi_refused_held_ = false;
   }
   if (!running_.empty()) retire_event_.notify(sc_time(running_.top().first - now_ns(), SC_NS));
   update_outputs();

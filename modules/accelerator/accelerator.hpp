@@ -240,7 +240,10 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
   Controller controller_;
   std::unique_ptr<AnalogMlpTile> analog_tile_;
   double analog_free_ns_ = 0;       // when the tile's last command ends
-  std::uint32_t analog_class_ = 0;  // of its last inference
+  // ANALOG_CLASS: the class of the last inference completed; a running one's
+  // (next) shows from its end time.
+  std::uint32_t analog_class_ = 0, analog_class_next_ = 0;
+  double analog_class_at_ns_ = 0;
   std::unique_ptr<MtjSwitching> weight_switching_;
   std::unique_ptr<ApproximateWrites> weight_memory_;
   WritePulse weight_safe_pulse_, weight_approximate_pulse_;
@@ -274,6 +277,7 @@ class AcceleratorCore : public sc_core::sc_module, public tlm::tlm_fw_transport_
     std::uint64_t owner = 0;  // the command (sequence number) that holds it
   };
   std::map<std::uint64_t, HeldRow> held_rows_;
+  bool dmi_refused_held_ = false;  // DMI was refused over a held row: invalidate it when released
   std::uint64_t executing_ = 0;  // sequence number of the command executing now (0: none)
   std::uint64_t commands_started_ = 0;
   std::vector<std::uint64_t> executing_holds_;

@@ -54,7 +54,7 @@ typedef enum mrampim_status {
 } mrampim_status;
 
 /* A device: the bus and what init read of the shape. Fill nothing by hand
- * but poll_limit (0, the default: wait for ever). */
+ * but poll_limit, after mrampim_init (which sets it to 0: wait for ever). */
 typedef struct mrampim_dev {
   const mrampim_hal *hal;
   void *ctx;

@@ -44,15 +44,21 @@ void SocBus::b_transport(int from, tlm::tlm_generic_payload& t, sc_time& delay) 
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  // Arbitration: the transfer starts when the bus is free at the
-  // initiator's local time, and holds it for its beats.
-  const sc_time local = sc_core::sc_time_stamp() + delay;
-  if (free_at_ > local) {
-    contention_ns_ += (free_at_ - local).to_seconds() * 1e9;
-    delay += free_at_ - local;
+  // Arbitration: the transfer takes the bus for its beats in the first gap
+  // at or after the initiator's local time. Initiators run ahead of the
+  // kernel by different amounts (temporal decoupling), so the bus books
+  // intervals rather than one "free from" time: a transfer at an earlier
+  // local time fits before a later one already booked.
+  const double now = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  const double local = now + delay.to_seconds() * 1e9;
+  const double beats_ns = double((t.get_data_length() + 7) / 8) * cycle_ns_;
+  calendar_.prune(now);
+  const double start = calendar_.earliest_fit(local, beats_ns);
+  calendar_.book(start, start + beats_ns);
+  if (start > local) {
+    contention_ns_ += start - local;
+    delay += sc_time(start - local, SC_NS);
   }
-  const double beats = double((t.get_data_length() + 7) / 8);
-  free_at_ = sc_core::sc_time_stamp() + delay + sc_time(beats * cycle_ns_, SC_NS);
   t.set_address(offset);
   initiators_side[target]->b_transport(t, delay);
   t.set_address(address);
@@ -76,7 +82,19 @@ bool SocBus::get_direct_mem_ptr(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& 
   const std::uint64_t address = t.get_address();
   std::uint64_t offset = 0;
   const int target = decode(address, 1, offset);
-  if (target < 0) return false;
+  if (target < 0) {
+    // Refused over the unmapped gap around the address, so the initiator
+    // does not ask again inside it.
+    std::uint64_t lo = 0, hi = ~std::uint64_t{0};
+    for (const BusRange& r : map_) {
+      if (r.base + r.size <= address) lo = std::max(lo, r.base + r.size);
+      if (r.base > address) hi = std::min(hi, r.base - 1);
+    }
+    dmi.allow_none();
+    dmi.set_start_address(lo);
+    dmi.set_end_address(hi);
+    return false;
+  }
   t.set_address(offset);
   const bool granted = initiators_side[target]->get_direct_mem_ptr(t, dmi);
   t.set_address(address);

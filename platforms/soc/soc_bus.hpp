@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "controller/resource_calendar.hpp"
+
 namespace mrampim::soc {
 
 struct BusRange {
@@ -50,7 +52,7 @@ class SocBus : public sc_core::sc_module {
 
   std::vector<BusRange> map_;
   double cycle_ns_;
-  sc_core::sc_time free_at_;  // when the transfer holding the bus ends
+  ResourceCalendar calendar_;  // the transfers' bookings, ns
   std::vector<std::uint64_t> transactions_;
   double contention_ns_ = 0;
 };

@@ -1023,6 +1023,7 @@ TEST_CASE("A command's results appear at its completion time: LT with temporal d
   bool early_dmi_granted = true, neighbour_granted = false, late_dmi_granted = false;
   tlm::tlm_dmi early_dmi, neighbour_dmi, late_dmi;
   double issued = 0, end = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
   d.run([&] {
     Decoupled lt(d.host);
     std::uint32_t ctl = regs::kControlClearDone | regs::kControlClearError;
@@ -1044,6 +1045,7 @@ TEST_CASE("A command's results appear at its completion time: LT with temporal d
     t.set_command(tlm::TLM_READ_COMMAND);
     t.set_address(last);
     early_dmi_granted = d.host.socket->get_direct_mem_ptr(t, early_dmi);
+    d.host.invalidated.clear();
     t.set_address(d.acc.row_address(1, 0, 0));  // the next row of the window: not held
     neighbour_granted = d.host.socket->get_direct_mem_ptr(t, neighbour_dmi);
     // An initiator whose local time has passed the end sees the results,
@@ -1051,6 +1053,7 @@ TEST_CASE("A command's results appear at its completion time: LT with temporal d
     lt.qk.set(sc_time(end - now_ns() + 1, SC_NS));
     REQUIRE(lt.at(tlm::TLM_READ_COMMAND, last, &ahead_port, 4) == tlm::TLM_OK_RESPONSE);
     lt.qk.sync();
+    released = d.host.invalidated;
     REQUIRE(lt.at(tlm::TLM_READ_COMMAND, last, &late_port, 4) == tlm::TLM_OK_RESPONSE);
     late_debug = debug_read32(d.host, last);
     t.set_address(last);
@@ -1077,6 +1080,8 @@ TEST_CASE("A command's results appear at its completion time: LT with temporal d
   CHECK(late_debug == want);
   REQUIRE(late_dmi_granted);
   CHECK(dmi_after == want);
+  // The refusal is withdrawn when the rows are released: an invalidation over them.
+  CHECK(std::any_of(released.begin(), released.end(), [&](const auto& r) { return r.first <= last && last <= r.second; }));
   for (const auto& v : d.monitor.violations) FAIL_CHECK("protocol: " << v);
 }
 
@@ -1179,4 +1184,95 @@ TEST_CASE("RESET clears the queue and the registers and keeps the arrays", "[acc
   CHECK(completed_after == 1);
   CHECK(after[3] == want);
   for (const auto& v : d.monitor_fresh.violations) FAIL_CHECK("protocol: " << v);
+}
+
+TEST_CASE("Two analog inferences into one results tensor: each one's results show from its own end",
+          "[accelerator][visibility][analog]") {
+  Design& d = *design;
+  Host& h = d.analog_host;
+  std::mt19937 rng(17);
+  BinarizedMlp net;
+  net.inputs = 784, net.hidden = 16, net.outputs = 10;
+  net.scale1 = double(0.1f), net.scale2 = 1.0;
+  for (std::size_t i = 0; i < 785 * 16; ++i) net.w1.push_back(rng() % 2 ? 1 : -1);
+  for (std::size_t i = 0; i < 17 * 10; ++i) net.w2.push_back(rng() % 2 ? 1 : -1);
+  const DataSplit data = load_split("mnist", default_data_dir(), 1, 80, 1);
+  const std::uint32_t n = 40, w1_row = 0, w2_row = 400, first_images = 500, second_images = 1500, results_row = 2500;
+  std::vector<std::uint32_t> between, after;
+  h.run([&] {
+    std::vector<std::uint32_t> a, b;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < 784; ++k) {
+        a.push_back(float_word(data.test.image(i)[k] / 255.0f));
+        b.push_back(float_word(data.test.image(n + i)[k] / 255.0f));
+      }
+    }
+    write_tensor(h, first_images, a);
+    write_tensor(h, second_images, b);
+    write_tensor(h, w1_row, as_words(net.w1));
+    write_tensor(h, w2_row, as_words(net.w2));
+    h.write32(regs::kControl, regs::kControlClearDone | regs::kControlClearError);
+    h.push(analog_program_command({w1_row, w2_row, 0.1f, 1.0f}, 1));
+    while (h.read32(regs::kStatus) & regs::kStatusBusy) sc_core::wait(sc_time(10, SC_NS));
+    const std::uint32_t before = h.read32(regs::kCompleted);
+    h.push(analog_infer_command({first_images, n, results_row}, 2));
+    h.push(analog_infer_command({second_images, n, results_row}, 3));
+    while (h.read32(regs::kCompleted) == before) sc_core::wait(sc_time(1, SC_NS));
+    between = read_tensor(h, results_row, n * 11);  // the first has ended, the second runs
+    while (h.read32(regs::kStatus) & regs::kStatusBusy) sc_core::wait(sc_time(10, SC_NS));
+    after = read_tensor(h, results_row, n * 11);
+  });
+  const AnalogTileParams p = load_analog_tile("zand-mlp");
+  AnalogMlp ref(p, load_technology(p.cell_technology));
+  ref.program(net);
+  auto expected = [&](std::uint32_t first) {
+    std::vector<std::uint32_t> w;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const AnalogInference r = ref.infer(data.test.image(first + i));
+      w.push_back(r.predicted);
+      for (std::uint32_t k = 0; k < 10; ++k) w.push_back(float_word(float(r.output_V[k])));
+    }
+    return w;
+  };
+  REQUIRE(expected(0) != expected(n));
+  CHECK(between == expected(0));
+  CHECK(after == expected(n));
+  for (const auto& v : d.monitor_analog.violations) FAIL_CHECK("protocol: " << v);
+}
+
+TEST_CASE("A RESET held back behind a command write comes after the command before it has started",
+          "[accelerator][reset][at]") {
+  Design& d = *design;
+  ForwardingBus& b = d.bus;
+  b.run([&] {
+    // One queue entry: the first MAC runs, the second waits in the queue,
+    // the third is held back, and the RESET behind it.
+    for (std::uint32_t tag = 1; tag <= 3; ++tag) {
+      const auto c = encode_command(mac(0, 0, 0, 1024, tag));
+      b.forward(tlm::TLM_WRITE_COMMAND, regs::kCommandPort, c.data(), kCommandBytes);
+    }
+    const std::uint32_t reset = regs::kControlReset;
+    b.forward(tlm::TLM_WRITE_COMMAND, regs::kControl, &reset, 4);
+    for (int i = 0; i < 200 && b.responses.size() < 4; ++i) sc_core::wait(sc_time(100, sc_core::SC_US), b.answered);
+    sc_core::wait(sc_time(100, sc_core::SC_US));  // long past every command's end
+  });
+  REQUIRE(b.responses.size() == 4);
+  CHECK(b.bad == 0);
+  auto debug_register = [&](std::uint64_t address) {
+    tlm::tlm_generic_payload t;
+    std::uint32_t v = 0;
+    t.set_command(tlm::TLM_READ_COMMAND);
+    t.set_address(address);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    REQUIRE(b.socket->transport_dbg(t) == 4);
+    return v;
+  };
+  // The reset came when the second MAC had started (the third was then
+  // taken into the queue and dropped): the second is not counted, DONE
+  // never set, nothing runs.
+  CHECK(debug_register(regs::kCompleted) == 0);
+  CHECK(debug_register(regs::kStatus) == 0);
+  for (auto* t : b.sent) const_cast<tlm::tlm_generic_payload*>(t)->release();
 }

@@ -24,6 +24,9 @@ static float operand(uint32_t *state, int32_t span, float scale) {
   return (float)((int32_t)(lcg(state) % (uint32_t)(2 * span + 1)) - span) * scale;
 }
 
+/* The floats go to the device as they lie in memory: a little-endian CPU
+ * (x86-64, RISC-V) is assumed, as the device is little-endian. */
+
 /* n fp32 words of a tensor from a global row: W words per row, packed from
  * each row's first byte (the header's tensor layout for a 32-bit format). */
 static mrampim_status tensor_io(mrampim_dev *dev, uint32_t global_row, float *words, uint32_t n, int write) {
