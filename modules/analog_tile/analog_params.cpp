@@ -65,6 +65,10 @@ const Param kParams[] = {
     {"variation.sigma_r", "fraction", Kind::NonNegative, MRAMPIM_REAL(variation.sigma_r),
      "relative spread of every MTJ's resistance"},
     {"variation.seed", "seed", Kind::Count, MRAMPIM_COUNT(variation.seed), "seed of the devices' draws"},
+    {"mixed_signal.bit_serial", "0/1", Kind::Count, MRAMPIM_COUNT(mixed_signal.bit_serial),
+     "1: hidden activations drive the second array a bit-plane at a time; 0: through an ideal, unpriced DAC"},
+    {"mixed_signal.activation_bits", "bits", Kind::Count, MRAMPIM_COUNT(mixed_signal.activation_bits),
+     "the digital sigmoid's output word (two's complement)"},
     {"mixed_signal.adc_bits", "bits", Kind::Count, MRAMPIM_COUNT(mixed_signal.adc_bits), "column converter resolution"},
     {"mixed_signal.adc_conversion_ns", "ns", Kind::Positive, MRAMPIM_REAL(mixed_signal.adc_conversion_ns),
      "one conversion"},
@@ -141,6 +145,12 @@ AnalogTileParams build(Entries entries, const std::string& origin, const std::ve
   if (weights > double(1 << 24)) {
     throw ConfigError("keys 'tile.inputs', 'tile.hidden' and 'tile.outputs' in " + origin + ": " +
                       std::to_string(std::uint64_t(weights)) + " weights, at most 16777216");
+  }
+  if (t.mixed_signal.bit_serial > 1) {
+    throw ConfigError("key 'mixed_signal.bit_serial' in " + origin + ": 0 or 1");
+  }
+  if (t.mixed_signal.activation_bits < 2 || t.mixed_signal.activation_bits > 16) {
+    throw ConfigError("key 'mixed_signal.activation_bits' in " + origin + ": 2 to 16 (a sign and a magnitude bit at least)");
   }
   if (t.mixed_signal.adc_bits > 16) {
     throw ConfigError("key 'mixed_signal.adc_bits' in " + origin + ": at most 16");

@@ -57,7 +57,15 @@ struct VariationParams {
 
 // The mixed-signal baseline: the same arrays, a SAR converter per column and
 // a digital sigmoid in place of the analog neurons (analog-MLP facts sec. 6).
+// The hidden layer's activations are digital words; with no converter back
+// to analog in that design, they drive the second array a bit-plane at a
+// time (bit_serial = 1: 1-bit row drivers, a conversion per plane, shift and
+// add, as DAC-less in-memory designs apply multi-bit inputs). bit_serial = 0
+// drives them at their levels through an ideal, unpriced DAC: a bound on how
+// fast the baseline could be.
 struct MixedSignalParams {
+  std::uint32_t bit_serial = 1;
+  std::uint32_t activation_bits = 0;  // the table's output word, two's complement
   std::uint32_t adc_bits = 0;
   double adc_conversion_ns = 0;  // one conversion
   double adc_energy_pJ = 0;      // per conversion

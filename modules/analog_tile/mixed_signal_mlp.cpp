@@ -40,44 +40,76 @@ double MixedSignalMlp::convert(double v) const {
 MixedSignalInference MixedSignalMlp::infer(const std::uint8_t* pixels) const {
   const double vdd = p_.inverter.vdd_V;
   MixedSignalInference r;
-  double array_W = 0;
   std::vector<double> rows(p_.inputs + 1), ip(std::max(p_.hidden, p_.outputs)), in(ip.size());
   for (std::uint32_t i = 0; i < p_.inputs; ++i) rows[i] = pixels[i] > 0 ? vdd : 0.0;
   rows[p_.inputs] = vdd;
   // Layer 1: convert, then the table: h = -tanh(z / 2) (the trained activation).
-  array_W += layer1_.evaluate(rows.data(), vdd, ip.data(), in.data());
+  const double array1_W = layer1_.evaluate(rows.data(), vdd, ip.data(), in.data());
   const double g1 = vpu_[0] / layer1_.unit_current_A(vdd);
-  std::vector<double> next(p_.hidden + 1);
+  std::vector<double> h(p_.hidden);
   for (std::uint32_t j = 0; j < p_.hidden; ++j) {
     const double z = convert(g1 * (ip[j] - in[j])) / vpu_[0] * net_.scale1;
-    next[j] = vdd * -std::tanh(z / 2);
+    h[j] = -std::tanh(z / 2);
   }
-  next[p_.hidden] = vdd;
-  const double e1 = array_W * layer_latency_ns(0) * 1e3;
-  // Layer 2: convert; the class is the largest y = 1 / (1 + e^z): the smallest code.
-  const double array2_W = layer2_.evaluate(next.data(), vdd, ip.data(), in.data());
-  const double g2 = vpu_[1] / layer2_.unit_current_A(vdd);
-  double best = 1e300;
-  for (std::uint32_t k = 0; k < p_.outputs; ++k) {
-    const double v = convert(g2 * (ip[k] - in[k]));
-    if (v < best) {
-      best = v;
-      r.predicted = k;
+  double energy_pJ = array1_W * layer_latency_ns(0) * 1e3;
+  // Layer 2: each output's weighted sum, in units of one +1 weight at a full-scale input.
+  std::vector<double> sum(p_.outputs, 0.0);
+  std::vector<double> next(p_.hidden + 1);
+  if (p_.mixed_signal.bit_serial) {
+    // The table's words, two's complement, full scale (2^(B-1) - 1) being 1.0;
+    // the bias row's input is 1.0 too. A plane drives a row at vdd where its
+    // bit is set; the amplifier's gain fits a plane's largest sum, every row
+    // at vdd, into the converter's range; the MSB plane counts negative.
+    const std::uint32_t bits = p_.mixed_signal.activation_bits;
+    const auto full = std::int32_t((1u << (bits - 1)) - 1);
+    std::vector<std::uint32_t> code(p_.hidden + 1);
+    for (std::uint32_t j = 0; j < p_.hidden; ++j) {
+      code[j] = std::uint32_t(std::int32_t(std::lround(std::clamp(h[j], -1.0, 1.0) * full)));
     }
+    code[p_.hidden] = std::uint32_t(full);
+    const double volts_per_unit = vdd / double(p_.hidden + 1);
+    const double g2 = volts_per_unit / layer2_.unit_current_A(vdd);
+    for (std::uint32_t b = 0; b < bits; ++b) {
+      for (std::uint32_t j = 0; j <= p_.hidden; ++j) next[j] = (code[j] >> b) & 1u ? vdd : 0.0;
+      energy_pJ += layer2_.evaluate(next.data(), vdd, ip.data(), in.data()) * plane_ns() * 1e3;
+      const double weight = b + 1 == bits ? -std::ldexp(1.0, int(b)) : std::ldexp(1.0, int(b));
+      for (std::uint32_t k = 0; k < p_.outputs; ++k) sum[k] += weight * convert(g2 * (ip[k] - in[k])) / volts_per_unit;
+    }
+    for (double& v : sum) v /= full;
+  } else {
+    for (std::uint32_t j = 0; j < p_.hidden; ++j) next[j] = vdd * h[j];
+    next[p_.hidden] = vdd;
+    energy_pJ += layer2_.evaluate(next.data(), vdd, ip.data(), in.data()) * layer_latency_ns(1) * 1e3;
+    const double g2 = vpu_[1] / layer2_.unit_current_A(vdd);
+    for (std::uint32_t k = 0; k < p_.outputs; ++k) sum[k] = convert(g2 * (ip[k] - in[k])) / vpu_[1];
   }
+  // The class is the largest y = 1 / (1 + e^z): the smallest sum.
+  r.predicted = std::uint32_t(std::min_element(sum.begin(), sum.end()) - sum.begin());
+  // The amplifiers while their layer evaluates; with an ideal DAC, the
+  // hidden rows' analog drivers (the tile's) while the second layer does.
   const double amps_W = p_.amplifier.power_uW * 1e-6;
-  const std::uint32_t neurons = p_.hidden + p_.outputs;
-  // The amplifiers while their layer evaluates; the hidden rows' drivers
-  // (the tile's, at the table's levels) while the second layer does.
-  r.energy_pJ = e1 + array2_W * layer_latency_ns(1) * 1e3 +
-                amps_W * (p_.hidden * layer_latency_ns(0) + (p_.outputs + p_.hidden) * layer_latency_ns(1)) * 1e3 +
-                neurons * (p_.mixed_signal.adc_energy_pJ + p_.mixed_signal.sigmoid_energy_pJ);
+  const double drivers = p_.mixed_signal.bit_serial ? 0.0 : double(p_.hidden);
+  const std::uint32_t conversions =
+      p_.hidden + p_.outputs * (p_.mixed_signal.bit_serial ? p_.mixed_signal.activation_bits : 1u);
+  r.energy_pJ = energy_pJ +
+                amps_W * (p_.hidden * layer_latency_ns(0) + (p_.outputs + drivers) * layer_latency_ns(1)) * 1e3 +
+                conversions * p_.mixed_signal.adc_energy_pJ +
+                (p_.hidden + p_.outputs) * p_.mixed_signal.sigmoid_energy_pJ;
   return r;
 }
 
+double MixedSignalMlp::plane_ns() const {
+  return layer2_.line_settle_ns() + p_.amplifier.settle_ns + p_.mixed_signal.adc_conversion_ns;
+}
+
 double MixedSignalMlp::layer_latency_ns(int layer) const {
-  // After the hidden layer, its rows' drivers settle too (as the tile's).
-  const double drivers_ns = layer == 0 ? p_.amplifier.settle_ns : 0.0;
+  if (layer == 1 && p_.mixed_signal.bit_serial) {
+    return p_.mixed_signal.activation_bits * plane_ns() + p_.mixed_signal.sigmoid_ns;
+  }
+  // With an ideal DAC, the hidden rows' analog drivers settle after the
+  // hidden layer (as the tile's); 1-bit drivers are logic, their delay not
+  // counted (in the baseline's favour).
+  const double drivers_ns = layer == 0 && !p_.mixed_signal.bit_serial ? p_.amplifier.settle_ns : 0.0;
   return (layer == 0 ? layer1_ : layer2_).line_settle_ns() + p_.amplifier.settle_ns +
          p_.mixed_signal.adc_conversion_ns + p_.mixed_signal.sigmoid_ns + drivers_ns;
 }
@@ -85,7 +117,8 @@ double MixedSignalMlp::layer_latency_ns(int layer) const {
 double MixedSignalMlp::area_um2() const {
   const double synapses = double(layer1_.devices() + layer2_.devices()) * cell_area_um2_;
   const std::uint32_t neurons = p_.hidden + p_.outputs;
-  return synapses + neurons * (p_.amplifier.area_um2 + p_.mixed_signal.adc_area_um2) + p_.hidden * p_.amplifier.area_um2;
+  const double drivers = p_.mixed_signal.bit_serial ? 0.0 : p_.hidden * p_.amplifier.area_um2;
+  return synapses + neurons * (p_.amplifier.area_um2 + p_.mixed_signal.adc_area_um2) + drivers;
 }
 
 }  // namespace mrampim

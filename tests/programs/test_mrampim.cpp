@@ -710,11 +710,20 @@ TEST_CASE("mrampim --workload analog-mlp: the tile beside the ideal network and 
   CHECK(j.at("designs").at("digital_pim").at("latency_ns").get<double>() > 1000 * a.at("latency_ns").get<double>());
   CHECK(j.at("neuron_transfer_V").size() == 81);
   CHECK(j.at("neuron_against_earlier").at("earlier_neurons_figures_known") == false);
-  // The ratio the paper puts at >= 100x: here the converter's time over the
-  // tile's settling (docs/analog-mlp.md), computed from both circuits.
+  // The ratio the paper puts at >= 100x: here the converters' time over the
+  // tile's settling (docs/analog-mlp.md), computed from both circuits, for
+  // the baseline as configured (bit-serial) and with an ideal DAC beside it.
   const auto& m = j.at("designs").at("mixed_signal");
   CHECK(j.at("latency_ratio").at("mixed_signal_over_analog").get<double>() ==
         Approx(m.at("latency_ns").get<double>() / a.at("latency_ns").get<double>()));
+  const auto& variants = j.at("mixed_signal_variants");
+  CHECK(variants.at("configured") == "bit_serial");
+  CHECK(variants.at("bit_serial") == m);
+  const auto& dac = variants.at("ideal_dac");
+  CHECK(j.at("latency_ratio").at("mixed_signal_ideal_dac_over_analog").get<double>() ==
+        Approx(dac.at("latency_ns").get<double>() / a.at("latency_ns").get<double>()));
+  CHECK(dac.at("latency_ns").get<double>() < m.at("latency_ns").get<double>());
+  for (const auto* v : {&m, &dac}) CHECK(std::abs(v->at("accuracy").get<double>() - ideal) <= 0.01);
   // The figures.
   const ProgramResult plot = run_program("/usr/bin/python3 " MRAMPIM_SOURCE_DIR "/scripts/plot_analog_mlp.py " + report);
   INFO(plot.output);

@@ -71,6 +71,8 @@ TEST_CASE("the analog tile's description loads, and bad values are refused namin
   refused({"synapse.bogus=1"}, "synapse.bogus");
   refused({"variation.sigma_r=0.5"}, "variation.sigma_r");
   refused({"tile.inputs=1000000", "tile.hidden=1000"}, "tile.hidden");
+  refused({"mixed_signal.bit_serial=2"}, "mixed_signal.bit_serial");
+  refused({"mixed_signal.activation_bits=1"}, "mixed_signal.activation_bits");
   CHECK_THROWS_AS(load_analog_tile("no-such-tile"), ConfigError);
   for (const auto& p : analog_tile_schema()) CHECK_FALSE(p.meaning.empty());
 }
