@@ -1,5 +1,7 @@
 #include "soc/dma_engine.hpp"
 
+#include "soc/lt_transport.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -11,20 +13,10 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaJob& job) : sc_modul
 }
 
 bool DmaEngine::transfer(tlm::tlm_command cmd, std::uint64_t address, unsigned char* data, unsigned len) {
-  tlm::tlm_generic_payload t;
-  t.set_command(cmd);
-  t.set_address(address);
-  t.set_data_ptr(data);
-  t.set_data_length(len);
-  t.set_streaming_width(len);
-  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = qk_.get_local_time();
-  socket->b_transport(t, delay);
-  qk_.set(delay);
-  if (qk_.need_sync()) qk_.sync();
+  const bool ok = lt_transport(socket, qk_, cmd, address, data, len) == tlm::TLM_OK_RESPONSE;
   ++transactions_;
-  if (!t.is_response_ok()) ++errors_;
-  return t.is_response_ok();
+  if (!ok) ++errors_;
+  return ok;
 }
 
 void DmaEngine::run() {

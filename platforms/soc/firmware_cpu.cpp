@@ -1,5 +1,7 @@
 #include "soc/firmware_cpu.hpp"
 
+#include "soc/lt_transport.hpp"
+
 #include <cstdio>
 
 namespace mrampim::soc {
@@ -40,23 +42,15 @@ void FirmwareCpu::run() {
 }
 
 void FirmwareCpu::transact(tlm::tlm_command cmd, std::uint64_t address, void* data, std::size_t len) {
-  tlm::tlm_generic_payload t;
-  t.set_command(cmd);
-  t.set_address(address);
-  t.set_data_ptr(static_cast<unsigned char*>(data));
-  t.set_data_length(unsigned(len));
-  t.set_streaming_width(unsigned(len));
-  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = qk_.get_local_time();
-  socket->b_transport(t, delay);
-  qk_.set(delay);
-  if (qk_.need_sync()) qk_.sync();
+  const tlm::tlm_response_status status = lt_transport(socket, qk_, cmd, address, data, unsigned(len));
   ++transactions_;
-  if (!t.is_response_ok()) {
+  if (status != tlm::TLM_OK_RESPONSE) {
     // A real CPU would take a bus-error exception; the firmware here has no
     // handler, so it is counted and reported, and the load reads zeros.
     ++bus_errors_;
-    std::fprintf(stderr, "%s: bus error (%s) at 0x%llx, %zu bytes\n", name(), t.get_response_string().c_str(),
+    tlm::tlm_generic_payload named;  // the status's TLM name
+    named.set_response_status(status);
+    std::fprintf(stderr, "%s: bus error (%s) at 0x%llx, %zu bytes\n", name(), named.get_response_string().c_str(),
                  static_cast<unsigned long long>(address), len);
   }
 }

@@ -631,6 +631,44 @@ TEST_CASE("The AT base protocol: back-pressure on a full queue, responses in the
   for (const auto& v : d.monitor32.violations) FAIL_CHECK("protocol: " << v);
 }
 
+namespace {
+
+// An LT initiator running ahead of the kernel by its quantum keeper's local time.
+struct Decoupled {
+  Host& h;
+  tlm_utils::tlm_quantumkeeper qk;
+  explicit Decoupled(Host& host) : h(host) { qk.reset(); }
+  tlm::tlm_response_status at(tlm::tlm_command cmd, std::uint64_t addr, void* data, unsigned len) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(static_cast<unsigned char*>(data));
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = qk.get_local_time();
+    h.socket->b_transport(t, delay);
+    qk.set(delay);  // run ahead: no wait here
+    return t.get_response_status();
+  }
+  double local_ns() const { return now_ns() + qk.get_local_time().to_seconds() * 1e9; }
+};
+
+template <class Initiator>
+std::uint32_t debug_read32(Initiator& h, std::uint64_t addr) {
+  tlm::tlm_generic_payload t;
+  std::uint32_t v = 0;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(addr);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  t.set_data_length(4);
+  t.set_streaming_width(4);
+  REQUIRE(h.socket->transport_dbg(t) == 4);
+  return v;
+}
+
+}  // namespace
+
 TEST_CASE("LT with temporal decoupling: a command counts from the initiator's local time", "[accelerator][lt]") {
   Design& d = *design;
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(10, sc_core::SC_US));
@@ -639,20 +677,10 @@ TEST_CASE("LT with temporal decoupling: a command counts from the initiator's lo
   const std::array<std::uint32_t, 3> op = {0x3fc00000u, 0x40000000u, 0x3e800000u};  // 1.5 x 2 + 0.25
   d.run([&] {
     Host& h = d.host;
-    tlm_utils::tlm_quantumkeeper qk;
-    qk.reset();
+    Decoupled ahead(h);
+    tlm_utils::tlm_quantumkeeper& qk = ahead.qk;
     auto lt = [&](tlm::tlm_command cmd, std::uint64_t addr, void* data, unsigned len) {
-      tlm::tlm_generic_payload t;
-      t.set_command(cmd);
-      t.set_address(addr);
-      t.set_data_ptr(static_cast<unsigned char*>(data));
-      t.set_data_length(len);
-      t.set_streaming_width(len);
-      t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-      sc_time delay = qk.get_local_time();
-      h.socket->b_transport(t, delay);
-      qk.set(delay);  // run ahead: no wait here
-      REQUIRE(t.is_response_ok());
+      REQUIRE(ahead.at(cmd, addr, data, len) == tlm::TLM_OK_RESPONSE);
     };
     std::uint32_t ctl = regs::kControlIrqEnable | regs::kControlClearDone | regs::kControlClearError;
     lt(tlm::TLM_WRITE_COMMAND, regs::kControl, &ctl, 4);
@@ -969,42 +997,6 @@ TEST_CASE("Requests held back on a full queue are all kept, in order, however ma
   for (auto* t : b.sent) const_cast<tlm::tlm_generic_payload*>(t)->release();
 }
 
-namespace {
-
-// An LT initiator running ahead of the kernel by its quantum keeper's local time.
-struct Decoupled {
-  Host& h;
-  tlm_utils::tlm_quantumkeeper qk;
-  explicit Decoupled(Host& host) : h(host) { qk.reset(); }
-  tlm::tlm_response_status at(tlm::tlm_command cmd, std::uint64_t addr, void* data, unsigned len) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(len);
-    t.set_streaming_width(len);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time delay = qk.get_local_time();
-    h.socket->b_transport(t, delay);
-    qk.set(delay);  // run ahead: no wait here
-    return t.get_response_status();
-  }
-  double local_ns() const { return now_ns() + qk.get_local_time().to_seconds() * 1e9; }
-};
-
-std::uint32_t debug_read32(Host& h, std::uint64_t addr) {
-  tlm::tlm_generic_payload t;
-  std::uint32_t v = 0;
-  t.set_command(tlm::TLM_READ_COMMAND);
-  t.set_address(addr);
-  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-  t.set_data_length(4);
-  t.set_streaming_width(4);
-  REQUIRE(h.socket->transport_dbg(t) == 4);
-  return v;
-}
-
-}  // namespace
 
 TEST_CASE("A command's results appear at its completion time: LT with temporal decoupling, DMI and debug reads",
           "[accelerator][visibility][lt]") {
@@ -1258,21 +1250,10 @@ TEST_CASE("A RESET held back behind a command write comes after the command befo
   });
   REQUIRE(b.responses.size() == 4);
   CHECK(b.bad == 0);
-  auto debug_register = [&](std::uint64_t address) {
-    tlm::tlm_generic_payload t;
-    std::uint32_t v = 0;
-    t.set_command(tlm::TLM_READ_COMMAND);
-    t.set_address(address);
-    t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-    t.set_data_length(4);
-    t.set_streaming_width(4);
-    REQUIRE(b.socket->transport_dbg(t) == 4);
-    return v;
-  };
   // The reset came when the second MAC had started (the third was then
   // taken into the queue and dropped): the second is not counted, DONE
   // never set, nothing runs.
-  CHECK(debug_register(regs::kCompleted) == 0);
-  CHECK(debug_register(regs::kStatus) == 0);
+  CHECK(debug_read32(b, regs::kCompleted) == 0);
+  CHECK(debug_read32(b, regs::kStatus) == 0);
   for (auto* t : b.sent) const_cast<tlm::tlm_generic_payload*>(t)->release();
 }
