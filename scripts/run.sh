@@ -3,8 +3,8 @@
 # platform workload -- the fp32 MAC and a small GEMM on sot-mram-1t1r and
 # reram-floatpim side by side, driven through TLM-2.0 by a host that checks
 # every result -- then a short LeNet training on the platform (its waveform,
-# report and power trace), the floating-point MAC testbench and the device-level
-# testbenches. Prints the comparison table and where the VCD, reports and
+# report and power trace), the firmware-in-the-loop SoC (the C driver on a CPU
+# model), the floating-point MAC testbench and the device-level testbenches. Prints the comparison table and where the VCD, reports and
 # power traces are.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +23,7 @@ run() {
 run "$root/build/platforms/mrampim" --out "$out"
 run "$root/build/platforms/mrampim" --workload train --epochs 1 --train-samples 512 --test-samples 128 \
   --vcd "$out/train.vcd" --report "$out/train.json" --power-csv "$out/train_power.csv"
+run "$root/build/platforms/mrampim-soc"
 run "$root/build/testbenches/tb_fp_mac" --vcd "$out/tb_fp_mac.vcd"
 run "$root/build/testbenches/tb_mtj_cell" --vcd "$out/tb_mtj_cell.vcd"
 run "$root/build/testbenches/tb_full_adder" --tech sot-mram-1t1r --vcd "$out/tb_full_adder_sot-mram-1t1r.vcd"
