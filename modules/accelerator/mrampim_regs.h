@@ -73,8 +73,9 @@
 /* ---- Identification ------------------------------------------------------ */
 
 #define MRAMPIM_ID_VALUE 0x4D50494Du /* "MIPM" in little-endian bytes */
-/* 1.1: layer commands; 1.2: the analog tile. A new minor only adds. */
-#define MRAMPIM_VERSION_VALUE 0x00010002u
+/* 1.1: layer commands; 1.2: the analog tile; 1.3: CONTROL.RESET, results
+ * visible at a command's completion. A new minor only adds. */
+#define MRAMPIM_VERSION_VALUE 0x00010003u
 #define MRAMPIM_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
 #define MRAMPIM_VERSION_MINOR(v) ((uint32_t)(v) & 0xFFFFu)
 

@@ -51,7 +51,7 @@ inline constexpr std::uint64_t kAnalogClass = MRAMPIM_REG_ANALOG_CLASS;      // 
 inline constexpr std::uint64_t kLastRegister = MRAMPIM_LAST_REGISTER;
 
 inline constexpr std::uint32_t kIdValue = MRAMPIM_ID_VALUE;            // "MIPM" in little-endian bytes
-inline constexpr std::uint32_t kVersionValue = MRAMPIM_VERSION_VALUE;  // 1.1: layer commands; 1.2: the analog tile
+inline constexpr std::uint32_t kVersionValue = MRAMPIM_VERSION_VALUE;  // mrampim_regs.h lists what each minor added
 
 // STATUS bits.
 inline constexpr std::uint32_t kStatusBusy = MRAMPIM_STATUS_BUSY;    // a command is queued or running
