@@ -11,6 +11,9 @@ using sc_core::sc_time;
 SocBus::SocBus(sc_core::sc_module_name name, std::vector<BusRange> map, double cycle_ns)
     : sc_module(name), map_(std::move(map)), cycle_ns_(cycle_ns) {
   for (std::size_t i = 0; i < map_.size(); ++i) {
+    if (map_[i].size == 0 || map_[i].base + map_[i].size - 1 < map_[i].base) {
+      throw std::invalid_argument("bus: " + map_[i].name + " is empty or runs past the end of the address space");
+    }
     for (std::size_t j = 0; j < i; ++j) {
       if (map_[i].base < map_[j].base + map_[j].size && map_[j].base < map_[i].base + map_[i].size) {
         throw std::invalid_argument("bus: " + map_[i].name + " overlaps " + map_[j].name);

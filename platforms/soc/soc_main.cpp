@@ -95,8 +95,9 @@ int sc_main(int argc, char* argv[]) {
   c.use_irq = !poll;
   if (!(c.quantum_ns > 0)) bad_input("--quantum-ns must be positive");
   if (c.mac_rows == 0 || c.mac_rows > 1024) bad_input("--mac-rows must be 1..1024");
-  if (c.gemm_batch == 0 || c.gemm_in == 0 || c.gemm_out == 0 || c.gemm_batch * c.gemm_in > 4096 ||
-      c.gemm_in * c.gemm_out > 4096 || c.gemm_batch * c.gemm_out > 4096) {
+  // In 64 bits: a product of two 32-bit sizes must not wrap past the bound.
+  const std::uint64_t batch = c.gemm_batch, in = c.gemm_in, out = c.gemm_out;
+  if (batch == 0 || in == 0 || out == 0 || batch * in > 4096 || in * out > 4096 || batch * out > 4096) {
     bad_input("--gemm-batch, --gemm-in, --gemm-out must be positive, each tensor at most 4096 words");
   }
   Technology t;

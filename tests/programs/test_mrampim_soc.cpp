@@ -58,7 +58,8 @@ TEST_CASE("mrampim-soc: polling the status register gives the same results, with
 
 TEST_CASE("mrampim-soc: bad options are refused with exit 2, naming the option", "[soc]") {
   for (const char* args : {"--mac-rows 0", "--mac-rows 2000", "--quantum-ns 0", "--gemm-in 0",
-                           "--accelerator-base nowhere", "--accelerator-base 0x80000000", "--bogus"}) {
+                           "--accelerator-base nowhere", "--accelerator-base 0x80000000", "--bogus",
+                           "--gemm-batch 65536 --gemm-in 65536", "--ram-base 0xfffffffffffff000"}) {
     const ProgramResult r = run_soc(args);
     INFO(args << "\n" << r.output);
     CHECK(r.status == 2);

@@ -81,7 +81,9 @@ static int run_gemm(mrampim_dev *dev, const soc_firmware_config *cfg, uint32_t *
   const uint32_t per_row = MRAMPIM_WORDS_PER_ROW(dev->cols, 32u);
   uint32_t seed = 11u, i, j, k;
   mrampim_result res;
-  if (B == 0 || in == 0 || out == 0 || B * in > MAX_GEMM_WORDS || out * in > MAX_GEMM_WORDS ||
+  /* Each size bounded first, so the products below cannot wrap. */
+  if (B == 0 || in == 0 || out == 0 || B > MAX_GEMM_WORDS || in > MAX_GEMM_WORDS || out > MAX_GEMM_WORDS ||
+      B * in > MAX_GEMM_WORDS || out * in > MAX_GEMM_WORDS ||
       B * out > MAX_GEMM_WORDS || dev->subarrays < 4) {
     return 1;
   }
